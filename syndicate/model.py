@@ -1,0 +1,155 @@
+"""The things that flow through the pipeline: items, findings, attribution and receipts.
+
+Sources make :class:`Item` objects, tagging fills in their licence and attribution, checks
+attach :class:`Finding` objects, and sinks hand back a :class:`Receipt` for each publication.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["article", "image", "document"]
+KINDS: frozenset[str] = frozenset({"article", "image", "document"})
+
+Severity = Literal["error", "warning"]
+
+
+def make_id(source: str, key: str) -> str:
+    """A stable item id: the source name and a short hash of the item's own key (guid, URL
+    or path), so the same item gets the same id on every run and in every queue copy."""
+    return f"{source}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a check found about an item, for one sink (``sink=None``: for every sink).
+
+    ``code`` is dotted and stable (``licence.not-accepted``, ``ogl.logo``) so that tests,
+    editors and monitoring can rely on it; ``message`` says what is wrong and what to do.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    sink: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "sink": self.sink,
+                "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(code=str(data["code"]), severity=data["severity"],
+                   message=str(data["message"]), sink=data.get("sink"))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One credit line in the three forms the sinks need."""
+
+    text: str       # plain text: TASL, or the OGL attribution statement
+    html: str       # HTML with ccREL RDFa, safe to embed
+    wikitext: str   # escaped wikitext, safe inside a template parameter
+
+
+@dataclass
+class Item:
+    """One piece of content a source offers: a news article, a page, a photo or a document.
+
+    Sources fill in what they know about the work; tagging sets ``licence``,
+    ``licence_url``, ``attribution`` and ``evidence``. ``path`` is a local file;
+    ``media_url`` a remote one (an enclosure or an image on a page).
+    """
+
+    id: str
+    source: str
+    kind: Kind
+    title: str
+    url: str | None = None
+    description: str = ""
+    content_html: str = ""
+    creator: str | None = None
+    creator_url: str | None = None
+    date: str | None = None
+    modified: str | None = None
+    path: Path | None = None
+    media_url: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+    alt: str = ""
+    categories: list[str] = field(default_factory=list)
+    declared_licences: list[str] = field(default_factory=list)
+    people_identifiable: bool = False
+    third_party: bool = False
+    parent: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Set by tagging.
+    licence: str | None = None
+    licence_url: str | None = None
+    attribution: Attribution | None = None
+    evidence: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    _SOURCE_FIELDS = ("source", "kind", "title", "url", "description", "content_html",
+                      "creator", "creator_url", "date", "media_url", "media_type", "size",
+                      "alt", "categories", "declared_licences", "people_identifiable",
+                      "third_party", "parent", "extra")
+
+    def content_hash(self) -> str:
+        """Hash of everything the source said about the item (and the file's bytes), so a
+        rerun can tell an unchanged item from a changed one without comparing fields."""
+        digest = hashlib.sha256()
+        fields = {name: getattr(self, name) for name in self._SOURCE_FIELDS}
+        digest.update(json.dumps(fields, sort_keys=True, default=str).encode("utf-8"))
+        if self.path is not None:
+            digest.update(file_sha1(self.path).encode("ascii"))
+        return digest.hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["path"] = str(self.path) if self.path is not None else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Item:
+        values = dict(data)
+        if values.get("path") is not None:
+            values["path"] = Path(values["path"])
+        if values.get("attribution") is not None:
+            values["attribution"] = Attribution(**values["attribution"])
+        values["findings"] = [Finding.from_dict(f) for f in values.get("findings") or []]
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def file_sha1(path: Path) -> str:
+    """SHA-1 of a file, read in blocks (MediaWiki identifies files by SHA-1)."""
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Proof that a sink published an item: where it went and how to find it again.
+
+    ``remote_id`` identifies the publication on the other side (a file title, a page id,
+    an entry id); ``detail`` holds whatever the sink needs next time (revision ids,
+    SHA-1, ``duplicate_of``…). It must be JSON-serialisable and hold no secrets.
+    """
+
+    remote_id: str
+    url: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,56 @@
+"""Secrets from the environment or a 0600 file, never inline and never printed.
+
+In syndicate.yaml a secret is ``{env: NAME}`` or ``{file: PATH}``. The config loader turns
+it into a :class:`Secret`, which is read only when a sink asks for it (so ``collect`` and
+``--dry-run`` need no credentials) and whose ``repr`` never shows the value.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from syndicate.errors import ConfigError
+
+
+class Secret:
+    """A credential named in the config; :meth:`reveal` reads it."""
+
+    def __init__(self, *, env: str | None = None, file: Path | None = None,
+                 key: str = "") -> None:
+        self.env = env
+        self.file = file
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Secret({'env ' + self.env if self.env else 'file ' + str(self.file)})"
+
+    __str__ = __repr__
+
+    def reveal(self) -> str:
+        """The secret's value; ConfigError (naming the key, not the value) if unavailable."""
+        if self.env is not None:
+            value = os.environ.get(self.env)
+            if not value:
+                raise ConfigError(f"environment variable {self.env} is not set; export it "
+                                  "before running", key=self.key)
+            return value
+        assert self.file is not None
+        try:
+            mode = self.file.stat().st_mode
+        except OSError:
+            raise ConfigError(f"secret file {self.file} does not exist", key=self.key) from None
+        # Like netrc: a secret anyone else can read is refused.
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(f"secret file {self.file} is readable by others; run "
+                              f"chmod 600 {self.file}", key=self.key)
+        return self.file.read_text(encoding="utf-8").strip()
+
+
+def reveal(value: object, key: str = "") -> str:
+    """The text of a config value that should be a secret; inline text is refused."""
+    if isinstance(value, Secret):
+        return value.reveal()
+    raise ConfigError("credentials must come from {env: NAME} or {file: PATH}, "
+                      "never inline", key=key)

@@ -1,0 +1,121 @@
+"""The sink plugin interface: one method to write, a fixed lifecycle around it.
+
+The pipeline drives every sink the same way::
+
+    sink = SinkClass(name, config, context)    # validate config; raise ConfigError
+    findings = sink.check(item)                # for every item aimed at the sink; no side effects
+    sink.open()                                # once, before the first publish (log in, mkdir)
+    receipt = sink.publish(item)               # each approved item not yet published
+    sink.close()                               # once, always, even after an error
+
+``publish`` raises :class:`~syndicate.errors.RetryLater` (try this item next run),
+:class:`~syndicate.errors.SkipItem` (a person must look) or
+:class:`~syndicate.errors.SinkError` (stop this sink for this run).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from syndicate.model import Finding, Item, Receipt
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who runs syndicate: named in User-Agents, feeds and edit summaries."""
+
+    name: str
+    url: str = ""
+    contact: str = ""
+
+
+class SinkState:
+    """A sink's own small persistent store in the ledger (an upload's stash key and
+    offset, say), so a crashed run can resume. Values must be JSON-serialisable."""
+
+    def __init__(self, load: Callable[[str], Any], save: Callable[[str, Any], None]) -> None:
+        self._load = load
+        self._save = save
+
+    def get(self, key: str) -> Any:
+        return self._load(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` (``None`` deletes); committed durably before returning."""
+        self._save(key, value)
+
+
+@dataclass
+class SinkContext:
+    """What the pipeline gives a sink besides its own configuration."""
+
+    base_dir: Path                         # the folder of syndicate.yaml; config paths are relative to it
+    state_dir: Path                        # .syndicate/
+    organisation: Organisation
+    user_agent: str
+    dry_run: bool = False
+    state: SinkState = field(default_factory=lambda: SinkState(lambda k: None,
+                                                               lambda k, v: None))
+    media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
+    previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
+
+
+def _no_media(item: Item) -> Path:
+    if item.path is None:
+        raise FileNotFoundError(f"{item.id}: no local file")
+    return item.path
+
+
+class Sink(abc.ABC):
+    """Base class of every sink, built-in or plugin.
+
+    Subclasses set ``kinds`` (item kinds they can take) and ``config_keys`` (their own keys
+    besides ``type``, ``kinds`` and ``sources``, so a typo in syndicate.yaml is caught with
+    its line number), and write :meth:`publish`. Override :meth:`check` to add rules; call
+    ``super().check(item)`` to keep the licence gate.
+    """
+
+    kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
+    config_keys: ClassVar[frozenset[str]] = frozenset()
+    #: Name of the licence-registry flag this destination requires (``commons`` or
+    #: ``wikipedia_text``); ``None`` takes any licence the registry knows.
+    licence_gate: ClassVar[str | None] = None
+    #: Whether ``publish`` honours ``context.dry_run`` by returning a preview receipt
+    #: (``detail["preview"]``) without changing anything.
+    supports_dry_run: ClassVar[bool] = False
+
+    def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
+        self.name = name
+        self.config = config
+        self.context = context
+
+    def check(self, item: Item) -> list[Finding]:
+        """Findings for sending ``item`` here; no side effects. The default is the licence
+        gate: the registry must know the licence and, if set, accept it for this sink."""
+        from syndicate.licences import registry
+
+        if item.licence is None:
+            return [Finding("licence.missing", "error",
+                            f"{item.id} has no licence; add a licensing rule or declare one "
+                            "at the source", self.name)]
+        licence = registry().get(item.licence)
+        if self.licence_gate and not licence.accepted_by(self.licence_gate):
+            return [Finding("licence.not-accepted", "error",
+                            f"{licence.name} is not accepted by {self.name} "
+                            f"({self.licence_gate}); relicense or remove the sink",
+                            self.name)]
+        return []
+
+    def open(self) -> None:  # noqa: B027 - an optional hook, deliberately empty
+        """Prepare to publish: log in, create folders. Raise SinkError if impossible."""
+
+    @abc.abstractmethod
+    def publish(self, item: Item) -> Receipt:
+        """Publish one approved item and say where it went."""
+
+    def close(self) -> None:  # noqa: B027 - an optional hook, deliberately empty
+        """Release what open() took; called even after an error."""

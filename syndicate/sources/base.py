@@ -1,0 +1,49 @@
+"""The source interface: something that yields items.
+
+A source is configured under ``sources:`` in syndicate.yaml and registered under the
+entry-point group ``syndicate.sources``, exactly like sinks.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from syndicate.model import Item
+
+if TYPE_CHECKING:
+    from syndicate.fetch import Fetcher
+
+
+@dataclass
+class SourceContext:
+    """What the pipeline gives a source besides its own configuration."""
+
+    base_dir: Path        # the folder of syndicate.yaml; relative paths start here
+    fetcher: Fetcher      # the only way a source may reach the network
+
+
+class Source(abc.ABC):
+    """Base class of every source.
+
+    Subclasses set ``config_keys`` (their keys besides ``type``) and write :meth:`items`.
+    Raise :class:`~syndicate.errors.SourceError` when the whole source cannot be read and
+    :class:`~syndicate.errors.InputError` for input that is malformed, naming the file/URL.
+    """
+
+    config_keys: ClassVar[frozenset[str]] = frozenset()
+    #: True when every run sees every item the source has (a folder), so an item that
+    #: disappears was withdrawn; False for feeds, which only show their latest entries.
+    complete_listing: ClassVar[bool] = False
+
+    def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
+        self.name = name
+        self.config = config
+        self.context = context
+
+    @abc.abstractmethod
+    def items(self) -> Iterator[Item]:
+        """Yield the source's items, streaming: memory must not grow with the source."""
