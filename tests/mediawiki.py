@@ -1,0 +1,289 @@
+"""A real, throwaway MediaWiki for tests: Debian's mediawiki 1.39 on PHP + SQLite.
+
+``php maintenance/install.php --dbtype sqlite`` creates a wiki in a temporary folder (under a
+second); ``php -S 127.0.0.1:PORT`` serves it from ``/usr/share/mediawiki`` with the
+``MW_CONFIG_FILE`` environment variable pointing at our LocalSettings.php, which MediaWiki
+1.38+ honours (``wfDetectLocalSettingsFile`` in includes/BootstrapHelperFunctions.php), so
+``/etc/mediawiki`` is never touched. The server log has one line per request
+(``[200]: POST /api.php``), which lets a test count API requests.
+
+Fixtures: ``mediawiki_server`` (one server per session) and ``wiki`` (that server reset to a
+pristine copy of the wiki for each test). From a shell::
+
+    python -m tests.mediawiki install          # apt-get the packages if missing
+    python -m tests.mediawiki serve --port 8089
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import mwclient
+import pytest
+import requests
+
+MEDIAWIKI_DIR = Path("/usr/share/mediawiki")
+PACKAGES = ["mediawiki", "php-cli", "php-sqlite3", "php-intl", "php-mbstring", "php-xml"]
+ADMIN = ("Admin", "Admin-password-1234")
+#: A normal user who may upload, with a bot password ``User@BotName`` as on Wikimedia.
+USERNAME = "Uploader"
+USER_PASSWORD = "Uploader-password-1234"
+BOT_NAME = "syndicate"
+BOT_GRANTS = "basic,highvolume,editpage,createeditmovepage,uploadfile,uploadeditmovefile"
+FILE_EXTENSIONS = ["png", "gif", "jpg", "jpeg", "webp", "svg", "tif", "tiff", "pdf", "djvu",
+                   "ogg", "oga", "ogv", "webm", "flac", "wav", "mp3", "xcf"]
+_API_LINE = re.compile(r"\[\d{3}\]: (?:GET|POST) /api\.php")
+_SENTINEL = "/syndicate-log-sentinel"
+
+_SETTINGS = """
+# --- added by tests/mediawiki.py ---
+$wgServer = "http://127.0.0.1:{port}";
+$wgEnableUploads = true;
+$wgUploadDirectory = "{root}/images";
+$wgUploadPath = "/images";
+$wgFileExtensions = {extensions};
+$wgMaxUploadSize = 100 * 1024 * 1024;
+$wgUseImageMagick = false;
+$wgUseInstantCommons = false;
+$wgAllowCopyUploads = false;
+$wgEnableEmail = false;
+$wgPingback = false;
+$wgEnableBotPasswords = true;
+$wgExtraNamespaces[118] = "Draft";
+$wgExtraNamespaces[119] = "Draft_talk";
+$wgMainCacheType = CACHE_DB;
+$wgSessionCacheType = CACHE_DB;
+$wgCacheDirectory = "{root}/cache";
+$wgJobRunRate = 0;
+$wgShowExceptionDetails = true;
+# Tests that want rate limits switch them on with LocalWiki.configure().
+$wgGroupPermissions['user']['noratelimit'] = true;
+if ( is_readable( "{root}/extra.php" ) ) {{
+    require "{root}/extra.php";
+}}
+"""
+
+
+def packages_missing() -> bool:
+    return not (MEDIAWIKI_DIR / "maintenance" / "install.php").exists() or not shutil.which("php")
+
+
+def install_packages() -> None:
+    """apt-get the MediaWiki and PHP packages if they are not there (CI on a fresh machine)."""
+    if not packages_missing():
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES],
+                   check=True, env=env)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class LocalWiki:
+    """One wiki in ``root`` served on ``port``; :meth:`reset` restores the pristine copy."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        self.root = root
+        self.port = port
+        self.settings = root / "LocalSettings.php"
+        self.log_path = root / "server.log"
+        self.api_url = f"http://127.0.0.1:{port}/api.php"
+        self.username = f"{USERNAME}@{BOT_NAME}"
+        self.password = ""
+        self.user = USERNAME
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_mark = 0
+
+    # -- creating -------------------------------------------------------------------------
+    def create(self) -> None:
+        """Install the wiki, add the uploader and its bot password, keep a pristine copy."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._php("maintenance/install.php", "--dbtype", "sqlite", "--dbpath",
+                  str(self.root / "db"), "--dbname", "wiki", "--server",
+                  f"http://127.0.0.1:{self.port}", "--scriptpath", "", "--pass", ADMIN[1],
+                  "--confpath", str(self.root), "--lang", "en", "Syndicate Test Wiki",
+                  ADMIN[0], conf=False)
+        with self.settings.open("a", encoding="utf-8") as handle:
+            handle.write(_SETTINGS.format(port=self.port, root=self.root,
+                                          extensions=_php_list(FILE_EXTENSIONS)))
+        for folder in ("images", "cache"):
+            (self.root / folder).mkdir(exist_ok=True)
+        self._php("maintenance/createAndPromote.php", USERNAME, USER_PASSWORD)
+        output = self._php("maintenance/createBotPassword.php", "--appid", BOT_NAME,
+                           "--grants", BOT_GRANTS, USERNAME)
+        # The script ends with "Success. … password:'X'." (1.39's wording).
+        found = re.search(r"password:'([^']+)'", output)
+        if found is None:
+            raise RuntimeError(f"createBotPassword.php said: {output}")
+        self.password = found.group(1)
+        shutil.copytree(self.root / "db", self.root / "pristine-db")
+
+    def reset(self) -> None:
+        """Back to the freshly installed wiki: database, uploads and test settings."""
+        (self.root / "extra.php").unlink(missing_ok=True)
+        shutil.rmtree(self.root / "db")
+        shutil.copytree(self.root / "pristine-db", self.root / "db")
+        shutil.rmtree(self.root / "images")
+        (self.root / "images").mkdir()
+        if self._process is None:
+            self.start()
+        self._log_mark = self._log_size()
+
+    def configure(self, php: str) -> None:
+        """Extra LocalSettings lines for this test only (removed by :meth:`reset`)."""
+        (self.root / "extra.php").write_text("<?php\n" + php + "\n", encoding="utf-8")
+
+    def _php(self, script: str, *args: str, conf: bool = True) -> str:
+        command = ["php", str(MEDIAWIKI_DIR / script), *args]
+        if conf:
+            command[2:2] = ["--conf", str(self.settings)]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
+        if done.returncode != 0:
+            raise RuntimeError(f"{script} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    # -- serving --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Serve the wiki with ``php -S`` and wait until api.php answers."""
+        env = {**os.environ, "MW_CONFIG_FILE": str(self.settings)}
+        env.pop("PHP_CLI_SERVER_WORKERS", None)  # one request at a time: a countable log
+        log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            ["php", "-d", "upload_max_filesize=110M", "-d", "post_max_size=120M",
+             "-d", "memory_limit=512M", "-S", f"127.0.0.1:{self.port}",
+             "-t", str(MEDIAWIKI_DIR)],
+            cwd=MEDIAWIKI_DIR, env=env, stdout=log, stderr=log)
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                answer = requests.get(self.api_url, params={"action": "query",
+                                                            "format": "json"}, timeout=5)
+                if answer.ok and "batchcomplete" in answer.text:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self._process.poll() is not None:
+                raise RuntimeError(f"php -S exited; see {self.log_path}")
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.api_url} did not answer within 30 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Stop serving (the wiki-down case); :meth:`start` serves it again."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    # -- observing ------------------------------------------------------------------------
+    def count_requests(self) -> int:
+        """API requests served since the last reset (or :meth:`mark_requests`)."""
+        self._flush_log()
+        with self.log_path.open("rb") as handle:
+            handle.seek(self._log_mark)
+            text = handle.read().decode("utf-8", "replace")
+        return len(_API_LINE.findall(text))
+
+    def mark_requests(self) -> None:
+        """Start counting API requests from now."""
+        self._flush_log()
+        self._log_mark = self._log_size()
+
+    def _flush_log(self) -> None:
+        # php -S writes a request's log line after answering it; it serves one request at a
+        # time, so once a sentinel request's line is in the log, every earlier one is too.
+        if self._process is None:
+            return
+        requests.get(f"http://127.0.0.1:{self.port}{_SENTINEL}", timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if _SENTINEL.encode() in self.log_path.read_bytes()[self._log_mark:]:
+                return
+            time.sleep(0.01)
+
+    def _log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def site(self, *, admin: bool = False) -> mwclient.Site:
+        """A logged-in mwclient Site for assertions: the uploader's bot password, or the
+        administrator (who may delete files, for the was-deleted case)."""
+        site = mwclient.Site(f"127.0.0.1:{self.port}", path="/", scheme="http",
+                             clients_useragent="syndicate-tests/0 (tests@example.org)",
+                             max_retries=0)
+        site.login(*(ADMIN if admin else (self.username, self.password)))
+        return site
+
+
+def _php_list(values: list[str]) -> str:
+    return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+
+@pytest.fixture(scope="session")
+def mediawiki_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWiki]:
+    """One local MediaWiki for the whole session (skipped if the packages are missing)."""
+    if packages_missing():
+        pytest.skip("MediaWiki/PHP not installed; run: python -m tests.mediawiki install")
+    server = LocalWiki(tmp_path_factory.mktemp("mediawiki"), free_port())
+    server.create()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wiki(mediawiki_server: LocalWiki) -> LocalWiki:
+    """The session's wiki reset to its freshly installed state, server running."""
+    mediawiki_server.reset()
+    return mediawiki_server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.mediawiki")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("install", help="apt-get MediaWiki and PHP if missing")
+    serve = commands.add_parser("serve", help="run a throwaway wiki until Ctrl-C")
+    serve.add_argument("--port", type=int, default=8089)
+    args = parser.parse_args(argv)
+    if args.command == "install":
+        install_packages()
+        return
+    install_packages()
+    with tempfile.TemporaryDirectory(prefix="syndicate-wiki-") as folder:
+        local = LocalWiki(Path(folder), args.port)
+        local.create()
+        local.start()
+        print(f"MediaWiki API: {local.api_url}")
+        print(f"export SYNDICATE_COMMONS_USER='{local.username}'")
+        print(f"export SYNDICATE_COMMONS_PASSWORD='{local.password}'")
+        print("Serving until Ctrl-C.", flush=True)
+        try:
+            while local.running and local._process is not None and local._process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            local.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
