@@ -1,0 +1,316 @@
+"""HTML to wikitext for imported council pages.
+
+The HTML is untrusted: every text node goes through :func:`syndicate.wikitext.escape`, so
+nothing a page says can open a template, link, category, signature, magic word, table or
+list. The only markup in the output is what this module writes itself: headings, ``'''``
+and ``''``, lists, external links, wikitables, ``<blockquote>``, ``<pre>``, ``<br />``,
+``----`` and, between two adjacent runs of apostrophes, ``<nowiki/>``
+(https://www.mediawiki.org/wiki/Help:Formatting).
+
+Links: relative links and links to the council's own hosts become external links to the
+absolute URL, so a reader can follow them to the source. Links to other sites keep only
+their text: external links do not belong in an article's body (WP:EL), and one link to a
+site on Wikipedia's spam blacklist would make the whole edit fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html  # type: ignore[import-untyped]
+from lxml import etree
+
+from syndicate.wikitext import escape, external_link
+
+# Elements whose content is never article text.
+_DROPPED = frozenset({
+    "script", "style", "form", "iframe", "frame", "frameset", "noscript", "template", "svg",
+    "math", "canvas", "object", "embed", "applet", "button", "input", "select", "textarea",
+    "img", "picture", "video", "audio", "source", "track", "map", "head", "title", "meta",
+    "link", "base", "dialog",
+})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_LISTS = {"ul": "*", "ol": "#", "menu": "*"}
+_BLOCKS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "address",
+    "details", "summary", "center", "figure", "figcaption", "li", "dl", "dt", "dd", "table",
+    "blockquote", "pre", "hr", "body", "html", *_HEADINGS, *_LISTS,
+})
+_BOLD = frozenset({"b", "strong"})
+_ITALIC = frozenset({"i", "em", "cite", "dfn", "var"})
+_SPACE_RE = re.compile(r"\s+")
+_SPAN_RE = re.compile(r"^\d{1,3}$")
+_BREAK_RE = re.compile(r" ?<br /> ?")
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Where links may point and how relative ones resolve."""
+
+    base_url: str | None
+    own_hosts: frozenset[str]
+
+    def resolve(self, href: str) -> str | None:
+        """The absolute URL to link to, or None when the link should become plain text."""
+        href = href.strip()
+        if not href or href.startswith("#"):
+            return None
+        url = urljoin(self.base_url, href) if self.base_url else href
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        return url if _bare_host(parts.hostname) in self.own_hosts else None
+
+
+def html_to_wikitext(html: str, *, base_url: str | None = None,
+                     own_hosts: Collection[str] = ()) -> str:
+    """Convert an HTML fragment (a page's cleaned main content) to inert wikitext.
+
+    ``base_url`` resolves relative links; ``own_hosts`` are the council's host names whose
+    links are kept (the host of ``base_url`` always is). Headings are renumbered so the
+    highest level present becomes ``==``.
+    """
+    hosts = {_bare_host(h) for h in own_hosts}
+    if base_url and (base_host := urlsplit(base_url).hostname):
+        hosts.add(_bare_host(base_host))
+    root = _parse(html)
+    if root is None:
+        return ""
+    levels = [_HEADINGS[el.tag] for el in root.iter(*_HEADINGS)]
+    converter = _Converter(_Links(base_url, frozenset(hosts)), min(levels, default=2))
+    return "\n\n".join(converter.blocks(root)).strip()
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    if not html.strip():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                  no_network=True, huge_tree=False)
+    # Parsing bytes sidesteps lxml's refusal of str input with an encoding declaration.
+    fragment: lxml.html.HtmlElement = lxml.html.fragment_fromstring(
+        html.encode("utf-8"), create_parent="div", parser=parser)
+    return fragment
+
+
+class _Converter:
+    """Walks the tree; block methods return paragraphs, inline methods one line."""
+
+    def __init__(self, links: _Links, top_level: int) -> None:
+        self.links = links
+        self.top_level = top_level
+
+    # Blocks ---------------------------------------------------------------------------
+
+    def blocks(self, element: etree._Element) -> list[str]:
+        """The element's content as a list of wikitext blocks (paragraphs, lists, …)."""
+        out: list[str] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            line = _join_inline(run)
+            if line:
+                out.append(line)
+            run.clear()
+
+        run.append(self.text(element.text))
+        for child in element:
+            tag = _tag(child)
+            if tag in _BLOCKS:
+                flush()
+                out.extend(self.block(child, tag))
+            elif tag not in _DROPPED:
+                run.append(self.inline(child, frozenset()))
+            run.append(self.text(child.tail))
+        flush()
+        return out
+
+    def block(self, element: etree._Element, tag: str) -> list[str]:
+        if tag in _HEADINGS:
+            return self.heading(element, _HEADINGS[tag])
+        if tag in _LISTS:
+            lines = self.list_lines(element, _LISTS[tag])
+            return ["\n".join(lines)] if lines else []
+        if tag == "dl":
+            lines = self.definition_lines(element)
+            return ["\n".join(lines)] if lines else []
+        if tag == "table":
+            return self.table(element)
+        if tag == "blockquote":
+            inner = "\n\n".join(self.blocks(element))
+            return [f"<blockquote>\n{inner}\n</blockquote>"] if inner else []
+        if tag == "pre":
+            text = element.text_content().strip("\n")
+            return [f"<pre>{escape(text, multiline=True)}</pre>"] if text.strip() else []
+        if tag == "hr":
+            return ["----"]
+        if tag == "figure" and any(True for _ in element.iter("img", "picture", "svg")):
+            return []  # the image goes to Commons as its own item; its caption goes with it
+        return self.blocks(element)
+
+    def heading(self, element: etree._Element, level: int) -> list[str]:
+        text = self.inline_content(element, frozenset())
+        if not text:
+            return []
+        marks = "=" * min(6, max(2, level - self.top_level + 2))
+        return [f"{marks} {text} {marks}"]
+
+    def list_lines(self, element: etree._Element, prefix: str) -> list[str]:
+        lines: list[str] = []
+        for item in element:
+            if _tag(item) in _LISTS:  # a list directly inside a list, as some CMSs write
+                lines.extend(self.list_lines(item, prefix + _LISTS[_tag(item)]))
+            if _tag(item) != "li":
+                continue
+            run: list[str] = [self.text(item.text)]
+            nested: list[str] = []
+            for child in item:
+                tag = _tag(child)
+                if tag in _LISTS:
+                    nested.extend(self.list_lines(child, prefix + _LISTS[tag]))
+                elif tag not in _DROPPED:
+                    run.append(self.inline(child, frozenset()))
+                run.append(self.text(child.tail))
+            line = _join_inline(run)
+            if line:
+                lines.append(f"{prefix} {line}")
+            lines.extend(nested)
+        return lines
+
+    def definition_lines(self, element: etree._Element) -> list[str]:
+        lines: list[str] = []
+        for child in element:
+            tag = _tag(child)
+            text = self.inline_content(child, frozenset())
+            if tag == "dt" and text:
+                lines.append(f"; {text}")
+            elif tag == "dd" and text:
+                lines.append(f": {text}")
+        return lines
+
+    def table(self, element: etree._Element) -> list[str]:
+        rows = [row for row in _rows(element) if any(_tag(c) in ("td", "th") for c in row)]
+        if not rows:
+            return []
+        lines = ['{| class="wikitable"']
+        caption = element.find("caption")
+        if caption is not None and (text := self.inline_content(caption, frozenset())):
+            lines.append(f"|+ {text}")
+        for row in rows:
+            lines.append("|-")
+            for cell in row:
+                tag = _tag(cell)
+                if tag not in ("td", "th"):
+                    continue
+                text = self.cell(cell)
+                if tag == "th":  # "!!" separates header cells on one line
+                    text = text.replace("!!", "&#33;&#33;")
+                mark = "!" if tag == "th" else "|"
+                lines.append(f"{mark} {_span_attributes(cell)}{text}".rstrip())
+        lines.append("|}")
+        return ["\n".join(lines)]
+
+    def cell(self, element: etree._Element) -> str:
+        # A cell holds one line here: its blocks are joined by line breaks.
+        return self.inline_content(element, frozenset(), blocks_as_breaks=True)
+
+    # Inline ---------------------------------------------------------------------------
+
+    def text(self, text: str | None) -> str:
+        """A text node as escaped wikitext, keeping one space at either edge."""
+        if not text:
+            return ""
+        collapsed = _SPACE_RE.sub(" ", text)
+        core = collapsed.strip()
+        if not core:
+            return " "
+        lead = " " if collapsed[0] == " " else ""
+        trail = " " if collapsed[-1] == " " else ""
+        return lead + escape(core) + trail
+
+    def inline_content(self, element: etree._Element, formats: frozenset[str], *,
+                       blocks_as_breaks: bool = False) -> str:
+        """Everything inside ``element`` on one line (block children flattened)."""
+        parts = [self.text(element.text)]
+        for child in element:
+            tag = _tag(child)
+            inner = self.inline(child, formats)
+            if tag in _BLOCKS and inner:
+                # Block children flattened onto the line: apart, or on their own lines.
+                gap = "<br />" if blocks_as_breaks and _join_inline(parts) else " "
+                inner = f"{gap}{inner} "
+            parts.append(inner)
+            parts.append(self.text(child.tail))
+        return _join_inline(parts)
+
+    def inline(self, element: etree._Element, formats: frozenset[str]) -> str:
+        tag = _tag(element)
+        if tag in _DROPPED:
+            return ""
+        if tag == "br":
+            return "<br />"
+        if tag == "a":
+            return self.link(element, formats)
+        for group, mark in ((_BOLD, "'''"), (_ITALIC, "''")):
+            if tag in group and mark not in formats:
+                return _wrap(mark, self.inline_content(element, formats | {mark}))
+        return self.inline_content(element, formats)
+
+    def link(self, element: etree._Element, formats: frozenset[str]) -> str:
+        label = _SPACE_RE.sub(" ", element.text_content()).strip()
+        url = self.links.resolve(element.get("href", ""))
+        if url is None or not label:
+            return self.inline_content(element, formats)
+        return external_link(url, label)
+
+
+def _bare_host(host: str) -> str:
+    """``www.example.gov.uk`` and ``example.gov.uk`` are the same council."""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _tag(element: etree._Element) -> str:
+    # Comments and processing instructions have a function as their tag.
+    return element.tag.lower() if isinstance(element.tag, str) else "#other"
+
+
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if _tag(row) == "tr")
+
+
+def _span_attributes(cell: etree._Element) -> str:
+    values = {name: cell.get(name, "").strip() for name in ("colspan", "rowspan")}
+    attributes = [f'{name}="{value}"' for name, value in values.items()
+                  if _SPAN_RE.match(value)]
+    return " ".join(attributes) + " | " if attributes else ""
+
+
+def _wrap(mark: str, inner: str) -> str:
+    """``'''inner'''`` with edge spaces moved outside, so the marks hug the text."""
+    core = inner.strip()
+    if not core:
+        return inner
+    lead = " " if inner[0] == " " else ""
+    trail = " " if inner[-1] == " " else ""
+    return f"{lead}{mark}{core}{mark}{trail}"
+
+
+def _join_inline(parts: list[str]) -> str:
+    """Join inline pieces into one line: single spaces, no edge spaces, and never two
+    runs of apostrophe markup touching (``'''a''''''b'''`` would be misread)."""
+    line = ""
+    for part in parts:
+        if not part:
+            continue
+        if line.endswith("'") and part.startswith("'"):
+            line += "<nowiki/>"
+        line += part
+    return _BREAK_RE.sub("<br />", _SPACE_RE.sub(" ", line)).strip()

@@ -1,0 +1,177 @@
+"""HTML → wikitext: each construct converts, and nothing in the HTML becomes markup."""
+
+from __future__ import annotations
+
+import mwparserfromhell
+import pytest
+
+from syndicate.html2wiki import html_to_wikitext
+
+BASE = "https://www.council.example/news/item"
+# Tags the converter writes on purpose; mwparserfromhell reports list items, table parts
+# and apostrophe formatting as tags too.
+INTENDED_TAGS = {"b", "i", "br", "li", "dt", "dd", "table", "tr", "td", "th", "blockquote",
+                 "pre", "hr", "nowiki"}
+
+
+def convert(html: str, **kwargs: object) -> str:
+    return html_to_wikitext(html, base_url=BASE, own_hosts=["council.example"], **kwargs)  # type: ignore[arg-type]
+
+
+def parsed(wikitext: str) -> mwparserfromhell.wikicode.Wikicode:
+    """Parse and assert the output has no templates, wikilinks or unexpected tags."""
+    code = mwparserfromhell.parse(wikitext)
+    assert code.filter_templates() == []
+    assert code.filter_wikilinks() == []
+    assert code.filter_arguments() == []
+    assert {str(tag.tag) for tag in code.filter_tags()} <= INTENDED_TAGS
+    return code
+
+
+def test_headings_are_renumbered_from_the_highest_level_present() -> None:
+    text = convert("<h2>Opening times</h2><p>Daily.</p><h3>Holidays</h3><h4>Easter</h4>")
+    code = parsed(text)
+    headings = [(h.level, h.title.strip()) for h in code.filter_headings()]
+    assert headings == [(2, "Opening times"), (3, "Holidays"), (4, "Easter")]
+
+
+def test_h1_becomes_a_level_two_heading() -> None:
+    code = parsed(convert("<h1>Parks</h1><p>x</p>"))
+    assert [h.level for h in code.filter_headings()] == [2]
+
+
+def test_paragraphs_are_separated_by_blank_lines() -> None:
+    assert convert("<p>One.</p>\n<p>Two\n  lines.</p>") == "One.\n\nTwo lines."
+
+
+def test_bold_and_italic_use_apostrophe_markup() -> None:
+    text = convert("<p>A <strong>bold</strong> and <em>italic</em> word.</p>")
+    assert text == "A '''bold''' and ''italic'' word."
+    assert {str(t.tag) for t in parsed(text).filter_tags()} == {"b", "i"}
+
+
+def test_adjacent_bold_and_italic_runs_do_not_merge() -> None:
+    text = convert("<p><b>a</b><i>b</i><b>c</b></p>")
+    tags = [(str(t.tag), str(t.contents)) for t in parsed(text).filter_tags()
+            if str(t.tag) in ("b", "i")]
+    assert tags == [("b", "a"), ("i", "b"), ("b", "c")]
+
+
+def test_nested_bold_inside_bold_is_not_doubled() -> None:
+    assert convert("<p><b>x <strong>y</strong></b></p>") == "'''x y'''"
+
+
+def test_unordered_and_ordered_lists_nest() -> None:
+    html = ("<ul><li>Bins<ul><li>Green<ol><li>Monday</li><li>Friday</li></ol></li></ul></li>"
+            "<li>Recycling</li></ul>")
+    text = convert(html)
+    assert text.splitlines() == ["* Bins", "** Green", "**# Monday", "**# Friday",
+                                 "* Recycling"]
+    parsed(text)
+
+
+def test_list_directly_inside_a_list_is_nested() -> None:
+    text = convert("<ul><li>a</li><ul><li>b</li></ul></ul>")
+    assert text.splitlines() == ["* a", "** b"]
+
+
+def test_definition_lists() -> None:
+    assert convert("<dl><dt>Term</dt><dd>Meaning</dd></dl>") == "; Term\n: Meaning"
+
+
+def test_relative_and_own_host_links_become_external_links_to_the_source() -> None:
+    text = convert('<p><a href="../contact">Contact us</a> or '
+                   '<a href="https://council.example/a?b=1">apply</a></p>')
+    links = [(str(link.url), str(link.title)) for link in parsed(text).filter_external_links()]
+    assert links == [("https://www.council.example/contact", "Contact us"),
+                     ("https://council.example/a?b=1", "apply")]
+
+
+def test_links_to_other_sites_and_other_schemes_keep_only_their_text() -> None:
+    text = convert('<p><a href="https://spam.example/">cheap</a> '
+                   '<a href="javascript:alert(1)">js</a> <a href="mailto:a@b.c">mail</a> '
+                   '<a href="#top">top</a></p>')
+    assert parsed(text).filter_external_links() == []
+    assert text == "cheap js mail top"
+
+
+def test_relative_links_without_a_base_url_keep_only_their_text() -> None:
+    assert html_to_wikitext('<p><a href="/x">here</a></p>', base_url=None) == "here"
+
+
+def test_link_label_cannot_close_the_link() -> None:
+    text = convert('<p><a href="/x">a] [[Category:X]] b</a></p>')
+    links = parsed(text).filter_external_links()
+    assert len(links) == 1
+    assert "Category" in str(links[0].title)
+
+
+def test_tables_become_wikitables() -> None:
+    html = ("<table><caption>Fees</caption><thead><tr><th>Service</th><th>Cost!!</th></tr>"
+            "</thead><tbody><tr><td>Bulky waste</td><td>£20</td></tr>"
+            "<tr><td colspan='2'><p>Free</p><p>for pensioners</p></td></tr></tbody></table>")
+    text = convert(html)
+    assert text.splitlines() == [
+        '{| class="wikitable"', "|+ Fees", "|-", "! Service", "! Cost&#33;&#33;", "|-",
+        "| Bulky waste", "| £20", "|-", '| colspan="2" | Free<br />for pensioners', "|}"]
+    code = parsed(text)
+    assert [str(t.tag) for t in code.filter_tags()].count("th") == 2
+
+
+def test_table_cell_text_cannot_end_or_split_the_table() -> None:
+    text = convert("<table><tr><td>|} || a</td><td>-x</td></tr></table><p>after</p>")
+    assert text.count("|}") == 1
+    assert text.endswith("|}\n\nafter")
+
+
+def test_images_and_figures_are_dropped() -> None:
+    text = convert('<p>Before <img src="a.jpg" alt="A park"></p>'
+                   '<figure><img src="b.jpg" alt="x"><figcaption>Caption</figcaption></figure>'
+                   "<p>After</p>")
+    assert text == "Before\n\nAfter"
+
+
+def test_blockquote_pre_br_and_rule() -> None:
+    text = convert("<blockquote><p>Said</p><p>twice</p></blockquote><p>a<br>b</p><hr>"
+                   "<pre>x  {{y}}\n z</pre>")
+    assert text == ("<blockquote>\nSaid\n\ntwice\n</blockquote>\n\na<br />b\n\n----\n\n"
+                    "<pre>x  &#123;&#123;y&#125;&#125;\n&#32;z</pre>")
+    parsed(text)
+
+
+def test_scripts_styles_forms_iframes_and_comments_are_removed() -> None:
+    text = convert("<p>Keep</p><script>alert('x')</script><style>p{}</style>"
+                   "<form><input value='v'><button>Go</button></form>"
+                   "<iframe src='https://x'></iframe><!-- secret --><noscript>ns</noscript>")
+    assert text == "Keep"
+
+
+@pytest.mark.parametrize("attack", [
+    "{{subst:Delete}}", "{{PAGENAME}}", "[[Category:Spam]]", "[[Main Page]]", "~~~~",
+    "~~~", "__NOTOC__", "__INDEX__", "{| class=x", "|}", "----", "* item", "# item",
+    ": indent", "; term", " pre", "== Heading ==", "{{{1}}}", "'''bold'''",
+    "<script>alert(1)</script>", "<ref>x</ref>", "https://free.example/link", "&lt;b&gt;",
+    "[https://x.example label]", "{{#if:1|a}}", "-{zh}-", "ISBN&nbsp;",
+])
+def test_markup_in_text_stays_text(attack: str) -> None:
+    for html in (f"<p>{_html_escape(attack)}</p>",
+                 f"<ul><li>{_html_escape(attack)}</li></ul>",
+                 f"<h2>{_html_escape(attack)}</h2>",
+                 f"<table><tr><th>{_html_escape(attack)}</th></tr></table>",
+                 f'<p><a href="/x">{_html_escape(attack)}</a></p>'):
+        text = convert(html)
+        code = parsed(text)
+        assert code.filter_headings() == [] or "h2" in html
+        assert code.filter_external_links() == [] or "href" in html
+        assert code.filter_comments() == []
+        assert "~~~" not in text and "__" not in text and "{{" not in text
+        assert "[[" not in text and "<script" not in text
+
+
+def test_empty_input_gives_empty_output() -> None:
+    assert convert("") == ""
+    assert convert("<div> <p> </p> </div>") == ""
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
