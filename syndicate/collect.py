@@ -1,0 +1,113 @@
+"""Collect: sources → tag → check → ledger (the queue is written afterwards).
+
+An item whose content hash matches the ledger costs nothing more: it is neither tagged nor
+checked again. New and changed items are tagged, checked for every sink they could go to,
+and stored as ``pending`` (or ``blocked`` when errors leave no sink, ``excluded`` when a
+rule says ``licence: none``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from syndicate.checks import Duplicates, check_item
+from syndicate.errors import InputError, SourceError
+from syndicate.ledger import Record, now
+from syndicate.model import Finding, Item
+from syndicate.report import RunReport
+from syndicate.sources.base import Source
+from syndicate.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def collect(ws: Workspace, report: RunReport) -> None:
+    """Read every source into the ledger (committed per source)."""
+    duplicates = Duplicates()
+    for source in ws.sources():
+        seen: set[str] = set()
+        try:
+            _collect_source(ws, source, report, duplicates, seen)
+        except (SourceError, InputError) as exc:
+            ws.ledger.commit()
+            report.problem("collect", source.name, None, str(exc), retry=True)
+            continue
+        if source.complete_listing:
+            _withdraw_missing(ws, source.name, seen, report)
+        ws.ledger.commit()
+
+
+def _collect_source(ws: Workspace, source: Source, report: RunReport,
+                    duplicates: Duplicates, seen: set[str]) -> None:
+    known = ws.ledger.hashes(source.name)
+    for item in source.items():
+        if item.id in seen:
+            continue  # a feed listing the same entry twice
+        seen.add(item.id)
+        report.collected[source.name] += 1
+        content_hash = item.content_hash()
+        if known.get(item.id) == content_hash:
+            report.unchanged += 1
+            continue
+        previous = ws.ledger.get(item.id)
+        record = examine(ws, item, duplicates)
+        record.content_hash = content_hash
+        if previous is None:
+            report.new += 1
+        else:
+            report.changed += 1
+            record.first_seen = previous.first_seen
+            record.note, record.reason, record.chosen = (previous.note, previous.reason,
+                                                         previous.chosen)
+            record.in_queue, record.shown_status = previous.in_queue, previous.shown_status
+        report.excluded += record.status == "excluded"
+        report.blocked += record.status == "blocked"
+        ws.ledger.clear_outcomes(item.id)
+        ws.ledger.save(record)
+
+
+def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None) -> Record:
+    """Tag and check one item and decide where it may go (no ledger writes)."""
+    stamp = now()
+    record = Record(item=item, content_hash=item.content_hash(), targets=[], chosen=None,
+                    status="pending", shown_status=None, in_queue=False, note="", reason="",
+                    first_seen=stamp, updated=stamp)
+    if not ws.config.licensing.tag(item):
+        record.status = "excluded"
+        return record
+    item.findings.extend(check_item(item, ws.config.licensing))
+    if duplicates is not None:
+        item.findings.extend(duplicates.check(item))
+    candidates = ws.targets(item)
+    for name in candidates:
+        item.findings.extend(_sink_findings(ws, name, item))
+    blocked_everywhere = any(f.is_error and f.sink is None for f in item.findings)
+    record.targets = [] if blocked_everywhere else [
+        name for name in candidates
+        if not any(f.is_error and f.sink == name for f in item.findings)]
+    if not candidates:
+        item.findings.append(Finding(
+            "sink.none", "error", f"no configured sink takes {item.kind} items from source "
+            f"{item.source}; add one under sinks: or remove the source"))
+    if not record.targets:
+        record.status = "blocked"
+    return record
+
+
+def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
+    # A sink's check may only speak for itself.
+    for finding in ws.sink(name).check(item):
+        yield finding if finding.sink == name else Finding(
+            finding.code, finding.severity, finding.message, name)
+
+
+def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:
+    """Items a complete listing no longer has are withdrawn unless already published."""
+    for record in ws.ledger.records("source = ? AND status IN ('pending', 'approved', "
+                                    "'failed', 'blocked')", (source,)):
+        if record.item.id not in seen:
+            record.status = "withdrawn"
+            record.updated = now()
+            ws.ledger.save(record)
+            report.withdrawn += 1

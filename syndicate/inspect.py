@@ -1,0 +1,104 @@
+"""What syndicate makes of one feed, page, file or folder, without changing anything.
+
+``inspect`` picks the source type from what the target is (a folder, a media file, XML or
+HTML), runs it through tagging and checks exactly as ``collect`` would, and returns the
+items. With a config it uses that council's rules and sinks; without, it has no default
+licence and no sinks, so it shows only what the content itself declares.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import mimetypes
+import socket
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from syndicate import plugins
+from syndicate.checks import Duplicates
+from syndicate.collect import examine
+from syndicate.config import Config
+from syndicate.errors import InputError
+from syndicate.model import Item
+from syndicate.sources.base import Source, SourceContext
+from syndicate.workspace import Workspace
+
+MEDIA_TYPES = ("image/", "application/pdf", "video/", "audio/")
+
+
+def inspect(target: str, config: Config) -> Iterator[Item]:
+    """Yield the tagged, checked items ``target`` (URL or path) would produce."""
+    ws = Workspace(config, dry_run=True)
+    source = _source_for(target, ws)
+    duplicates = Duplicates()
+    for item in source.items():
+        examine(ws, item, duplicates)
+        yield item
+
+
+def as_json(item: Item) -> dict[str, Any]:
+    """The ``inspect --json`` shape: one object per item."""
+    return {
+        "id": item.id, "kind": item.kind, "title": item.title, "url": item.url,
+        "source": item.source, "licence": item.licence, "licence_url": item.licence_url,
+        "declared_licences": item.declared_licences,
+        "attribution": item.attribution.text if item.attribution else None,
+        "creator": item.creator, "date": item.date, "media_url": item.media_url,
+        "parent": item.parent, "findings": [f.as_dict() for f in item.findings],
+    }
+
+
+def _source_for(target: str, ws: Workspace) -> Source:
+    context = SourceContext(base_dir=Path.cwd(), fetcher=ws.fetcher)
+    if urlsplit(target).scheme in ("http", "https"):
+        options: dict[str, Any] = {"allow_private": _typed_private_address(target)}
+        fetched = ws.fetcher.get(target, allow_private=options["allow_private"])
+        kind = _kind_of(fetched.content[:2048], fetched.content_type, target)
+        options.update({"url": target} if kind == "feed" else {"urls": [target]})
+        return _build(kind, options, context)
+    path = Path(target)
+    if path.is_dir():
+        return _build("directory", {"path": str(path.resolve())}, context)
+    if not path.is_file():
+        raise InputError(f"{target}: no such file, folder or http(s) URL")
+    media_type = mimetypes.guess_type(path.name)[0] or ""
+    if media_type.startswith(MEDIA_TYPES):
+        return _build("directory", {"path": str(path.resolve().parent),
+                                    "include": [path.name], "recursive": False}, context)
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    kind = _kind_of(head, media_type, target)
+    options = {"path": str(path.resolve())} if kind == "feed" else \
+        {"urls": [str(path.resolve())]}
+    return _build(kind, options, context)
+
+
+def _build(kind: str, options: Mapping[str, Any], context: SourceContext) -> Source:
+    return plugins.load_source(kind)(kind, options, context)
+
+
+def _kind_of(head: bytes, content_type: str | None, name: str) -> str:
+    """'feed' or 'pages', from the first bytes, then the content type, then the name."""
+    lowered = head.lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered:
+        return "pages"
+    if any(tag in lowered for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")):
+        return "feed"
+    if content_type and "html" in content_type:
+        return "pages"
+    if name.lower().endswith((".html", ".htm")):
+        return "pages"
+    return "feed"
+
+
+def _typed_private_address(url: str) -> bool:
+    """An address the operator typed is theirs to inspect, even on loopback or a private
+    network; addresses found inside content are still held to the fetch guard."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)

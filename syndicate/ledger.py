@@ -1,0 +1,274 @@
+"""The ledger: a SQLite file that is the truth about every item, publication and run.
+
+The queue file is only the editors' view of it. A receipt is committed here (WAL,
+``synchronous=FULL``) before the queue ever says "published", so a crash at any point leaves
+either no receipt (the item is tried again) or a receipt (it is never sent twice).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from syndicate.model import Item, Receipt
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL,             -- the tagged Item, with findings, as JSON
+    targets TEXT NOT NULL,          -- sinks the item may go to (no error finding), JSON list
+    chosen TEXT,                    -- the editor's narrower list of sinks, JSON list or NULL
+    status TEXT NOT NULL,           -- pending approved rejected published failed blocked withdrawn
+    shown_status TEXT,              -- the status last written to the queue file
+    in_queue INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_backlog ON items (status, in_queue, first_seen);
+CREATE TABLE IF NOT EXISTS publications (
+    item_id TEXT NOT NULL,
+    sink TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    url TEXT,
+    detail TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (item_id, sink, content_hash)
+);
+CREATE TABLE IF NOT EXISTS outcomes (   -- the last failed or skipped attempt per item and sink
+    item_id TEXT NOT NULL,
+    sink TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,               -- failed (retried next run) | skipped (a person must look)
+    message TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (item_id, sink)
+);
+CREATE TABLE IF NOT EXISTS sink_state (
+    sink TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (sink, key)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    exit_code INTEGER,
+    report TEXT
+);
+"""
+
+
+def now() -> str:
+    """UTC time as ISO 8601 with a Z, to the second, as the queue shows it."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class Record:
+    """One item as the ledger knows it."""
+
+    item: Item
+    content_hash: str
+    targets: list[str]
+    chosen: list[str] | None
+    status: str
+    shown_status: str | None
+    in_queue: bool
+    note: str
+    reason: str
+    first_seen: str
+    updated: str
+
+    @property
+    def sinks(self) -> list[str]:
+        """Where the item goes: its targets, narrowed by the editor if they did."""
+        if self.chosen is None:
+            return list(self.targets)
+        return [s for s in self.targets if s in self.chosen]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    message: str
+    at: str
+    content_hash: str
+
+
+class Ledger:
+    """The state store. One instance per run; not shared between threads."""
+
+    def __init__(self, path: Path | None) -> None:
+        """Open (creating) the ledger at ``path``; ``None`` is an empty in-memory ledger."""
+        if path is None:
+            self.db = sqlite3.connect(":memory:")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+        self.db.row_factory = sqlite3.Row
+        self.db.executescript(SCHEMA)
+        self.db.commit()
+
+    @classmethod
+    def scratch_copy(cls, path: Path) -> Ledger:
+        """An in-memory copy of the ledger at ``path`` for ``--dry-run``: the run does all
+        its bookkeeping there and the real file is never written."""
+        ledger = cls(None)
+        if path.exists():
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                source.backup(ledger.db)
+            finally:
+                source.close()
+        return ledger
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Items ------------------------------------------------------------------------------
+
+    def get(self, item_id: str) -> Record | None:
+        row = self.db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        return _record(row) if row else None
+
+    def hashes(self, source: str) -> dict[str, str]:
+        """item id → content hash for every item of a source (to skip unchanged ones)."""
+        rows = self.db.execute("SELECT id, content_hash FROM items WHERE source = ?", (source,))
+        return {row["id"]: row["content_hash"] for row in rows}
+
+    def records(self, where: str = "1", params: tuple[Any, ...] = ()) -> Iterator[Record]:
+        query = f"SELECT * FROM items WHERE {where} ORDER BY first_seen, id"
+        for row in self.db.execute(query, params).fetchall():
+            yield _record(row)
+
+    def save(self, record: Record) -> None:
+        """Insert or replace one item's record (committed by :meth:`commit`)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
+            "status, shown_status, in_queue, note, reason, first_seen, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (record.item.id, record.item.source, record.content_hash,
+             json.dumps(record.item.to_dict()), json.dumps(record.targets),
+             json.dumps(record.chosen) if record.chosen is not None else None,
+             record.status, record.shown_status, int(record.in_queue), record.note,
+             record.reason, record.first_seen, record.updated))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
+        return {row["status"]: row["n"] for row in rows}
+
+    def backlog(self) -> int:
+        """Pending items waiting outside the queue for editors to make room."""
+        row = self.db.execute(
+            "SELECT count(*) FROM items WHERE status = 'pending' AND in_queue = 0").fetchone()
+        return int(row[0])
+
+    # Publications -----------------------------------------------------------------------
+
+    def receipt(self, item_id: str, sink: str, content_hash: str | None = None
+                ) -> Receipt | None:
+        """The receipt for this version of the item (or, without a hash, the latest)."""
+        if content_hash is None:
+            row = self.db.execute(
+                "SELECT * FROM publications WHERE item_id = ? AND sink = ? "
+                "ORDER BY at DESC, rowid DESC LIMIT 1", (item_id, sink)).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT * FROM publications WHERE item_id = ? AND sink = ? AND content_hash = ?",
+                (item_id, sink, content_hash)).fetchone()
+        if row is None:
+            return None
+        return Receipt(row["remote_id"], row["url"], json.loads(row["detail"]))
+
+    def published_at(self, item_id: str, sink: str, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT at FROM publications WHERE item_id = ? AND sink = ? AND content_hash = ?",
+            (item_id, sink, content_hash)).fetchone()
+        return str(row["at"]) if row else None
+
+    def record_publication(self, item_id: str, sink: str, content_hash: str,
+                           receipt: Receipt) -> None:
+        """Commit a receipt durably, at once: this is what prevents a second publication."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (item_id, sink, content_hash, receipt.remote_id, receipt.url,
+                 json.dumps(dict(receipt.detail)), now()))
+            self.db.execute("DELETE FROM outcomes WHERE item_id = ? AND sink = ?",
+                            (item_id, sink))
+
+    def record_outcome(self, item_id: str, sink: str, content_hash: str, status: str,
+                       message: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?)",
+                            (item_id, sink, content_hash, status, message, now()))
+
+    def outcome(self, item_id: str, sink: str) -> Outcome | None:
+        row = self.db.execute("SELECT * FROM outcomes WHERE item_id = ? AND sink = ?",
+                              (item_id, sink)).fetchone()
+        if row is None:
+            return None
+        return Outcome(row["status"], row["message"], row["at"], row["content_hash"])
+
+    def clear_outcomes(self, item_id: str) -> None:
+        self.db.execute("DELETE FROM outcomes WHERE item_id = ?", (item_id,))
+
+    # Sink state -------------------------------------------------------------------------
+
+    def sink_value(self, sink: str, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM sink_state WHERE sink = ? AND key = ?",
+                              (sink, key)).fetchone()
+        return json.loads(row["value"]) if row else None
+
+    def put_sink_value(self, sink: str, key: str, value: Any) -> None:
+        with self.db:
+            if value is None:
+                self.db.execute("DELETE FROM sink_state WHERE sink = ? AND key = ?",
+                                (sink, key))
+            else:
+                self.db.execute("INSERT OR REPLACE INTO sink_state VALUES (?, ?, ?)",
+                                (sink, key, json.dumps(value)))
+
+    # Runs -------------------------------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        with self.db:
+            cursor = self.db.execute("INSERT INTO runs (command, started) VALUES (?, ?)",
+                                     (command, now()))
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, exit_code: int, report: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET finished = ?, exit_code = ?, report = ? "
+                            "WHERE id = ?", (now(), exit_code, json.dumps(report), run_id))
+
+    def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(row) for row in rows]
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return Record(
+        item=Item.from_dict(json.loads(row["data"])), content_hash=row["content_hash"],
+        targets=json.loads(row["targets"]),
+        chosen=json.loads(row["chosen"]) if row["chosen"] is not None else None,
+        status=row["status"], shown_status=row["shown_status"], in_queue=bool(row["in_queue"]),
+        note=row["note"], reason=row["reason"], first_seen=row["first_seen"],
+        updated=row["updated"])

@@ -1,0 +1,74 @@
+"""Finding sink and source classes through entry points.
+
+Built-in sinks and sources are registered in the same entry-point groups as third-party
+ones (``syndicate.sinks``, ``syndicate.sources``) and, like them, are imported only when a
+configuration names them: a broken plugin you do not use cannot break your run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from typing import TypeVar
+
+from syndicate.errors import ConfigError
+from syndicate.sinks.base import Sink
+from syndicate.sources.base import Source
+
+SINK_GROUP = "syndicate.sinks"
+SOURCE_GROUP = "syndicate.sources"
+
+T = TypeVar("T", Sink, Source)
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """An installed plugin as ``syndicate sinks`` lists it."""
+
+    name: str
+    package: str
+    version: str
+    target: str
+
+
+def installed(group: str) -> list[Plugin]:
+    """Every plugin registered in ``group``, without importing any of them."""
+    found = []
+    for ep in entry_points(group=group):
+        dist = ep.dist
+        found.append(Plugin(ep.name, dist.name if dist else "?", dist.version if dist else "?",
+                            ep.value))
+    return sorted(found, key=lambda p: p.name)
+
+
+def load_sink(type_name: str) -> type[Sink]:
+    """The sink class registered as ``type_name``."""
+    return _load(SINK_GROUP, type_name, Sink, "sink")
+
+
+def load_source(type_name: str) -> type[Source]:
+    """The source class registered as ``type_name``."""
+    return _load(SOURCE_GROUP, type_name, Source, "source")
+
+
+def _load(group: str, type_name: str, base: type[T], what: str) -> type[T]:
+    matches: list[EntryPoint] = list(entry_points(group=group, name=type_name))
+    if not matches:
+        names = sorted(ep.name for ep in entry_points(group=group))
+        close = difflib.get_close_matches(type_name, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ConfigError(f"unknown {what} type '{type_name}'{hint} Installed: "
+                          f"{', '.join(names) or 'none'} (see `syndicate {what}s`)", key="type")
+    ep = matches[0]
+    package = ep.dist.name if ep.dist else ep.value
+    try:
+        cls = ep.load()
+    except Exception as exc:  # any import-time failure of a third-party plugin
+        raise ConfigError(f"{what} type '{type_name}' from package {package} failed to load "
+                          f"({type(exc).__name__}: {exc}); reinstall or upgrade it",
+                          key="type") from None
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ConfigError(f"{what} type '{type_name}' from package {package} is not a "
+                          f"syndicate {base.__name__} subclass", key="type")
+    return cls

@@ -1,0 +1,105 @@
+"""Publish: approved items → their sinks → receipts in the ledger.
+
+Each publication is committed to the ledger the moment the sink returns, before anything
+else happens, so a crash loses at most the knowledge of one in-flight publication — and
+sinks guard that window themselves (the Commons sink looks for its file before uploading
+again).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from syndicate.errors import RetryLater, SinkError, SkipItem
+from syndicate.ledger import Record, now
+from syndicate.report import RunReport
+from syndicate.sinks.base import Sink
+from syndicate.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+DUE = "status IN ('approved', 'failed')"
+
+
+def publish(ws: Workspace, report: RunReport) -> None:
+    """Send every approved item to each of its sinks that has not had this version yet."""
+    opened: dict[str, Sink] = {}
+    broken: dict[str, str] = {}
+    try:
+        for record in ws.ledger.records(DUE):
+            for sink_name in record.sinks:
+                _publish_one(ws, record, sink_name, opened, broken, report)
+            _settle(ws, record)
+    finally:
+        for name, sink in opened.items():
+            try:
+                sink.close()
+            except Exception as exc:  # a plugin's close must not hide what was published
+                report.problem("publish", name, None, f"closing failed: {exc}", retry=True)
+
+
+def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str, Sink],
+                 broken: dict[str, str], report: RunReport) -> None:
+    item, content_hash = record.item, record.content_hash
+    if ws.ledger.receipt(item.id, sink_name, content_hash) is not None:
+        return
+    outcome = ws.ledger.outcome(item.id, sink_name)
+    if outcome and outcome.status == "skipped" and outcome.content_hash == content_hash:
+        return  # waits for a person: re-approve or change the item
+    if sink_name in broken:
+        _fail(ws, record, sink_name, broken[sink_name], report, report_it=False)
+        return
+    sink = ws.sink(sink_name)
+    if ws.dry_run and not sink.supports_dry_run:
+        report.previews.append(f"would publish {item.id} to {sink_name}")
+        return
+    try:
+        if sink_name not in opened:
+            sink.open()
+            opened[sink_name] = sink
+        receipt = sink.publish(item)
+    except SkipItem as exc:
+        ws.ledger.record_outcome(item.id, sink_name, content_hash, "skipped", str(exc))
+        report.skipped[sink_name] += 1
+        report.problem("publish", sink_name, item.id, str(exc), retry=False)
+        return
+    except RetryLater as exc:
+        _fail(ws, record, sink_name, str(exc), report)
+        return
+    except SinkError as exc:
+        broken[sink_name] = f"{sink_name} unavailable this run: {exc}"
+        _fail(ws, record, sink_name, str(exc), report)
+        return
+    except Exception as exc:  # a bug in a sink must not stop the other sinks
+        log.debug("sink %s failed on %s", sink_name, item.id, exc_info=True)
+        _fail(ws, record, sink_name, f"unexpected {type(exc).__name__} in sink: {exc}", report)
+        return
+    if ws.dry_run:
+        preview = receipt.detail.get("preview", receipt.remote_id)
+        report.previews.append(f"would publish {item.id} to {sink_name}:\n{preview}")
+        return
+    ws.ledger.record_publication(item.id, sink_name, content_hash, receipt)
+    report.published[sink_name] += 1
+    log.info("published %s to %s: %s", item.id, sink_name, receipt.url or receipt.remote_id)
+
+
+def _fail(ws: Workspace, record: Record, sink_name: str, message: str, report: RunReport,
+          report_it: bool = True) -> None:
+    ws.ledger.record_outcome(record.item.id, sink_name, record.content_hash, "failed",
+                             message)
+    report.failed[sink_name] += 1
+    if report_it:
+        report.problem("publish", sink_name, record.item.id, message, retry=True)
+
+
+def _settle(ws: Workspace, record: Record) -> None:
+    """The item's status from its receipts: published when every sink has this version."""
+    done = all(ws.ledger.receipt(record.item.id, s, record.content_hash) for s in record.sinks)
+    status = "published" if done else record.status
+    if not done and any(ws.ledger.outcome(record.item.id, s) for s in record.sinks):
+        status = "failed"
+    if status != record.status:
+        record.status = status
+        record.updated = now()
+        ws.ledger.save(record)
+        ws.ledger.commit()

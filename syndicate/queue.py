@@ -1,0 +1,188 @@
+"""queue.yaml: the editors' view of the ledger.
+
+Editors change ``status`` (pending → approved/rejected), narrow ``sinks``, and write
+``note`` and ``reason``; everything else is shown for information and rewritten from the
+ledger. The file is read strictly (duplicate keys, anchors, unknown keys and statuses are
+errors with file:line), written atomically, and never written over an edit syndicate has not
+read: the digest of what was read is compared with the file just before replacing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syndicate import yamlfile
+from syndicate.errors import InputError
+from syndicate.files import atomic_write
+
+EDITOR_STATUSES = ("pending", "approved", "rejected")
+SYNDICATE_STATUSES = ("published", "failed", "blocked", "withdrawn")
+STATUSES = EDITOR_STATUSES + SYNDICATE_STATUSES
+EDITABLE = ("status", "sinks", "note", "reason")
+SHOWN = ("id", "status", "version", "title", "kind", "source", "url", "licence",
+         "attribution", "sinks", "findings", "note", "reason", "results")
+
+HEADER = """\
+# Set status to approved or rejected, then save. The nightly run publishes approved items.
+# You may also remove a sink from an item's sinks, and write a note (kept) or a reason.
+# Statuses: pending | approved | rejected (editors); published | failed | blocked | withdrawn
+# (syndicate). Other fields are information and are rewritten on every run.
+"""
+
+
+class QueueError(InputError):
+    """queue.yaml cannot be used as it is; the message lists file:line problems."""
+
+
+class QueueChanged(InputError):
+    """queue.yaml changed between our read and our write (an editor saved it)."""
+
+
+@dataclass
+class Entry:
+    """What an editor may have changed for one item."""
+
+    id: str
+    status: str
+    version: str | None
+    sinks: list[str] | None
+    note: str
+    reason: str
+    line: int
+
+
+@dataclass
+class Snapshot:
+    """The queue as read: its entries and the digest of the exact bytes."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    digest: str = ""
+    items: list[dict[str, Any]] = field(default_factory=list)   # as written, for display
+
+
+def digest_of(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+
+
+def read(path: Path, sink_names: Iterable[str]) -> Snapshot:
+    """Read and validate the queue; raise QueueError listing every problem found."""
+    snapshot, problems = inspect(path, sink_names)
+    if problems:
+        raise QueueError("\n".join(problems) + f"\nFix {path} and run again; nothing was "
+                         "changed.")
+    return snapshot
+
+
+def inspect(path: Path, sink_names: Iterable[str]) -> tuple[Snapshot, list[str]]:
+    """The queue and a list of ``file:line: problem`` lines (for ``queue check``)."""
+    if not path.exists():
+        return Snapshot(), []
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Snapshot(digest=digest), [f"{path}: not UTF-8 text ({exc.reason})"]
+    try:
+        doc = yamlfile.load(path, text)
+    except InputError as exc:
+        return Snapshot(digest=digest), [str(exc)]
+    return _Validator(doc, frozenset(sink_names)).run(digest)
+
+
+class _Validator:
+    def __init__(self, doc: yamlfile.Document, sink_names: frozenset[str]) -> None:
+        self.doc = doc
+        self.sink_names = sink_names
+        self.problems: list[str] = []
+
+    def problem(self, keys: tuple[Any, ...], message: str) -> None:
+        self.problems.append(f"{self.doc.where(*keys)}: {message}")
+
+    def run(self, digest: str) -> tuple[Snapshot, list[str]]:
+        snapshot = Snapshot(digest=digest)
+        data = self.doc.data
+        if data is None:
+            return snapshot, []
+        if not isinstance(data, dict) or not isinstance(data.get("items", []), list | None):
+            self.problem((), "expected 'items:' followed by a list of items")
+            return snapshot, self.problems
+        for key in data:
+            if key != "items":
+                self.problem((key,), f"unknown top-level key '{key}'; only 'items' belongs here")
+        for index, raw in enumerate(data.get("items") or []):
+            entry = self.entry(index, raw)
+            if entry is None:
+                continue
+            if entry.id in snapshot.entries:
+                self.problem(("items", index), f"item {entry.id} appears twice (first at line "
+                             f"{snapshot.entries[entry.id].line}); delete one of them")
+                continue
+            snapshot.entries[entry.id] = entry
+            snapshot.items.append(raw)
+        return snapshot, self.problems
+
+    def entry(self, index: int, raw: Any) -> Entry | None:
+        at = ("items", index)
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            self.problem(at, "each item needs an 'id:' (do not edit or remove ids)")
+            return None
+        item_id = raw["id"]
+        for key in raw:
+            if key not in SHOWN:
+                close = difflib.get_close_matches(str(key), SHOWN, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else \
+                    f"editors may change {', '.join(EDITABLE)}"
+                self.problem((*at, key), f"item {item_id}: unknown key '{key}'; {hint}")
+        status = raw.get("status", "pending")
+        if status not in STATUSES:
+            close = difflib.get_close_matches(str(status), STATUSES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else \
+                f"use one of {', '.join(EDITOR_STATUSES)}"
+            self.problem((*at, "status"), f"item {item_id}: unknown status '{status}'; {hint}")
+        sinks = raw.get("sinks")
+        if sinks is not None:
+            if not isinstance(sinks, list) or not all(isinstance(s, str) for s in sinks):
+                self.problem((*at, "sinks"), f"item {item_id}: sinks must be a list of sink "
+                             "names, like [partners]")
+                sinks = None
+            else:
+                for name in sinks:
+                    if name not in self.sink_names:
+                        close = difflib.get_close_matches(name, sorted(self.sink_names), n=1)
+                        hint = f"; did you mean '{close[0]}'?" if close else ""
+                        self.problem((*at, "sinks"), f"item {item_id}: unknown sink "
+                                     f"'{name}'{hint}")
+        texts = {}
+        for key in ("note", "reason"):
+            value = raw.get(key) or ""
+            if not isinstance(value, str | int | float):
+                self.problem((*at, key), f"item {item_id}: {key} must be text")
+                value = ""
+            texts[key] = str(value)
+        version = raw.get("version")
+        return Entry(item_id, str(status), str(version) if version is not None else None,
+                     sinks, texts["note"], texts["reason"], self.doc.line(*at) or 0)
+
+
+def render(entries: list[dict[str, Any]]) -> str:
+    """The queue file's text for these entries (dicts in :data:`SHOWN` order)."""
+    return HEADER + yamlfile.dump({"items": entries})
+
+
+def write(path: Path, text: str, expected_digest: str) -> str:
+    """Replace the queue with ``text`` unless it changed since it was read (digest
+    ``expected_digest``); return the new digest. Callers hold the run lock, so only an
+    editor's save can race with us, and that is what the digest check catches."""
+    if digest_of(path) != expected_digest:
+        raise QueueChanged(f"{path} was saved by someone while syndicate was working")
+    atomic_write(path, text)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,180 @@
+"""Keeping queue.yaml and the ledger in step.
+
+The ledger is the truth; the queue is where editors say what they want. Every command that
+touches either first applies the editors' edits (:func:`apply_edits`) and last rewrites the
+queue from the ledger (:func:`write_queue`). An edit counts only where the editor changed a
+status away from what syndicate last showed, for the version of the item they saw, and only
+along an editor's transition — so a stale copy saved over ours can neither undo a
+publication nor approve something twice, and an item missing from the file is simply shown
+again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from syndicate import queue
+from syndicate.errors import InputError
+from syndicate.ledger import Ledger, Record, now
+from syndicate.model import Finding
+
+log = logging.getLogger(__name__)
+
+# What an editor may turn an item into, from each status syndicate shows.
+EDITOR_MOVES: dict[str, frozenset[str]] = {
+    "pending": frozenset({"approved", "rejected"}),
+    "approved": frozenset({"pending", "rejected"}),
+    "rejected": frozenset({"pending", "approved"}),
+    "failed": frozenset({"approved", "rejected"}),   # approve again: retry what needs a person
+}
+QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
+                  "withdrawn")
+LEAVES_AFTER_KEEP_DAYS = frozenset({"published", "rejected", "withdrawn", "blocked"})
+
+
+def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
+    """Apply editors' edits to the ledger (not yet committed); return notes for the log."""
+    notes = []
+    for entry in snapshot.entries.values():
+        record = ledger.get(entry.id)
+        if record is None:
+            notes.append(f"queue item {entry.id} (line {entry.line}) is not in the ledger; "
+                         "it was ignored and will disappear from the queue")
+            continue
+        changed = _apply_fields(record, entry)
+        if entry.status != record.shown_status and entry.status != record.status:
+            note = decide(record, entry.status, version=entry.version)
+            if note:
+                notes.append(f"{entry.id} (line {entry.line}): {note}")
+            else:
+                changed = True
+        if changed:
+            ledger.save(record)
+    for note in notes:
+        log.warning("%s", note)
+    return notes
+
+
+def _apply_fields(record: Record, entry: queue.Entry) -> bool:
+    before = (record.note, record.reason, record.chosen)
+    record.note = entry.note
+    record.reason = entry.reason
+    if entry.sinks is not None and sorted(entry.sinks) != sorted(record.sinks):
+        record.chosen = [s for s in entry.sinks if s in record.targets]
+    return before != (record.note, record.reason, record.chosen)
+
+
+def decide(record: Record, status: str, *, version: str | None = None) -> str | None:
+    """Set an editor's decision on ``record``; return why not, or None when done."""
+    if version is not None and version != record.content_hash:
+        return (f"the decision '{status}' was made on an older version of this item; it "
+                "changed since, so look at it again")
+    if status not in EDITOR_MOVES.get(record.status, frozenset()):
+        return f"cannot change a {record.status} item to {status}; left as {record.status}"
+    record.status = status
+    record.updated = now()
+    return None
+
+
+def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
+    """Bring backlog items into the queue oldest first, up to ``max_pending`` pending,
+    and let finished items leave it after ``keep_days``."""
+    cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
+    pending_shown = 0
+    for record in ledger.records("status != 'excluded'"):
+        want = _belongs(record, cutoff)
+        if record.status == "pending":
+            want = pending_shown < max_pending
+            pending_shown += want
+        if want != record.in_queue:
+            record.in_queue = want
+            ledger.save(record)
+
+
+def _belongs(record: Record, cutoff: str) -> bool:
+    if record.status in LEAVES_AFTER_KEEP_DAYS:
+        return record.updated >= cutoff
+    return True
+
+
+def entries(ledger: Ledger) -> list[dict[str, Any]]:
+    """The queue's entries, in the order editors work: needing a decision first."""
+    shown = list(ledger.records("in_queue = 1"))
+    shown.sort(key=lambda r: (QUEUE_STATUSES.index(r.status), r.first_seen, r.item.id))
+    return [_entry(ledger, record) for record in shown]
+
+
+def _entry(ledger: Ledger, record: Record) -> dict[str, Any]:
+    item = record.item
+    entry: dict[str, Any] = {
+        "id": item.id, "status": record.status, "version": record.content_hash,
+        "title": item.title, "kind": item.kind, "source": item.source, "url": item.url or "",
+        "licence": item.licence or "none",
+        "attribution": item.attribution.text if item.attribution else "",
+        "sinks": record.sinks,
+        "findings": [_finding(f) for f in item.findings],
+        "note": record.note,
+    }
+    if record.reason:
+        entry["reason"] = record.reason
+    results = {}
+    for sink in record.targets:
+        result = _result(ledger, record, sink)
+        if result:
+            results[sink] = result
+    if results:
+        entry["results"] = results
+    return entry
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    data = {"code": finding.code, "severity": finding.severity}
+    if finding.sink:
+        data["sink"] = finding.sink
+    data["message"] = finding.message
+    return data
+
+
+def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
+    receipt = ledger.receipt(record.item.id, sink, record.content_hash)
+    if receipt is not None:
+        result: dict[str, Any] = {"status": "published"}
+        if receipt.url:
+            result["url"] = receipt.url
+        if receipt.detail.get("duplicate_of"):
+            result["duplicate_of"] = receipt.detail["duplicate_of"]
+        result["at"] = ledger.published_at(record.item.id, sink, record.content_hash)
+        return result
+    outcome = ledger.outcome(record.item.id, sink)
+    if outcome is not None and outcome.content_hash == record.content_hash:
+        return {"status": outcome.status, "message": outcome.message, "at": outcome.at}
+    return None
+
+
+def sync(ledger: Ledger, path: Any, sink_names: list[str], max_pending: int,
+         keep_days: int, *, write: bool = True) -> None:
+    """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile."""
+    for _ in range(5):
+        snapshot = queue.read(path, sink_names)
+        apply_edits(ledger, snapshot)
+        admit_and_expire(ledger, max_pending, keep_days)
+        shown = {r.item.id: r for r in ledger.records("in_queue = 1")}
+        text = queue.render(entries(ledger))
+        if not write:
+            ledger.commit()
+            return
+        try:
+            queue.write(path, text, snapshot.digest)
+        except queue.QueueChanged:
+            ledger.db.rollback()
+            continue
+        for record in shown.values():
+            if record.shown_status != record.status:
+                record.shown_status = record.status
+                ledger.save(record)
+        ledger.commit()
+        return
+    raise InputError(f"{path} keeps changing while syndicate writes it; try again when "
+                     "editors have saved")

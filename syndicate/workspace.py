@@ -1,0 +1,121 @@
+"""A workspace: one configuration opened for a run — its lock, ledger, fetcher and sinks.
+
+Everything that changes state (collect, publish, queue decisions) happens inside
+``with Workspace(config) as ws:``, which holds the run lock so cron runs and editors'
+``syndicate queue approve`` never interleave.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from types import TracebackType
+
+from syndicate import __version__
+from syndicate.config import Config, SinkSpec, located
+from syndicate.errors import ConfigError, SourceError
+from syndicate.fetch import Fetcher
+from syndicate.files import RunLock
+from syndicate.ledger import Ledger
+from syndicate.model import Item, Receipt
+from syndicate.sinks.base import Sink, SinkContext, SinkState
+from syndicate.sources.base import Source, SourceContext
+
+log = logging.getLogger(__name__)
+
+
+def user_agent(config: Config) -> str:
+    """A descriptive User-Agent with contact details (Wikimedia's policy, REFERENCE.md §6)."""
+    org = config.organisation
+    contact = "; ".join(part for part in (org.url, org.contact) if part)
+    return f"syndicate/{__version__} ({org.name}{'; ' + contact if contact else ''})"
+
+
+class Workspace:
+    """The open state of one configuration. ``dry_run`` works on a scratch copy of the
+    ledger and tells sinks to change nothing."""
+
+    def __init__(self, config: Config, *, dry_run: bool = False) -> None:
+        self.config = config
+        self.dry_run = dry_run
+        self.lock = RunLock(config.state_dir / "lock")
+        self.fetcher = Fetcher(user_agent(config),
+                               cache_dir=None if dry_run else config.state_dir / "http")
+        self._sinks: dict[str, Sink] = {}
+        self._ledger: Ledger | None = None
+
+    def __enter__(self) -> Workspace:
+        self.lock.__enter__()
+        try:
+            path = self.config.state_dir / "state.sqlite"
+            self._ledger = Ledger.scratch_copy(path) if self.dry_run else Ledger(path)
+        except BaseException:
+            self.lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+        self.lock.__exit__(exc_type, exc, tb)
+
+    @property
+    def ledger(self) -> Ledger:
+        assert self._ledger is not None, "use the workspace in a with block"
+        return self._ledger
+
+    def sources(self) -> list[Source]:
+        """Every configured source, constructed (so their config errors surface now)."""
+        context = SourceContext(base_dir=self.config.base_dir, fetcher=self.fetcher)
+        built = []
+        for spec in self.config.sources.values():
+            try:
+                built.append(spec.cls(spec.name, spec.options, context))
+            except ConfigError as exc:
+                raise located(self.config, "sources", spec.name, exc) from None
+        return built
+
+    def sink(self, name: str) -> Sink:
+        """The named sink, constructed once per workspace."""
+        if name not in self._sinks:
+            spec = self.config.sinks[name]
+            try:
+                self._sinks[name] = spec.cls(name, spec.options, self._context(spec))
+            except ConfigError as exc:
+                raise located(self.config, "sinks", name, exc) from None
+        return self._sinks[name]
+
+    def targets(self, item: Item) -> list[str]:
+        """The sinks configured to take this kind of item from this source."""
+        return [s.name for s in self.config.sinks.values() if s.takes(item.kind, item.source)]
+
+    def _context(self, spec: SinkSpec) -> SinkContext:
+        name = spec.name
+        return SinkContext(
+            base_dir=self.config.base_dir, state_dir=self.config.state_dir,
+            organisation=self.config.organisation, user_agent=user_agent(self.config),
+            dry_run=self.dry_run,
+            state=SinkState(lambda key: self.ledger.sink_value(name, key),
+                            lambda key, value: self.ledger.put_sink_value(name, key, value)),
+            media=self.media,
+            previous=lambda item: self._previous(name, item))
+
+    def _previous(self, sink: str, item: Item) -> Receipt | None:
+        return self.ledger.receipt(item.id, sink)
+
+    def media(self, item: Item) -> Path:
+        """A local copy of the item's file: its own path, or a download of its media URL
+        into the state folder (kept per content version, so a retry does not fetch again)."""
+        if item.path is not None:
+            return item.path
+        if not item.media_url:
+            raise SourceError(f"{item.id} has no file")
+        ext = mimetypes.guess_extension(item.media_type or "") or Path(item.media_url).suffix
+        dest = self.config.state_dir / "media" / f"{item.id}-{item.content_hash()}{ext}"
+        if not dest.exists():
+            spec = self.config.sources.get(item.source)
+            allow_private = bool(spec and spec.options.get("allow_private"))
+            self.fetcher.download(item.media_url, dest, allow_private=allow_private)
+        return dest
