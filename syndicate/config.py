@@ -161,7 +161,7 @@ class _Reader:
                     hint = f"; did you mean '{close[0]}'?" if close else \
                         f"; allowed: {', '.join(sorted(allowed))}"
                     self.fail((*keys, key), f"unknown key '{key}'{hint}")
-        return value
+        return dict(value)
 
     def positive_int(self, section: Mapping[str, Any], keys: tuple[Hashable, ...],
                      default: int) -> int:

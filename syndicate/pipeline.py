@@ -114,7 +114,8 @@ def _chosen(ws: Workspace, ids: list[str], every_pending: bool,
             source: str | None) -> list[tuple[str, Record | None]]:
     if not every_pending:
         return [(item_id, ws.ledger.get(item_id)) for item_id in ids]
-    where, params = "status = 'pending' AND in_queue = 1", ()
+    where = "status = 'pending' AND in_queue = 1"
+    params: tuple[str, ...] = ()
     if source is not None:
         if source not in ws.config.sources:
             raise InputError(f"no source named '{source}'; sources: "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
-from typing import TypeVar
+from typing import Any
 
 from syndicate.errors import ConfigError
 from syndicate.sinks.base import Sink
@@ -18,8 +18,6 @@ from syndicate.sources.base import Source
 
 SINK_GROUP = "syndicate.sinks"
 SOURCE_GROUP = "syndicate.sources"
-
-T = TypeVar("T", Sink, Source)
 
 
 @dataclass(frozen=True)
@@ -44,15 +42,17 @@ def installed(group: str) -> list[Plugin]:
 
 def load_sink(type_name: str) -> type[Sink]:
     """The sink class registered as ``type_name``."""
-    return _load(SINK_GROUP, type_name, Sink, "sink")
+    cls: type[Sink] = _load(SINK_GROUP, type_name, Sink, "sink")
+    return cls
 
 
 def load_source(type_name: str) -> type[Source]:
     """The source class registered as ``type_name``."""
-    return _load(SOURCE_GROUP, type_name, Source, "source")
+    cls: type[Source] = _load(SOURCE_GROUP, type_name, Source, "source")
+    return cls
 
 
-def _load(group: str, type_name: str, base: type[T], what: str) -> type[T]:
+def _load(group: str, type_name: str, base: Any, what: str) -> Any:
     matches: list[EntryPoint] = list(entry_points(group=group, name=type_name))
     if not matches:
         names = sorted(ep.name for ep in entry_points(group=group))

@@ -25,13 +25,14 @@ KeyPath = tuple[Hashable, ...]
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors/aliases and records each node's path."""
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (& and *) are not allowed here; write the "
                         "value out in full", problem_mark=event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
 
 
 # Only true/false are booleans (YAML 1.2); "no" stays the string "no".

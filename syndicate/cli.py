@@ -1,0 +1,173 @@
+"""The ``syndicate`` command: a thin layer over :mod:`syndicate.pipeline`.
+
+Exit codes (DESIGN.md): 0 all done; 1 some items failed (retried next run); 2 usage, config
+or queue error (nothing changed); 75 another run holds the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from syndicate import __version__, pipeline, plugins
+from syndicate.cli_common import ErrorHandlingGroup, dry_run_option, json_option, load_config
+from syndicate.cli_queue import queue
+from syndicate.errors import SyndicateError
+from syndicate.report import RunReport
+
+
+@click.group(cls=ErrorHandlingGroup)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="syndicate.yaml to use (default: $SYNDICATE_CONFIG or ./syndicate.yaml).")
+@click.option("-v", "--verbose", count=True, help="More detail (-vv for debugging).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="syndicate")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool) -> None:
+    """Licence, check, queue and syndicate a council's open content."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO,
+                                         logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr, force=True)
+    ctx.obj = {"config_path": config_path, "quiet": quiet}
+
+
+def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif not ctx.obj["quiet"] or report.exit_code:
+        click.echo(report.summary())
+    ctx.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--demo", is_flag=True, help="Include the demo council's sample content.")
+def init(directory: Path, demo: bool) -> None:
+    """Write a starter syndicate.yaml and queue.yaml into DIRECTORY."""
+    from syndicate.starter import create_starter
+
+    for path in create_starter(directory, demo=demo):
+        click.echo(f"wrote {path}")
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(f"Next: {where}syndicate collect, then edit queue.yaml")
+
+
+@main.command()
+@dry_run_option
+@json_option
+@click.pass_context
+def collect(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+    """Read sources, tag licences, check, and queue new or changed items."""
+    _finish(ctx, pipeline.collect(load_config(ctx), dry_run=dry_run), as_json)
+
+
+@main.command()
+@dry_run_option
+@json_option
+@click.pass_context
+def publish(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+    """Publish approved items to their sinks."""
+    _finish(ctx, pipeline.publish(load_config(ctx), dry_run=dry_run), as_json)
+
+
+@main.command()
+@dry_run_option
+@json_option
+@click.pass_context
+def run(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+    """The nightly job: collect, then publish."""
+    _finish(ctx, pipeline.run(load_config(ctx), dry_run=dry_run), as_json)
+
+
+@main.command("inspect")
+@click.argument("target")
+@json_option
+@click.pass_context
+def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
+    """What syndicate makes of one feed, page, file or folder (URL or PATH)."""
+    from syndicate.inspect import as_json as item_json
+    from syndicate.inspect import inspect
+
+    for item in inspect(target, load_config(ctx, required=False)):
+        data = item_json(item)
+        if as_json:
+            click.echo(json.dumps(data, ensure_ascii=False))
+            continue
+        click.echo(f"{item.id}  {item.kind}  {item.title}")
+        click.echo(f"  url: {item.url or '-'}")
+        click.echo(f"  licence: {item.licence or 'none'}  {item.licence_url or ''}".rstrip())
+        if data["attribution"]:
+            click.echo(f"  attribution: {data['attribution']}")
+        for finding in item.findings:
+            sink = f" [{finding.sink}]" if finding.sink else ""
+            click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
+
+
+@main.command()
+@click.argument("licence_id", required=False)
+@json_option
+def licences(licence_id: str | None, as_json: bool) -> None:
+    """List the licence registry, or show one licence in full."""
+    from syndicate.licences import registry
+
+    reg = registry()
+    if licence_id is not None:
+        licence = reg.find(licence_id) or reg.recognise(licence_id).licence
+        if licence is None:
+            raise SyndicateError(f"no licence '{licence_id}' in the registry; see "
+                                 "`syndicate licences`")
+        data = licence.as_dict()
+        if as_json:
+            click.echo(json.dumps(data, indent=2))
+        else:
+            for key, value in data.items():
+                click.echo(f"{key}: {value}")
+        return
+    rows = [{"id": lic.id, "name": lic.name, "commons": lic.commons,
+             "wikipedia_text": lic.wikipedia_text} for lic in reg]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
+        click.echo(f"{row['id']:<22} {row['name']}  [{gates}]")
+
+
+@main.command()
+@json_option
+def sinks(as_json: bool) -> None:
+    """Installed sink plugins: name, package, version."""
+    found = plugins.installed(plugins.SINK_GROUP)
+    if as_json:
+        click.echo(json.dumps([p.__dict__ for p in found], indent=2))
+        return
+    for plugin in found:
+        click.echo(f"{plugin.name:<18} {plugin.package} {plugin.version}  ({plugin.target})")
+
+
+@main.command()
+@json_option
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Last runs, queue counts, backlog and failures needing attention."""
+    data = pipeline.status(load_config(ctx))
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for run_row in data["runs"]:
+        code = run_row["exit_code"] if run_row["exit_code"] is not None else "unfinished"
+        click.echo(f"run {run_row['id']}: {run_row['command']} {run_row['started']} "
+                   f"exit {code}")
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(data["counts"].items())) or "no items"
+    click.echo(f"items: {counts}; backlog: {data['backlog']}")
+    for row in data["attention"]:
+        click.echo(f"needs attention: {row['item']} → {row['sink']} ({row['status']}): "
+                   f"{row['message']}")
+
+
+main.add_command(queue)

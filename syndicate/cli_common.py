@@ -1,0 +1,51 @@
+"""What every ``syndicate`` command shares: error handling, config loading, options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from syndicate import config as config_module
+from syndicate.config import Config
+from syndicate.errors import SyndicateError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ErrorHandlingGroup(click.Group):
+    """Turns our own errors into ``Error: …`` and their exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SyndicateError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; what was published is recorded, the rest runs next time.",
+                       err=True)
+            ctx.exit(130)
+
+
+def load_config(ctx: click.Context, required: bool = True) -> Config:
+    """The configuration named by --config / $SYNDICATE_CONFIG / ./syndicate.yaml."""
+    root = ctx.find_root().obj or {}
+    path = root.get("config_path") or config_module.default_path()
+    if not path.exists():
+        if not required:
+            return config_module.empty()
+        raise SyndicateError(f"{path}: no such file; create one with `syndicate init`, or "
+                             "pass --config PATH")
+    return config_module.load(path)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Machine-readable output.")(func)
+
+
+def dry_run_option(func: F) -> F:
+    return click.option("--dry-run", is_flag=True,
+                        help="Show what would happen; change nothing anywhere.")(func)
