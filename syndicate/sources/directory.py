@@ -1,0 +1,264 @@
+"""The directory source: a folder of photos and documents, each described by a YAML sidecar.
+
+A web team drops ``town-hall.jpg`` into the folder with ``town-hall.jpg.yaml`` (or
+``town-hall.yaml``) next to it saying what it is, who made it and under which licence::
+
+    title: Town hall in spring
+    creator: Jane Smith
+    date: 2025-04-12
+    licence: cc-by-4.0            # a registry id, a licence URL or a licence name
+    people_identifiable: false
+
+The sidecar is optional (the title then comes from the file name). Every file becomes an
+``image`` or ``document`` item; the type is read from the file's first bytes, not trusted
+from its extension, so a renamed file cannot pass itself off as another type.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import fnmatch
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from syndicate.errors import ConfigError, InputError, SourceError
+from syndicate.model import Item, Kind, make_id
+from syndicate.sources.base import Source, SourceContext
+from syndicate.yamlfile import Document, load
+
+logger = logging.getLogger(__name__)
+
+# Leading bytes of the types we take, with their offset: trusted over the extension.
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (8, b"WEBP", "image/webp"),
+    (0, b"II*\x00", "image/tiff"),
+    (0, b"MM\x00*", "image/tiff"),
+    (0, b"%PDF-", "application/pdf"),
+    (0, b"AT&TFORM", "image/vnd.djvu"),
+)
+# Types whose first bytes say nothing specific (XML text, zip or OLE containers): the
+# extension decides, as long as the content is not one of the signed types above.
+_BY_EXTENSION: Mapping[str, str] = {
+    ".svg": "image/svg+xml",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+_DOCUMENT_TYPES = frozenset({"image/vnd.djvu"})
+
+_TEXT_KEYS = ("title", "description", "creator", "alt")
+_URL_KEYS = ("url", "creator_url", "source_url")
+_FLAG_KEYS = ("people_identifiable", "third_party")
+SIDECAR_KEYS: frozenset[str] = frozenset(
+    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories"})
+
+
+class DirectorySource(Source):
+    """Photos and documents in a local folder, described by YAML sidecars.
+
+    Config keys: ``path`` (the folder, relative to syndicate.yaml), ``recursive`` (default
+    true), ``include`` (glob patterns; a pattern without ``/`` matches the file name, one
+    with ``/`` the path inside the folder; default: every file of a known type) and
+    ``sidecar`` (the sidecar suffix, default ``.yaml``). Hidden files and folders are
+    ignored. Items come in path order; an item's id depends only on the source name and the
+    file's path inside the folder, so moving the whole folder keeps every id.
+    """
+
+    config_keys = frozenset({"path", "recursive", "include", "sidecar"})
+    complete_listing = True
+
+    def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
+        super().__init__(name, config, context)
+        path = config.get("path")
+        if not isinstance(path, str) or not path.strip():
+            raise ConfigError("give the folder of the files, relative to syndicate.yaml",
+                              key="path")
+        self.root = context.base_dir / path
+        self.recursive = config.get("recursive", True)
+        if not isinstance(self.recursive, bool):
+            raise ConfigError("must be true or false", key="recursive")
+        include = config.get("include", ["*"])
+        if not isinstance(include, list) or not all(
+                isinstance(p, str) and p for p in include):
+            raise ConfigError('must be a list of file patterns, e.g. ["*.jpg", "*.pdf"]',
+                              key="include")
+        self.include: list[str] = include
+        self.sidecar = config.get("sidecar", ".yaml")
+        if not isinstance(self.sidecar, str) or not re.fullmatch(r"\.[\w.-]+", self.sidecar):
+            raise ConfigError('must be a file name suffix such as ".yaml"', key="sidecar")
+
+    def items(self) -> Iterator[Item]:
+        if not self.root.is_dir():
+            raise SourceError(f"{self.root}: no such folder (source {self.name!r}); create "
+                              "it or correct its path in syndicate.yaml")
+        yield from self._folder(self.root)
+
+    def _folder(self, folder: Path) -> Iterator[Item]:
+        try:
+            entries = sorted((e for e in os.scandir(folder) if not e.name.startswith(".")),
+                             key=lambda e: e.name)
+        except OSError as exc:
+            raise SourceError(f"{folder}: cannot be listed ({exc.strerror})") from None
+        files = [e.name for e in entries if e.is_file()]
+        sidecars = _pair_sidecars(folder, files, self.sidecar)
+        for entry in entries:
+            # Linked folders are not followed (as os.walk): a link to a parent would loop.
+            if entry.is_dir(follow_symlinks=False):
+                if self.recursive:
+                    yield from self._folder(folder / entry.name)
+            elif entry.is_file() and not entry.name.endswith(self.sidecar):
+                item = self._item(folder / entry.name, sidecars.get(entry.name))
+                if item is not None:
+                    yield item
+
+    def _item(self, path: Path, sidecar: Path | None) -> Item | None:
+        relative = PurePosixPath(path.relative_to(self.root).as_posix())
+        if not any(fnmatch.fnmatchcase(str(relative) if "/" in pattern else relative.name,
+                                       pattern) for pattern in self.include):
+            return None
+        media_type = sniff_media_type(path)
+        if media_type is None:
+            logger.info("%s: not an image or document type syndicate knows; skipped", path)
+            return None
+        kind: Kind = ("image" if media_type.startswith("image/")
+                      and media_type not in _DOCUMENT_TYPES else "document")
+        item = Item(id=make_id(self.name, str(relative)), source=self.name, kind=kind,
+                    title=title_from_file_name(path.name), path=path, media_type=media_type,
+                    size=path.stat().st_size)
+        if sidecar is not None:
+            apply_sidecar(item, load(sidecar), path.name)
+        return item
+
+
+def sniff_media_type(path: Path) -> str | None:
+    """The media type of a file from its first bytes (the extension only where the bytes
+    cannot tell), or None for a type syndicate does not handle."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
+    for offset, signature, media_type in _SIGNATURES:
+        if head[offset:offset + len(signature)] == signature:
+            return media_type
+    return _BY_EXTENSION.get(path.suffix.lower())
+
+
+def title_from_file_name(name: str) -> str:
+    """``riverside_park-bandstand.jpg`` → ``Riverside park bandstand``."""
+    words = " ".join(re.split(r"[\s_-]+", PurePosixPath(name).stem)).strip()
+    return words[:1].upper() + words[1:] if words else name
+
+
+def _pair_sidecars(folder: Path, files: list[str], suffix: str) -> dict[str, Path]:
+    """Map each media file of a folder to its sidecar: ``photo.jpg.yaml`` first, else
+    ``photo.yaml`` when exactly one media file has the stem ``photo``. Sidecars that
+    describe no file are logged: the file may have been renamed without its sidecar."""
+    sidecars = {name for name in files if name.endswith(suffix)}
+    media = [name for name in files if name not in sidecars]
+    by_stem: dict[str, list[str]] = {}
+    for name in media:
+        if name + suffix not in sidecars:
+            by_stem.setdefault(PurePosixPath(name).stem + suffix, []).append(name)
+    paired: dict[str, Path] = {}
+    for name in media:
+        short = PurePosixPath(name).stem + suffix
+        if name + suffix in sidecars:
+            paired[name] = folder / (name + suffix)
+        elif short in sidecars:
+            claimants = by_stem[short]
+            if len(claimants) > 1:
+                raise InputError(
+                    f"{folder / short}: could describe {' or '.join(claimants)}; rename it "
+                    f"after the file it describes, e.g. {claimants[0] + suffix}")
+            paired[name] = folder / short
+    for orphan in sorted(sidecars - {path.name for path in paired.values()}):
+        logger.warning("%s: no file for this sidecar to describe (renamed or deleted?); "
+                       "ignored", folder / orphan)
+    return paired
+
+
+def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
+    """Fill ``item`` from a parsed sidecar, refusing unknown keys and wrong types with the
+    sidecar's file and line. An empty value counts as not given."""
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        raise InputError(f"{doc.path}: a sidecar must be a list of keys such as "
+                         f"'title: …' describing {file_name}")
+    for key, value in data.items():
+        if key not in SIDECAR_KEYS:
+            raise InputError(f"{doc.where(key)}: unknown key {key!r} in the sidecar of "
+                             f"{file_name}; {_suggest(str(key))}")
+        if value is None:
+            continue
+        if key in _TEXT_KEYS:
+            setattr(item, key, _text(doc, key, value))
+        elif key in _URL_KEYS:
+            url = _url(doc, key, value)
+            if key == "source_url":
+                item.extra["source_url"] = url
+            else:
+                setattr(item, key, url)
+        elif key in _FLAG_KEYS:
+            if not isinstance(value, bool):
+                raise InputError(f"{doc.where(key)}: {key} must be true or false, "
+                                 f"not {value!r}")
+            setattr(item, key, value)
+        elif key == "date":
+            item.date = _date(doc, value)
+        elif key == "licence":
+            item.declared_licences = _text_list(doc, key, value)
+        else:
+            item.categories = _text_list(doc, key, value)
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, sorted(SIDECAR_KEYS), n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "the keys a sidecar may have are " + ", ".join(sorted(SIDECAR_KEYS))
+
+
+def _text(doc: Document, key: str, value: Any) -> str:
+    # A bare number (title: 1984) is text a person meant; a list or mapping is a slip.
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip()
+    raise InputError(f"{doc.where(key)}: {key} must be text, not {value!r}")
+
+
+def _url(doc: Document, key: str, value: Any) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{doc.where(key)}: {key} must be a web address starting "
+                         f"https://, not {value!r}")
+    return str(value)
+
+
+def _date(doc: Document, value: Any) -> str:
+    if isinstance(value, datetime.date):  # YAML reads 2025-04-12 as a date (datetime too)
+        return value.isoformat()
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)  # "spring 1962", 1962: kept as written
+    raise InputError(f"{doc.where('date')}: date must be a date such as 2025-04-12, "
+                     f"not {value!r}")
+
+
+def _text_list(doc: Document, key: str, value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise InputError(f"{doc.where(key)}: {key} must be text or a list of texts, "
+                         f"not {value!r}")
+    return [v.strip() for v in values]
