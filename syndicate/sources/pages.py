@@ -1,0 +1,212 @@
+"""The pages source: council web pages, listed by URL or by a sitemap.
+
+Each page becomes an ``article`` item (title, cleaned main content, description, creator,
+dates, declared licences) and each image in its main content that has alt text becomes an
+``image`` item whose ``parent`` is the page's item::
+
+    sources:
+      history:
+        type: pages
+        urls: [https://www.example.gov.uk/parks/example-park/history, pages/local.html]
+        sitemap: https://www.example.gov.uk/sitemap.xml     # optional
+        max_pages: 200                                      # default 200
+        allow_private: false                                # only for your own intranet
+
+Remote pages go through the shared :class:`~syndicate.fetch.Fetcher` (conditional GET, byte
+cap, public addresses only unless ``allow_private``). Local paths are relative to
+syndicate.yaml; a saved page's ``<link rel=canonical>`` gives it its public URL.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import mimetypes
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from syndicate import safexml
+from syndicate.errors import ConfigError, InputError, SourceError
+from syndicate.model import Item, make_id
+from syndicate.sources.base import Source, SourceContext
+from syndicate.sources.directory import title_from_file_name
+from syndicate.sources.html import Page, PageImage, read_page
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 200
+# A sitemap index may point at more sitemaps; one level is what sites use in practice.
+_MAX_SITEMAPS = 50
+_LOC = "./*/*[local-name()='loc']"
+
+
+class PagesSource(Source):
+    """Web pages (by URL or local path, or from a sitemap) as article and image items.
+
+    Config keys: ``urls`` (list of http(s) URLs or paths), ``sitemap`` (URL or path of a
+    sitemap.xml or sitemap index), ``max_pages`` (at most this many pages a run, default
+    200) and ``allow_private`` (fetch from private addresses; default false).
+    """
+
+    config_keys = frozenset({"urls", "sitemap", "allow_private", "max_pages"})
+
+    def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
+        super().__init__(name, config, context)
+        urls = config.get("urls", [])
+        if not isinstance(urls, list) or not all(isinstance(u, str) and u.strip()
+                                                 for u in urls):
+            raise ConfigError("must be a list of page URLs or paths", key="urls")
+        self.urls: list[str] = [u.strip() for u in urls]
+        sitemap = config.get("sitemap")
+        if sitemap is not None and (not isinstance(sitemap, str) or not sitemap.strip()):
+            raise ConfigError("must be the URL or path of a sitemap.xml", key="sitemap")
+        self.sitemap: str | None = sitemap.strip() if sitemap else None
+        if not self.urls and self.sitemap is None:
+            raise ConfigError("give the pages to read as urls: [...] or a sitemap:",
+                              key="urls")
+        self.allow_private = config.get("allow_private", False)
+        if not isinstance(self.allow_private, bool):
+            raise ConfigError("must be true or false", key="allow_private")
+        self.max_pages = config.get("max_pages", DEFAULT_MAX_PAGES)
+        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) \
+                or self.max_pages < 1:
+            raise ConfigError("must be a whole number of pages, at least 1", key="max_pages")
+
+    def items(self) -> Iterator[Item]:
+        images_seen: set[str] = set()
+        for count, location in enumerate(self._locations()):
+            if count == self.max_pages:
+                logger.warning("source %s: stopped after max_pages=%d pages; raise it to "
+                               "read the rest", self.name, self.max_pages)
+                return
+            page, key, public_url = self._read(location)
+            article = self._article(page, key, public_url)
+            yield article
+            for image in page.images:
+                if image.src in images_seen:
+                    continue
+                images_seen.add(image.src)
+                item = self._image(image, page, article, public_url)
+                if item is not None:
+                    yield item
+
+    # Listing ----------------------------------------------------------------------------
+
+    def _locations(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for location in (*self.urls, *self._sitemap_urls()):
+            if location not in seen:
+                seen.add(location)
+                yield location
+
+    def _sitemap_urls(self) -> Iterator[str]:
+        if self.sitemap is None:
+            return
+        pending = [self.sitemap]
+        read = 0
+        while pending and read < _MAX_SITEMAPS:
+            sitemap = pending.pop(0)
+            read += 1
+            root = safexml.fromstring(self._load(sitemap)[0], sitemap)
+            # Only <url><loc> / <sitemap><loc>: image and video extensions have locs too.
+            locations = [str(loc.text).strip() for loc in root.xpath(_LOC) if loc.text]
+            if root.tag.rpartition("}")[2] == "sitemapindex":
+                if sitemap == self.sitemap:  # one level of index, as sites use
+                    pending.extend(locations)
+                continue
+            for location in locations:
+                if urlsplit(location).scheme not in ("http", "https"):
+                    raise InputError(f"{sitemap}: <loc>{location}</loc> is not an http(s) "
+                                     "URL; a sitemap lists web pages")
+                yield location
+
+    # Reading ----------------------------------------------------------------------------
+
+    def _read(self, location: str) -> tuple[Page, str, str | None]:
+        """The page at ``location``, its item key and its public URL (None for a local
+        file without a canonical link)."""
+        content, url, headers = self._load(location)
+        page = read_page(content, url, encoding=headers.get("charset"))
+        if headers.get("last_modified") and not page.modified:
+            page.modified = _iso_date(headers["last_modified"])
+        if not _is_remote(location):
+            public = page.canonical
+            if public is not None:  # resolve the saved page's links as the live page's
+                page = read_page(content, public, encoding=headers.get("charset"))
+            return page, str(self._path(location)), public
+        return page, location, url
+
+    def _load(self, location: str) -> tuple[bytes, str, dict[str, str]]:
+        """Bytes, effective URL and HTTP facts (charset, last_modified) of a URL or path."""
+        if _is_remote(location):
+            fetched = self.context.fetcher.get(location, allow_private=self.allow_private)
+            facts = {"charset": _charset(fetched.content_type),
+                     "last_modified": fetched.last_modified}
+            return fetched.content, fetched.url, {k: v for k, v in facts.items() if v}
+        path = self._path(location)
+        try:
+            return path.read_bytes(), path.as_uri(), {}
+        except OSError as error:
+            raise SourceError(f"{path}: cannot be read ({error.strerror}); correct the path "
+                              f"in source {self.name!r}") from None
+
+    def _path(self, location: str) -> Path:
+        return (self.context.base_dir / location).resolve()
+
+    # Items ------------------------------------------------------------------------------
+
+    def _article(self, page: Page, key: str, public_url: str | None) -> Item:
+        # A page without og:title, <h1> or <title> is named after its address.
+        title = page.title or title_from_file_name(
+            PurePosixPath(urlsplit(page.url).path).name or str(urlsplit(page.url).hostname))
+        return Item(id=make_id(self.name, key), source=self.name, kind="article",
+                    title=title, url=public_url, description=page.description,
+                    content_html=page.content_html, creator=page.creator,
+                    creator_url=page.creator_url, date=page.date or page.modified,
+                    modified=page.modified, declared_licences=list(page.licences))
+
+    def _image(self, image: PageImage, page: Page, article: Item,
+               public_url: str | None) -> Item | None:
+        """An image of the page. The page's licence covers it unless the image's own
+        figure or JSON-LD says otherwise, as a reader of the page would understand it."""
+        item = Item(id=make_id(self.name, image.src), source=self.name, kind="image",
+                    title=image.caption or image.alt, url=public_url,
+                    description=image.caption or image.alt, alt=image.alt,
+                    creator=image.creator,
+                    media_type=mimetypes.guess_type(urlsplit(image.src).path)[0],
+                    declared_licences=list(image.licences or page.licences),
+                    parent=article.id)
+        if urlsplit(image.src).scheme != "file":
+            item.media_url = image.src
+            return item
+        # A saved page's image: only a file inside the configuration's folder, so a page
+        # cannot send /etc/passwd to Commons.
+        path = Path(unquote(urlsplit(image.src).path)).resolve()
+        if not path.is_relative_to(self.context.base_dir.resolve()) or not path.is_file():
+            logger.warning("%s: image %s is missing or outside %s; skipped", page.url, path,
+                           self.context.base_dir)
+            return None
+        item.path = path
+        return item
+
+
+def _is_remote(location: str) -> bool:
+    return urlsplit(location).scheme in ("http", "https")
+
+
+def _charset(content_type: str | None) -> str | None:
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+def _iso_date(http_date: str) -> str | None:
+    """An HTTP date (``Mon, 05 Jan 2026 09:30:00 GMT``) as ISO 8601, or None if garbled."""
+    try:
+        return email.utils.parsedate_to_datetime(http_date).isoformat()
+    except (TypeError, ValueError):
+        return None

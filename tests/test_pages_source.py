@@ -1,0 +1,250 @@
+"""The pages source against a real HTTP server on 127.0.0.1 and local files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import mwparserfromhell
+import pytest
+
+from syndicate.errors import ConfigError, InputError, SourceError
+from syndicate.fetch import Fetcher
+from syndicate.html2wiki import html_to_wikitext
+from syndicate.model import Item, make_id
+from syndicate.sources.base import SourceContext
+from syndicate.sources.pages import PagesSource
+from tests.httpserver import LocalHTTPServer
+
+DATA = Path(__file__).parent / "data" / "pages"
+HISTORY = (DATA / "history.html").read_bytes()
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+BOILERPLATE = ["cookies", "Skip to main content", "Bins and recycling", "Council tax",
+               "Accessibility statement", "Privacy", "Related pages", "Park events",
+               "Was this page useful", "Search", "Home", "dataLayer", "crest"]
+
+
+def pages(tmp_path: Path, **config: object) -> list[Item]:
+    settings: dict[str, object] = {"allow_private": True, **config}
+    fetcher = Fetcher("syndicate-tests/0 (tests@example.org)", cache_dir=tmp_path / "http")
+    return list(PagesSource("pages", settings, SourceContext(tmp_path, fetcher)).items())
+
+
+def serve(http_server: LocalHTTPServer, path: str, body: bytes | str, **options: object
+          ) -> str:
+    http_server.add(path, body, content_type="text/html; charset=utf-8", **options)  # type: ignore[arg-type]
+    return http_server.url(path)
+
+
+def simple_page(title: str, body: str, head: str = "") -> str:
+    return (f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head>"
+            f"<body>{body}</body></html>")
+
+
+def test_council_page_becomes_a_clean_article_and_an_image(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/parks/history", HISTORY)
+    article, image = pages(tmp_path, urls=[url])
+
+    assert article.id == make_id("pages", url)
+    assert (article.kind, article.title, article.url) == ("article", "History of Example Park",
+                                                          url)
+    assert article.declared_licences == [CC_BY]
+    assert article.creator == "Example Borough Council Parks Team"
+    assert article.creator_url == "https://www.example.gov.uk/parks"
+    assert (article.date, article.modified) == ("2025-11-20", "2026-01-05")
+    assert article.description.startswith("How Example Park grew")
+    for words in BOILERPLATE:
+        assert words not in article.content_html, words
+    assert "History of Example Park</h1>" not in article.content_html  # the title, not body
+    assert "<table>" in article.content_html and "Boating lake" in article.content_html
+    assert "1874" in article.content_html
+
+    assert image.kind == "image"
+    assert image.parent == article.id
+    assert image.media_url == http_server.url("/media/bandstand-1905.jpg")
+    assert image.alt == "The bandstand in 1905, with a crowd listening to a brass band"
+    assert image.title == "The bandstand, photographed in 1905"
+    assert image.url == url
+    assert image.media_type == "image/jpeg"
+    assert image.declared_licences == [CC_BY]
+
+
+def test_page_content_converts_to_clean_wikitext(tmp_path: Path,
+                                                 http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/parks/history", HISTORY)
+    article = pages(tmp_path, urls=[url])[0]
+    text = html_to_wikitext(article.content_html, base_url=url)
+    code = mwparserfromhell.parse(text)
+    assert code.filter_templates() == [] and code.filter_wikilinks() == []
+    assert [h.title.strip() for h in code.filter_headings()] == [
+        "The early years", "Facilities in 1900", "The park today"]
+    assert [str(link.url) for link in code.filter_external_links()] == [
+        http_server.url("/parks/example-park/bandstand")]
+    assert '{| class="wikitable"' in text and "* Playground" in text
+    for words in BOILERPLATE:
+        assert words not in text, words
+
+
+def test_second_run_makes_a_conditional_get_and_yields_the_same_items(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/parks/history", HISTORY, etag='"v1"',
+                last_modified="Mon, 05 Jan 2026 09:30:00 GMT")
+    first = pages(tmp_path, urls=[url])
+    second = pages(tmp_path, urls=[url])
+    requests = http_server.requests_for("/parks/history")
+    assert "if-none-match" not in requests[0].headers
+    assert requests[1].headers["if-none-match"] == '"v1"'
+    assert [i.content_hash() for i in second] == [i.content_hash() for i in first]
+
+
+def test_last_modified_header_dates_a_page_that_gives_no_date(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/bins", simple_page("Bins", "<main><p>Weekly.</p></main>"),
+                last_modified="Mon, 05 Jan 2026 09:30:00 GMT")
+    [article] = pages(tmp_path, urls=[url])
+    assert article.modified == "2026-01-05T09:30:00+00:00"
+
+
+def test_sitemap_lists_the_pages_to_read(tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    one = serve(http_server, "/one", simple_page("One | Example Council", "<main><p>1</p></main>"))
+    two = serve(http_server, "/two", simple_page("Two", "<main><p>2</p></main>"))
+    http_server.add("/sitemap.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+  <url><loc>{one}</loc><lastmod>2026-01-01</lastmod>
+       <image:image><image:loc>{http_server.url("/photo.jpg")}</image:loc></image:image></url>
+  <url><loc>{two}</loc></url>
+</urlset>""", content_type="application/xml")
+    items = pages(tmp_path, sitemap=http_server.url("/sitemap.xml"))
+    assert [(i.title, i.url) for i in items] == [("One", one), ("Two", two)]
+    assert http_server.requests_for("/photo.jpg") == []
+
+
+def test_sitemap_index_is_followed(tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    page = serve(http_server, "/p", simple_page("P", "<main><p>text</p></main>"))
+    http_server.add("/pages.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f"<url><loc>{page}</loc></url></urlset>")
+    index = tmp_path / "sitemap.xml"
+    index.write_text('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     f'<sitemap><loc>{http_server.url("/pages.xml")}</loc></sitemap>'
+                     "</sitemapindex>", encoding="utf-8")
+    assert [i.url for i in pages(tmp_path, sitemap="sitemap.xml")] == [page]
+
+
+def test_sitemap_declaring_entities_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY x "y">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&x;</loc></url>'
+        "</urlset>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"sitemap\.xml.*entities"):
+        pages(tmp_path, sitemap="sitemap.xml")
+
+
+def test_max_pages_stops_the_listing(tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    urls = [serve(http_server, f"/p{n}", simple_page(f"P{n}", "<p>x</p>")) for n in range(3)]
+    assert [i.title for i in pages(tmp_path, urls=urls, max_pages=2)] == ["P0", "P1"]
+    assert http_server.requests_for("/p2") == []
+
+
+def test_ccrel_rdfa_gives_licence_and_creator(tmp_path: Path,
+                                              http_server: LocalHTTPServer) -> None:
+    body = ('<article><h1>Town hall</h1><p>Built in 1890.</p></article>'
+            '<p xmlns:cc="http://creativecommons.org/ns#"><a property="dct:title" '
+            'rel="cc:attributionURL" href="/town-hall">Town hall</a> by <a '
+            'rel="cc:attributionURL dct:creator" property="cc:attributionName" '
+            'href="https://www.example.gov.uk/archives">Borough Archives</a> is licensed under '
+            '<a rel="cc:license" href="http://creativecommons.org/licenses/by-sa/4.0/?ref=chooser-v1">'
+            "CC BY-SA 4.0</a></p>")
+    url = serve(http_server, "/town-hall", simple_page("Town hall", body))
+    [article] = pages(tmp_path, urls=[url])
+    assert article.declared_licences == [
+        "http://creativecommons.org/licenses/by-sa/4.0/?ref=chooser-v1"]
+    assert (article.creator, article.creator_url) == (
+        "Borough Archives", "https://www.example.gov.uk/archives")
+    assert "Built in 1890." in article.content_html
+
+
+def test_densest_block_is_the_content_when_the_page_has_no_main(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    body = ('<div id="top"><a href="/">Home</a> <a href="/a">A</a></div>'
+            '<div class="cookie-notice"><p>We use cookies on this site to improve it, '
+            "please accept them all because they are very tasty indeed.</p></div>"
+            '<div id="content"><h1>Library hours</h1><p>The central library opens at nine '
+            "every weekday.</p><p>On Saturdays it opens at ten and closes at four.</p></div>"
+            '<div id="bottom"><p>Contact us</p></div>')
+    url = serve(http_server, "/library", simple_page("Library hours - Example Council", body))
+    [article] = pages(tmp_path, urls=[url])
+    assert article.title == "Library hours"
+    assert "opens at nine" in article.content_html and "Saturdays" in article.content_html
+    for words in ("cookies", "Home", "Contact us"):
+        assert words not in article.content_html
+
+
+def test_image_declared_in_its_own_figure_keeps_its_own_licence(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    body = ('<main><p>Text.</p><figure><img src="/a.png" alt="A map">'
+            '<figcaption>Map by <span property="cc:attributionName">OS</span> '
+            '<a rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/">ND</a>'
+            "</figcaption></figure><img src='/b.png' alt='A view'></main>"
+            '<footer><a rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+            "CC BY</a></footer>")
+    url = serve(http_server, "/maps", simple_page("Maps", body))
+    article, map_image, view = pages(tmp_path, urls=[url])
+    assert map_image.declared_licences == ["https://creativecommons.org/licenses/by-nd/4.0/"]
+    assert map_image.creator == "OS"
+    assert view.declared_licences == article.declared_licences == [CC_BY]
+    assert view.title == "A view"
+
+
+def test_local_saved_page_uses_its_canonical_url(tmp_path: Path) -> None:
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "history.html").write_bytes(HISTORY)
+    article, image = pages(tmp_path, urls=["saved/history.html"])
+    canonical = "https://www.example.gov.uk/parks/example-park/history"
+    assert article.url == canonical
+    assert article.id == make_id("pages", str(tmp_path / "saved" / "history.html"))
+    assert image.media_url == "https://www.example.gov.uk/media/bandstand-1905.jpg"
+
+
+def test_local_page_without_canonical_has_local_images_only_inside_the_folder(
+        tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "pic.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "site" / "page.html").write_text(simple_page(
+        "Page", '<main><p>x</p><img src="pic.jpg" alt="Pic">'
+        '<img src="/etc/passwd" alt="Secret"></main>'), encoding="utf-8")
+    article, image = pages(tmp_path, urls=["site/page.html"])
+    assert article.url is None
+    assert image.path == tmp_path / "site" / "pic.jpg"
+    assert image.media_url is None
+
+
+def test_empty_page_is_an_input_error_naming_the_url(tmp_path: Path,
+                                                     http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/empty", b"")
+    with pytest.raises(InputError, match=re.escape(f"{url}: not a readable HTML page")):
+        pages(tmp_path, urls=[url])
+
+
+def test_private_address_needs_allow_private(tmp_path: Path,
+                                             http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/p", simple_page("P", "<p>x</p>"))
+    with pytest.raises(SourceError, match="not a public address"):
+        pages(tmp_path, urls=[url], allow_private=False)
+
+
+def test_missing_local_page_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"missing\.html: cannot be read"):
+        pages(tmp_path, urls=["missing.html"])
+
+
+@pytest.mark.parametrize(("config", "key"), [
+    ({}, "urls"), ({"urls": "https://x.example/"}, "urls"), ({"sitemap": ""}, "sitemap"),
+    ({"urls": ["a.html"], "max_pages": 0}, "max_pages"),
+    ({"urls": ["a.html"], "allow_private": "yes"}, "allow_private"),
+])
+def test_bad_config_names_the_key(tmp_path: Path, config: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        PagesSource("pages", config, SourceContext(tmp_path, Fetcher("t")))
+    assert raised.value.key == key
