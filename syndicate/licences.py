@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -67,6 +67,14 @@ class Licence:
         if gate not in GATES:
             raise ValueError(f"unknown licence gate {gate!r}; expected one of {sorted(GATES)}")
         return self.commons if gate == "commons" else self.wikipedia_text
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON-ready values, in the registry file's order."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["aliases"] = list(self.aliases)
+        data["conditions"] = sorted(self.conditions)
+        data["wikipedia_template_params"] = dict(self.wikipedia_template_params)
+        return data
 
     @property
     def requires_attribution(self) -> bool:

@@ -3,6 +3,7 @@ the right licence, what does not exist is refused, and the Commons/Wikipedia gat
 
 from __future__ import annotations
 
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -364,6 +365,7 @@ def test_pdm_is_not_accepted_on_commons_by_default_but_pd_text_may_go_to_wikiped
     assert pdm.commons_template == "PDMark-owner"
     assert "CC0" in pdm.notes and "copyright holder" in pdm.notes
     assert pdm.accepted_by("wikipedia_text")
+    assert pdm.wikipedia_template == "PD-notice"
     assert not pdm.requires_attribution
 
 
@@ -384,7 +386,7 @@ def test_commons_templates(licence_id: str, template: str) -> None:
 
 @pytest.mark.parametrize(("licence_id", "cc"), [
     ("cc-by-4.0", "by4"), ("cc-by-3.0", "by3"), ("cc-by-sa-3.0", "by-sa3"),
-    ("cc-by-sa-4.0", "by-sa4"),
+    ("cc-by-sa-4.0", "by-sa4"), ("cc0-1.0", "cc0"),
 ])
 def test_wikipedia_notice_for_cc_text(licence_id: str, cc: str) -> None:
     licence = registry().get(licence_id)
@@ -411,6 +413,15 @@ def test_ogl_attribution_statement(licence_id: str, version: str) -> None:
 def test_only_the_ogl_prescribes_an_attribution_statement() -> None:
     with_statement = {lic.id for lic in registry() if lic.attribution_statement}
     assert with_statement == {"ogl-uk-1.0", "ogl-uk-2.0", "ogl-uk-3.0"}
+
+
+def test_as_dict_gives_json_ready_fields_in_registry_order() -> None:
+    data = registry().get("cc-by-sa-2.0-uk").as_dict()
+    assert list(data)[:4] == ["id", "name", "short_name", "url"]
+    assert data["conditions"] == ["attribution", "share-alike"]
+    assert data["jurisdiction"] == "uk"
+    assert json.loads(json.dumps(registry().get("cc-by-4.0").as_dict()))[
+        "wikipedia_template_params"] == {"cc": "by4"}
 
 
 def test_conditions_drive_attribution_and_share_alike() -> None:
