@@ -12,12 +12,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from syndicate import queue
 from syndicate.errors import InputError
-
-QUEUE = """\
-# Set status to approved or rejected, then save. The nightly run publishes approved items.
-items: []
-"""
 
 STARTER_CONFIG = """\
 # syndicate configuration for one council. Paths are relative to this file.
@@ -98,7 +94,7 @@ def create_starter(directory: Path, *, demo: bool) -> list[Path]:
     needed) and return the paths written. With ``demo`` the configuration is the demo
     council's, with its sample content. Raises InputError, writing nothing, if any of the
     files already exists."""
-    planned: dict[Path, bytes] = {directory / "queue.yaml": QUEUE.encode("utf-8")}
+    planned = {directory / "queue.yaml": queue.render([]).encode("utf-8")}
     if demo:
         planned |= {directory / relative: data for relative, data in _demo_files()}
     else:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from syndicate import config as config_loader
 from syndicate.errors import InputError
 from syndicate.fetch import Fetcher
 from syndicate.sources.base import SourceContext
@@ -88,6 +90,27 @@ def test_demo_news_feed_is_well_formed_rss() -> None:
     licences = [entry.get("license") for entry in feed.entries if entry.get("license")]
     assert licences == ["https://creativecommons.org/licenses/by/4.0/",
                         "http://creativecommons.org/licenses/by/4/"]
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_written_config_passes_the_config_loader(tmp_path: Path, demo: bool) -> None:
+    create_starter(tmp_path, demo=demo)
+    loaded = config_loader.load(tmp_path / "syndicate.yaml")
+    assert loaded.organisation.name == "Example Borough Council"
+    assert list(loaded.sinks) == ["partners"]
+    assert loaded.queue.path == tmp_path / "queue.yaml"
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_commented_out_examples_are_valid_once_uncommented(tmp_path: Path,
+                                                           demo: bool) -> None:
+    create_starter(tmp_path, demo=demo)
+    text = (tmp_path / "syndicate.yaml").read_text(encoding="utf-8")
+    uncommented = re.sub(r"(?m)^( +)# ", r"\1", text)
+    sinks = load(tmp_path / "syndicate.yaml", uncommented).data["sinks"]
+    assert list(sinks) == ["partners", "commons", "wikipedia"]
+    assert sinks["commons"]["password"] == {"env": "SYNDICATE_COMMONS_PASSWORD"}
+    assert sinks["wikipedia"]["username"] == {"env": "SYNDICATE_WP_USER"}
 
 
 @pytest.mark.parametrize("demo", [False, True])
