@@ -60,7 +60,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.first_seen = previous.first_seen
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
-            record.in_queue, record.shown_status = previous.in_queue, previous.shown_status
+            record.in_queue, record.shown = previous.in_queue, previous.shown
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)
@@ -71,7 +71,7 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None) -> 
     """Tag and check one item and decide where it may go (no ledger writes)."""
     stamp = now()
     record = Record(item=item, content_hash=item.content_hash(), targets=[], chosen=None,
-                    status="pending", shown_status=None, in_queue=False, note="", reason="",
+                    status="pending", shown=None, in_queue=False, note="", reason="",
                     first_seen=stamp, updated=stamp)
     if not ws.config.licensing.tag(item):
         record.status = "excluded"

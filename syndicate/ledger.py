@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS items (
     targets TEXT NOT NULL,          -- sinks the item may go to (no error finding), JSON list
     chosen TEXT,                    -- the editor's narrower list of sinks, JSON list or NULL
     status TEXT NOT NULL,           -- pending approved rejected published failed blocked withdrawn
-    shown_status TEXT,              -- the status last written to the queue file
+    shown TEXT,                     -- editors' fields as last written to the queue, JSON
     in_queue INTEGER NOT NULL DEFAULT 0,
     note TEXT NOT NULL DEFAULT '',
     reason TEXT NOT NULL DEFAULT '',
@@ -84,7 +84,7 @@ class Record:
     targets: list[str]
     chosen: list[str] | None
     status: str
-    shown_status: str | None
+    shown: dict[str, Any] | None       # editors' fields as last written to the queue
     in_queue: bool
     note: str
     reason: str
@@ -129,7 +129,8 @@ class Ledger:
         its bookkeeping there and the real file is never written."""
         ledger = cls(None)
         if path.exists():
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            # immutable: no -shm/-wal files appear beside a ledger we only read
+            source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
             try:
                 source.backup(ledger.db)
             finally:
@@ -159,12 +160,13 @@ class Ledger:
         """Insert or replace one item's record (committed by :meth:`commit`)."""
         self.db.execute(
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
-            "status, shown_status, in_queue, note, reason, first_seen, updated) "
+            "status, shown, in_queue, note, reason, first_seen, updated) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (record.item.id, record.item.source, record.content_hash,
              json.dumps(record.item.to_dict()), json.dumps(record.targets),
              json.dumps(record.chosen) if record.chosen is not None else None,
-             record.status, record.shown_status, int(record.in_queue), record.note,
+             record.status, json.dumps(record.shown) if record.shown is not None else None,
+             int(record.in_queue), record.note,
              record.reason, record.first_seen, record.updated))
 
     def commit(self) -> None:
@@ -269,6 +271,7 @@ def _record(row: sqlite3.Row) -> Record:
         item=Item.from_dict(json.loads(row["data"])), content_hash=row["content_hash"],
         targets=json.loads(row["targets"]),
         chosen=json.loads(row["chosen"]) if row["chosen"] is not None else None,
-        status=row["status"], shown_status=row["shown_status"], in_queue=bool(row["in_queue"]),
+        status=row["status"], in_queue=bool(row["in_queue"]),
+        shown=json.loads(row["shown"]) if row["shown"] is not None else None,
         note=row["note"], reason=row["reason"], first_seen=row["first_seen"],
         updated=row["updated"])

@@ -43,8 +43,8 @@ def _run(config: Config, command: str, dry_run: bool, *, collect: bool,
          publish: bool) -> RunReport:
     report = RunReport(command, dry_run=dry_run)
     with Workspace(config, dry_run=dry_run) as ws:
-        run_id = ws.ledger.start_run(command)
         _sync(ws)  # editors' decisions count before anything is published
+        run_id = ws.ledger.start_run(command)
         try:
             if collect:
                 collect_stage(ws, report)

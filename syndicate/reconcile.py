@@ -35,7 +35,12 @@ LEAVES_AFTER_KEEP_DAYS = frozenset({"published", "rejected", "withdrawn", "block
 
 
 def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
-    """Apply editors' edits to the ledger (not yet committed); return notes for the log."""
+    """Apply editors' edits to the ledger (not yet committed); return notes for the log.
+
+    A three-way merge per field: what syndicate last wrote (``record.shown``) is the base,
+    the file is the editor's side, the ledger ours. Only a field the editor changed from
+    the base is taken, so an unchanged field in a stale file never undoes newer work.
+    """
     notes = []
     for entry in snapshot.entries.values():
         record = ledger.get(entry.id)
@@ -43,27 +48,29 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
             notes.append(f"queue item {entry.id} (line {entry.line}) is not in the ledger; "
                          "it was ignored and will disappear from the queue")
             continue
-        changed = _apply_fields(record, entry)
-        if entry.status != record.shown_status and entry.status != record.status:
+        base = record.shown or {}
+        before = (record.status, record.note, record.reason, record.chosen)
+        if entry.note != base.get("note", record.note):
+            record.note = entry.note
+        if entry.reason != base.get("reason", record.reason):
+            record.reason = entry.reason
+        if entry.sinks is not None and entry.sinks != base.get("sinks", record.sinks):
+            record.chosen = [s for s in entry.sinks if s in record.targets]
+        if entry.status != base.get("status") and entry.status != record.status:
             note = decide(record, entry.status, version=entry.version)
             if note:
                 notes.append(f"{entry.id} (line {entry.line}): {note}")
-            else:
-                changed = True
-        if changed:
+        if before != (record.status, record.note, record.reason, record.chosen):
             ledger.save(record)
     for note in notes:
         log.warning("%s", note)
     return notes
 
 
-def _apply_fields(record: Record, entry: queue.Entry) -> bool:
-    before = (record.note, record.reason, record.chosen)
-    record.note = entry.note
-    record.reason = entry.reason
-    if entry.sinks is not None and sorted(entry.sinks) != sorted(record.sinks):
-        record.chosen = [s for s in entry.sinks if s in record.targets]
-    return before != (record.note, record.reason, record.chosen)
+def shown_fields(record: Record) -> dict[str, Any]:
+    """The editors' fields as the queue shows them: the base of the next merge."""
+    return {"status": record.status, "note": record.note, "reason": record.reason,
+            "sinks": record.sinks}
 
 
 def decide(record: Record, status: str, *, version: str | None = None) -> str | None:
@@ -171,8 +178,8 @@ def sync(ledger: Ledger, path: Any, sink_names: list[str], max_pending: int,
             ledger.db.rollback()
             continue
         for record in shown.values():
-            if record.shown_status != record.status:
-                record.shown_status = record.status
+            if record.shown != shown_fields(record):
+                record.shown = shown_fields(record)
                 ledger.save(record)
         ledger.commit()
         return

@@ -1,3 +1,3 @@
 """Shared test fixtures. Fixture modules register themselves in ``pytest_plugins``."""
 
-pytest_plugins: list[str] = ["tests.mediawiki", "tests.httpserver"]
+pytest_plugins: list[str] = ["tests.mediawiki", "tests.httpserver", "tests.council"]

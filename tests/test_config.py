@@ -1,0 +1,132 @@
+"""syndicate.yaml: every mistake named with file, line and key, before anything runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from syndicate import config
+from syndicate.errors import ConfigError
+from syndicate.secrets import Secret, reveal
+
+BASE = """\
+organisation:
+  name: Example Borough Council
+  contact: webteam@example.gov.uk
+sources:
+  photos: {type: directory, path: photos}
+licensing:
+  default: ogl-uk-3.0
+sinks:
+  partners:
+    type: feed
+    directory: public/feeds
+"""
+
+
+def load(tmp_path: Path, text: str) -> config.Config:
+    path = tmp_path / "syndicate.yaml"
+    path.write_text(text, encoding="utf-8")
+    return config.load(path)
+
+
+def error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    return str(caught.value)
+
+
+def test_loads_with_defaults(tmp_path: Path) -> None:
+    cfg = load(tmp_path, BASE)
+    assert cfg.organisation.name == "Example Borough Council"
+    assert cfg.queue.path == tmp_path / "queue.yaml"
+    assert (cfg.queue.max_pending, cfg.queue.keep_days) == (500, 14)
+    assert cfg.state_dir == tmp_path / ".syndicate"
+    assert cfg.sinks["partners"].kinds == frozenset({"article", "image", "document"})
+    assert cfg.sinks["partners"].options == {"directory": "public/feeds"}
+
+
+def test_unknown_top_level_key_has_line_and_suggestion(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE + "sink:\n  x: 1\n")
+    assert message == (f"{tmp_path}/syndicate.yaml:12: sink: unknown key 'sink'; did you "
+                       "mean 'sinks'?")
+
+
+def test_unknown_sink_option_is_checked_against_the_sink_class(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("directory: public/feeds", "directry: public"))
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:11: sinks.partners.directry: "
+                              "unknown key 'directry'; did you mean 'directory'?")
+
+
+def test_unknown_sink_type_lists_what_is_installed(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("type: feed", "type: comons"))
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:10: sinks.partners.type: unknown "
+                              "sink type 'comons'; did you mean 'commons'?")
+
+
+def test_kinds_outside_what_the_sink_takes(tmp_path: Path) -> None:
+    text = BASE.replace("type: feed", "type: feed\n    kinds: [image, video]")
+    assert "unknown name 'video'" in error(tmp_path, text)
+
+
+def test_sink_sources_must_name_configured_sources(tmp_path: Path) -> None:
+    text = BASE.replace("type: feed", "type: feed\n    sources: [photo]")
+    assert error(tmp_path, text).endswith("unknown name 'photo'; did you mean 'photos'?")
+
+
+def test_licensing_errors_carry_file_and_line(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("default: ogl-uk-3.0", "defualt: ogl-uk-3.0"))
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:7: licensing.defualt")
+
+
+def test_queue_numbers_must_be_positive(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE + "queue: {max_pending: 0}\n")
+    assert message == (f"{tmp_path}/syndicate.yaml:12: queue.max_pending: must be a whole "
+                       "number of 1 or more, not 0")
+
+
+def test_organisation_name_is_required(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("  name: Example Borough Council\n", ""))
+    assert "organisation.name is required" in message
+
+
+def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"syndicate.yaml:5: duplicate key 'sources'"):
+        load(tmp_path, "organisation: {name: X}\nsources: {}\nsinks: {}\nlicensing: {}\n"
+                       "sources: {}\n")
+
+
+def test_env_secret_is_read_only_when_revealed(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = load(tmp_path, BASE.replace("directory: public/feeds",
+                                      "directory: public/feeds\n  wiki:\n    type: commons\n"
+                                      "    site: 127.0.0.1\n"
+                                      "    password: {env: TEST_SYNDICATE_PW}"))
+    secret = cfg.sinks["wiki"].options["password"]
+    assert isinstance(secret, Secret)
+    assert "TEST_SYNDICATE_PW" in repr(secret)
+    monkeypatch.delenv("TEST_SYNDICATE_PW", raising=False)
+    with pytest.raises(ConfigError, match="environment variable TEST_SYNDICATE_PW is not set"):
+        secret.reveal()
+    monkeypatch.setenv("TEST_SYNDICATE_PW", "s3cret")
+    assert reveal(secret) == "s3cret"
+    assert "s3cret" not in repr(secret) + str(secret)
+
+
+def test_secret_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    secret_file = tmp_path / "pw"
+    secret_file.write_text("s3cret\n")
+    os.chmod(secret_file, 0o644)
+    secret = Secret(file=secret_file, key="sinks.wiki.password")
+    with pytest.raises(ConfigError, match=f"run chmod 600 {secret_file}") as caught:
+        secret.reveal()
+    assert "s3cret" not in str(caught.value)
+    os.chmod(secret_file, 0o600)
+    assert secret.reveal() == "s3cret"
+
+
+def test_inline_password_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"never inline"):
+        reveal("hunter2", key="password")
