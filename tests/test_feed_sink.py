@@ -210,6 +210,17 @@ def test_dates_are_rfc3339_in_atom_and_rfc822_in_rss(
     assert "<pubDate>Mon, 05 Jan 2026 02:00:13 GMT</pubDate>" in rss
 
 
+def test_an_unreadable_date_is_left_out_rather_than_stopping_the_feed(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    open_sink().publish(make_item("news-1", date="the week after Easter",
+                                  modified="0001-01-01T00:00:00+01:00"))
+
+    entry = read(tmp_path, "atom").entries[0]
+
+    assert "published" not in entry
+    assert entry.updated_parsed is not None
+
+
 def test_base_url_gives_the_self_links_and_the_atom_feed_id(
         tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
     open_sink(base_url="https://www.example.gov.uk/feeds/").publish(make_item("news-1"))

@@ -221,15 +221,15 @@ def rfc3339(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
         try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(_RFC3339)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).strftime(_RFC3339)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: year 1 moved across a zone
+        return None
 
 
 def utc_now() -> str:
