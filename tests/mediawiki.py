@@ -17,6 +17,7 @@ pristine copy of the wiki for each test). From a shell::
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +46,15 @@ FILE_EXTENSIONS = ["png", "gif", "jpg", "jpeg", "webp", "svg", "tif", "tiff", "p
                    "ogg", "oga", "ogv", "webm", "flac", "wav", "mp3", "xcf"]
 _API_LINE = re.compile(r"\[\d{3}\]: (?:GET|POST) /api\.php")
 _SENTINEL = "/syndicate-log-sentinel"
+
+# Stand-ins for Commons' templates that show every parameter: a missing template would hide
+# its parameters from the parser, and with them any markup injected into them.
+_TEMPLATES = {
+    "Template:Information": "<div>{{{description|}}} {{{date|}}} {{{source|}}} {{{author|}}} "
+                            "{{{permission|}}} {{{other versions|}}} {{{other fields|}}}</div>",
+    "Template:En": "<span lang=\"en\">{{{1|}}}</span>",
+    "Template:Credit line": "{{{Author|}}} {{{Other|}}} {{{License|}}}",
+}
 
 _SETTINGS = """
 # --- added by tests/mediawiki.py ---
@@ -132,6 +143,9 @@ class LocalWiki:
         if found is None:
             raise RuntimeError(f"createBotPassword.php said: {output}")
         self.password = found.group(1)
+        for title, text in _TEMPLATES.items():
+            self._php("maintenance/edit.php", "--user", ADMIN[0], "--summary", "test template",
+                      title, stdin=text)
         shutil.copytree(self.root / "db", self.root / "pristine-db")
 
     def reset(self) -> None:
@@ -149,11 +163,12 @@ class LocalWiki:
         """Extra LocalSettings lines for this test only (removed by :meth:`reset`)."""
         (self.root / "extra.php").write_text("<?php\n" + php + "\n", encoding="utf-8")
 
-    def _php(self, script: str, *args: str, conf: bool = True) -> str:
+    def _php(self, script: str, *args: str, conf: bool = True, stdin: str = "") -> str:
         command = ["php", str(MEDIAWIKI_DIR / script), *args]
         if conf:
             command[2:2] = ["--conf", str(self.settings)]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root,
+                              input=stdin)
         if done.returncode != 0:
             raise RuntimeError(f"{script} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
@@ -232,6 +247,56 @@ class LocalWiki:
                              max_retries=0)
         site.login(*(ADMIN if admin else (self.username, self.password)))
         return site
+
+
+# -- sample files: small, valid and distinct, for uploads -------------------------------------
+_TINY_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////"
+    "////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/a"
+    "AAgBAQABPxA=")
+
+
+def png_bytes(seed: int, *, padding: int = 0) -> bytes:
+    """A valid 1x1 PNG whose colour (and an optional text chunk of ``padding`` bytes)
+    depends on ``seed``, so different seeds give different SHA-1s."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (len(data).to_bytes(4, "big") + kind + data
+                + zlib.crc32(kind + data).to_bytes(4, "big"))
+    pixel = b"\x00" + seed.to_bytes(3, "big", signed=False)
+    text = chunk(b"tEXt", b"Comment\x00" + os.urandom(padding // 2).hex().encode()[:padding]) \
+        if padding else b""
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0]))
+            + text + chunk(b"IDAT", zlib.compress(pixel)) + chunk(b"IEND", b""))
+
+
+def jpeg_bytes(seed: int) -> bytes:
+    """A valid 1x1 JPEG made distinct by a comment segment naming ``seed``."""
+    comment = f"syndicate test image {seed}".encode()
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    return _TINY_JPEG[:2] + segment + _TINY_JPEG[2:]
+
+
+def pdf_bytes(seed: int) -> bytes:
+    """A small valid one-page PDF whose text names ``seed``."""
+    stream = f"BT /F1 12 Tf 20 50 Td (Council minutes {seed}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
+               + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
 
 
 def _php_list(values: list[str]) -> str:

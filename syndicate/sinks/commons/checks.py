@@ -1,0 +1,178 @@
+"""What Commons needs before a file may go there, as findings for the editors.
+
+Errors are what Commons would delete the file for: a file type it does not take, a file
+too big, a logo, crest or personal data under the OGL (which does not cover them,
+REFERENCE.md §2), third-party rights the council cannot license, and no source at all
+(Commons tags files without a source for deletion after seven days,
+https://commons.wikimedia.org/wiki/Commons:Deletion_policy). Warnings are what Commons
+accepts but a person should look at: no author (the council is named instead), no date
+(``{{Unknown|date}}``), no specific category, no licence statement behind an OGL claim, a
+camera file name replaced by a built one, identifiable people, trade marks and insignia
+(which get descriptive tags, https://commons.wikimedia.org/wiki/Commons:Non-copyright_restrictions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from syndicate.licences import Licence
+from syndicate.model import Finding, Item, Severity
+from syndicate.sinks.commons import filepage
+from syndicate.sinks.commons.filenames import is_camera_name, strip_extension
+from syndicate.sinks.commons.filetypes import sniff
+
+_LOGO_RE = re.compile(r"\b(?:logos?|logotypes?|wordmarks?|brand mark)\b", re.IGNORECASE)
+# Not "badge": councils write about Blue Badge parking far more than about cap badges.
+_INSIGNIA_RE = re.compile(r"\b(?:crests?|coats? of arms|royal arms|insignia|armorial|"
+                          r"heraldic)\b", re.IGNORECASE)
+_MEDIA_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif",
+                "image/webp": "webp", "image/tiff": "tif", "image/svg+xml": "svg",
+                "application/pdf": "pdf", "image/vnd.djvu": "djvu", "audio/ogg": "ogg",
+                "video/ogg": "ogv", "video/webm": "webm", "audio/flac": "flac",
+                "audio/wav": "wav", "audio/x-wav": "wav", "audio/mpeg": "mp3"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the wiki takes: file extensions (from siteinfo) and the largest size."""
+
+    extensions: Collection[str]
+    max_size: int
+
+
+def _words(item: Item) -> str:
+    name = item.path.name if item.path else urlsplit(item.media_url or "").path
+    return " ".join([item.title, item.alt, item.description, name.replace("_", " ")])
+
+
+def is_logo(item: Item) -> bool:
+    return bool(item.extra.get("logo")) or bool(_LOGO_RE.search(_words(item)))
+
+
+def is_insignia(item: Item) -> bool:
+    return bool(item.extra.get("insignia")) or bool(_INSIGNIA_RE.search(_words(item)))
+
+
+def restriction_tags(item: Item) -> list[str]:
+    """Descriptive tags the item calls for, in Commons' usual order."""
+    tags = []
+    if item.people_identifiable:
+        tags.append(filepage.PERSONALITY_RIGHTS)
+    if is_logo(item):
+        tags.append(filepage.TRADEMARKED)
+    if is_insignia(item):
+        tags.append(filepage.INSIGNIA)
+    return tags
+
+
+def guess_extension(item: Item) -> str | None:
+    """The file's extension: from its bytes when it is here, else from what the source
+    said (the upload checks the bytes again)."""
+    if item.path is not None and item.path.is_file():
+        return sniff(item.path)
+    if item.media_type:
+        return _MEDIA_TYPES.get(item.media_type.split(";")[0].strip().lower())
+    name = Path(urlsplit(item.media_url or "").path).name
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return {"jpeg": "jpg", "tiff": "tif"}.get(ext, ext) or None
+
+
+def file_findings(item: Item, limits: Limits, sink: str) -> list[Finding]:
+    """The file itself: there, of a type the wiki takes, not empty and not too big."""
+    def error(code: str, message: str) -> Finding:
+        return Finding(code, "error", message, sink)
+
+    if item.path is None and not item.media_url:
+        return [error("commons.no-file", f"{item.id} has no file to upload")]
+    ext = guess_extension(item)
+    if ext is None:
+        return [error("commons.file-type", f"{item.id}: cannot tell what kind of file this is; "
+                      "Commons takes " + ", ".join(sorted(limits.extensions)))]
+    if ext not in limits.extensions:
+        return [error("commons.file-type", f"{item.id}: .{ext} files are not accepted on "
+                      "Commons; convert it (e.g. a Word file to PDF) or remove the sink")]
+    size = item.path.stat().st_size if item.path is not None and item.path.is_file() \
+        else item.size
+    if size == 0:
+        return [error("commons.file-empty", f"{item.id}: the file is empty")]
+    if size is not None and size > limits.max_size:
+        return [error("commons.file-too-large", f"{item.id}: {size} bytes is more than the "
+                      f"{limits.max_size} bytes allowed; make the file smaller")]
+    return []
+
+
+def rights_findings(item: Item, licence: Licence, sink: str) -> list[Finding]:
+    """OGL exclusions and non-copyright restrictions that matter on Commons."""
+    ogl = licence.family == "ogl"
+    found = []
+
+    def add(code: str, severity: Severity, message: str) -> None:
+        found.append(Finding(code, severity, message, sink))
+
+    if item.third_party:
+        add("ogl.third-party" if ogl else "commons.third-party", "error",
+            f"{item.id} contains third-party material the council cannot license; "
+            "only the rights holder can release it to Commons")
+    if is_logo(item):
+        if ogl:
+            add("ogl.logo", "error", f"{item.id} looks like a logo, which the OGL does not "
+                "cover; it cannot go to Commons under the OGL")
+        else:
+            add("commons.trademark", "warning", f"{item.id} looks like a logo; it will be "
+                "tagged {{Trademarked}}")
+    if is_insignia(item):
+        if ogl:
+            add("ogl.insignia", "error", f"{item.id} looks like a crest, coat of arms or "
+                "insignia, which the OGL does not cover; it cannot go to Commons under the OGL")
+        else:
+            add("commons.insignia", "warning", f"{item.id} shows a crest or insignia; it "
+                "will be tagged {{Insignia}}")
+    if item.people_identifiable:
+        if ogl:
+            add("ogl.personal-data", "error", f"{item.id} shows identifiable people: personal "
+                "data, which the OGL does not cover; relicense it (with the people's consent) "
+                "under CC BY or keep it off Commons")
+        else:
+            add("commons.personality-rights", "warning", f"{item.id} shows identifiable "
+                "people; it will be tagged {{Personality rights}}; make sure they consented")
+    return found
+
+
+def description_findings(item: Item, licence: Licence, categories: Collection[str],
+                         sink: str) -> list[Finding]:
+    """Source, author, date, evidence, categories and name: what reviewers look for."""
+    found = []
+
+    def add(code: str, severity: Severity, message: str) -> None:
+        found.append(Finding(code, severity, message, sink))
+
+    if not (item.url or item.media_url):
+        if item.evidence:
+            add("commons.no-source", "warning", f"{item.id} has no public URL; the source "
+                "will be the council's licence statement only")
+        else:
+            add("commons.no-source", "error", f"{item.id} has neither a public URL nor a "
+                "licence statement; Commons deletes files without a source. Publish it on "
+                "the council's site first or set licensing.evidence")
+    if not item.creator:
+        add("commons.no-author", "warning", f"{item.id} names no creator; the author will "
+            "be the organisation. Set the creator if a person made it")
+    if not item.date:
+        add("commons.no-date", "warning", f"{item.id} has no date; the page will say "
+            "{{Unknown|date}}")
+    if licence.family == "ogl" and not item.evidence:
+        add("commons.no-evidence", "warning", f"{item.id}: a council is not automatically "
+            "under the Crown-copyright OGL; set licensing.evidence to the council's own "
+            "licence statement so reviewers can verify it")
+    if not filepage.categories(item, categories):
+        add("commons.no-category", "warning", f"{item.id} has no category; set the sink's "
+            "categories (Commons wants at least one specific category)")
+    if is_camera_name(strip_extension(item.title)):
+        add("commons.camera-name", "warning", f"{item.id}: {item.title!r} is a camera's "
+            "file name; the file name will be built from the organisation and source. Give "
+            "the item a descriptive title")
+    return found

@@ -1,0 +1,112 @@
+"""File names for Commons: descriptive, legal, unique-looking and with the right extension.
+
+Commons' rules (REFERENCE.md §4; https://commons.wikimedia.org/wiki/Commons:File_naming):
+at most 240 bytes of UTF-8; no ``# < > [ ] | { }``, control characters, HTML entities,
+``~~~`` or a leading ``:``; ``: / \\`` become ``-``; the first letter is upper-cased; the
+extension matches the content and is not doubled; camera names (``IMG_1234``) are refused
+by the upload filter (``bad-prefix``), so a descriptive name is built instead.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from syndicate.model import Item
+
+MAX_BYTES = 240
+
+#: Fields a ``filename_pattern`` may use.
+PATTERN_FIELDS = frozenset({"title", "date", "year", "source", "organisation", "id", "ext"})
+DEFAULT_PATTERN = "{title} ({date}){ext}"
+
+# Prefixes from Commons' MediaWiki:Filename-prefix-blacklist, the ones cameras and phones use.
+_CAMERA_RE = re.compile(
+    r"^(?:CIMG|DSC[FN_]?|DUW|GEDC|HPIM|IMGP?|IMAG|JD|KIF|KODAK|MGP|MVC|MVIMG|P|PANA|PICT|PIC|"
+    r"PXL|SAM|SANY|SDC|SUNP|VID|WP)[_ -]?\d{3,}[\d_ -]*(?:\(\d+\))?$", re.IGNORECASE)
+_ILLEGAL_RE = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]")
+_SEPARATOR_RE = re.compile(r"[:/\\]")
+_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
+_PERCENT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_TILDES_RE = re.compile(r"~{3,}")
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
+_KNOWN_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "pdf", "svg", "djvu",
+                     "ogg", "oga", "ogv", "webm", "flac", "wav", "mp3", "xcf")
+
+
+def is_camera_name(text: str) -> bool:
+    """Whether ``text`` (a title or a file name) is a camera's automatic name."""
+    stem = strip_extension(text.strip())
+    return bool(_CAMERA_RE.match(stem.strip()))
+
+
+def strip_extension(text: str) -> str:
+    """``text`` without a trailing file extension we know (so ``x.jpg`` never becomes
+    ``x.jpg.jpg``)."""
+    stem, dot, ext = text.rpartition(".")
+    return stem if dot and stem and ext.lower() in _KNOWN_EXTENSIONS else text
+
+
+def fields_for(item: Item, ext: str, organisation: str) -> dict[str, str]:
+    """The values a pattern may use; ``title`` falls back to a name built from the
+    organisation and source when the item's own title is a camera name."""
+    title = strip_extension(item.title.strip())
+    if not title or is_camera_name(title):
+        title = f"{organisation} {item.source} {item.id.rsplit('-', 1)[-1]}".strip()
+    date = (item.date or "")[:10]
+    return {"title": title, "date": date, "year": date[:4], "source": item.source,
+            "organisation": organisation, "id": item.id, "ext": "." + ext}
+
+
+def check_pattern(pattern: str) -> str | None:
+    """What is wrong with a ``filename_pattern``, or None."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as error:
+        return f"filename_pattern {pattern!r} is not a valid pattern: {error}"
+    unknown = names - PATTERN_FIELDS
+    if unknown:
+        return (f"filename_pattern uses unknown field(s) {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(sorted(PATTERN_FIELDS))}")
+    if "title" not in names and "id" not in names:
+        return "filename_pattern needs {title} or {id} so that names differ"
+    return None
+
+
+def build(pattern: str, fields: dict[str, str]) -> str:
+    """The file name from ``pattern``, made legal, ending in ``fields['ext']``."""
+    ext = fields["ext"]
+    values = {key: value for key, value in fields.items() if key != "ext"}
+    stem = pattern.replace("{ext}", "").format(**values)
+    return clean(stem, ext)
+
+
+def legal_title(text: str) -> str:
+    """``text`` as a page title that cannot carry markup: no characters that are illegal in
+    titles, no entities or percent escapes, no signatures, and no ``__MAGIC__`` words
+    (underscores are spaces in titles anyway)."""
+    text = _ENTITY_RE.sub(" ", text)
+    text = _PERCENT_RE.sub(r"% \1", text)  # "%41" would be read as an escaped "A"
+    text = _ILLEGAL_RE.sub(" ", text)
+    text = _TILDES_RE.sub("~", text)
+    text = _EMPTY_BRACKETS_RE.sub(" ", text)
+    return " ".join(text.replace("_", " ").split()).lstrip(":").strip()
+
+
+def clean(stem: str, ext: str) -> str:
+    """A legal Commons file name from ``stem`` and ``ext`` (with its dot)."""
+    stem = legal_title(_SEPARATOR_RE.sub("-", stem)).strip(" .-")
+    stem = strip_extension(stem).strip(" .-") or "File"
+    stem = stem[0].upper() + stem[1:]
+    budget = MAX_BYTES - len(ext.encode("utf-8"))
+    encoded = stem.encode("utf-8")
+    if len(encoded) > budget:
+        stem = encoded[:budget].decode("utf-8", "ignore").rstrip(" .-")
+    return stem + ext
+
+
+def with_suffix(name: str, number: int) -> str:
+    """``Name (2).ext``: the name for the ``number``-th file that wanted ``name``."""
+    path = Path(name)
+    return clean(f"{path.stem} ({number})", path.suffix)

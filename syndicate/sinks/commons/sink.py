@@ -1,0 +1,215 @@
+"""The Wikimedia Commons sink: images and documents as files with description pages.
+
+Configuration (besides ``type``, ``kinds`` and ``sources``)::
+
+    site: commons.wikimedia.org          # or the URL of a wiki's api.php
+    username: {env: SYNDICATE_COMMONS_USER}         # a bot password: User@BotName
+    password: {env: SYNDICATE_COMMONS_PASSWORD}
+    # or an OAuth 1.0a owner-only consumer instead of username/password:
+    # consumer_token / consumer_secret / access_token / access_secret: {env: …}
+    categories: ["Example Borough Council"]        # added to every file
+    filename_pattern: "{title} ({date}){ext}"      # fields: title date year source
+                                                   #   organisation id ext
+    on_exists: rename                    # or new-version: when the name is taken by
+                                         #   a different file
+    chunk_threshold: 20971520            # bytes; larger files go up in chunks and resume
+    chunk_size: 5242880                  # bytes per chunk (at least 1024)
+    max_size: 4294967296                 # bytes; also capped by the wiki's own limit
+    description_language: en            # the {{en|…}} around descriptions
+    descriptive_tags: true              # {{Personality rights}}, {{Trademarked}},
+                                        #   {{Insignia}} where the checks found them
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from syndicate.errors import ConfigError, SinkError, SkipItem
+from syndicate.licences import registry
+from syndicate.mediawiki import RetryPolicy, Wiki, api_url_for, connect
+from syndicate.model import Finding, Item, Receipt, file_sha1
+from syndicate.secrets import reveal
+from syndicate.sinks.base import Sink, SinkContext
+from syndicate.sinks.commons import checks, filenames, filepage
+from syndicate.sinks.commons.filetypes import sniff
+from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
+
+MiB = 1024 * 1024
+#: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
+COMMONS_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "svg", "tif", "tiff", "webp",
+                                "pdf", "djvu", "ogg", "oga", "ogv", "webm", "flac", "wav",
+                                "mp3", "xcf"})
+_OAUTH_KEYS = ("consumer_token", "consumer_secret", "access_token", "access_secret")
+
+
+class CommonsSink(Sink):
+    """Uploads approved images and documents to Wikimedia Commons (or any MediaWiki)."""
+
+    kinds: ClassVar[frozenset[str]] = frozenset({"image", "document"})
+    config_keys: ClassVar[frozenset[str]] = frozenset({
+        "site", "username", "password", *_OAUTH_KEYS, "categories", "filename_pattern",
+        "on_exists", "chunk_size", "chunk_threshold", "max_size", "description_language",
+        "descriptive_tags"})
+    licence_gate: ClassVar[str | None] = "commons"
+    supports_dry_run: ClassVar[bool] = True
+    #: How requests to the wiki are retried; tests and impatient callers replace it.
+    retry_policy: RetryPolicy = RetryPolicy()
+
+    def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
+        super().__init__(name, config, context)
+        if not isinstance(config.get("site"), str):
+            raise ConfigError("site is required: a host name like commons.wikimedia.org or "
+                              "the URL of an api.php", key="site")
+        self.api_url = api_url_for(config["site"])
+        self.categories = tuple(_strings(config.get("categories", []), "categories"))
+        self.pattern = str(config.get("filename_pattern", filenames.DEFAULT_PATTERN))
+        problem = filenames.check_pattern(self.pattern)
+        if problem:
+            raise ConfigError(problem, key="filename_pattern")
+        on_exists = config.get("on_exists", "rename")
+        if on_exists not in ("rename", "new-version"):
+            raise ConfigError("on_exists must be rename or new-version", key="on_exists")
+        self.on_exists: OnExists = on_exists
+        self.chunk_size = _size(config, "chunk_size", 5 * MiB, minimum=1024)
+        # One plain POST may carry at most 100 MiB on Wikimedia.
+        self.chunk_threshold = _size(config, "chunk_threshold", 20 * MiB, maximum=100 * MiB)
+        self.max_size = _size(config, "max_size", 4096 * MiB, minimum=1)
+        language = str(config.get("description_language", "en"))
+        if not filepage.valid_language(language):
+            raise ConfigError(f"description_language {language!r} is not a language code "
+                              "like en or cy", key="description_language")
+        self.settings = filepage.PageSettings(context.organisation, self.categories, language)
+        tags = config.get("descriptive_tags", True)
+        if not isinstance(tags, bool):
+            raise ConfigError("descriptive_tags must be true or false", key="descriptive_tags")
+        self.descriptive_tags = tags
+        oauth = [key for key in _OAUTH_KEYS if config.get(key) is not None]
+        if oauth and len(oauth) != len(_OAUTH_KEYS):
+            missing = sorted(set(_OAUTH_KEYS) - set(oauth))
+            raise ConfigError(f"OAuth needs all four keys; missing {', '.join(missing)}",
+                              key=missing[0])
+        if (config.get("username") is None) != (config.get("password") is None):
+            raise ConfigError("username and password go together", key="password")
+        self._wiki: Wiki | None = None
+        self._uploader: Uploader | None = None
+        self._limits: checks.Limits | None = None
+
+    # -- checks ---------------------------------------------------------------------------
+    def check(self, item: Item) -> list[Finding]:
+        """The licence gate, then file type and size, OGL exclusions and description."""
+        found = super().check(item)
+        if any(finding.is_error for finding in found):
+            return found
+        assert item.licence is not None
+        licence = registry().get(item.licence)
+        found += checks.file_findings(item, self.limits(), self.name)
+        found += checks.rights_findings(item, licence, self.name)
+        found += checks.description_findings(item, licence, self.categories, self.name)
+        return found
+
+    def limits(self) -> checks.Limits:
+        """File types and size the wiki takes, asked once per run (anonymously if the sink
+        is not open yet); Commons' known list if the wiki cannot be reached."""
+        if self._limits is None:
+            try:
+                wiki = self._wiki or connect(self.api_url, user_agent=self.context.user_agent,
+                                             policy=RetryPolicy(attempts=1))
+            except SinkError:
+                self._limits = checks.Limits(COMMONS_EXTENSIONS, self.max_size)
+                return self._limits
+            wiki_max = int(wiki.general.get("maxuploadsize") or self.max_size)
+            self._limits = checks.Limits(wiki.file_extensions, min(self.max_size, wiki_max))
+            if wiki is not self._wiki:
+                wiki.close()
+        return self._limits
+
+    # -- publishing -----------------------------------------------------------------------
+    def open(self) -> None:
+        """Log in once for the run (not in a dry run: it changes nothing anywhere)."""
+        if self.context.dry_run:
+            return
+        credentials = {key: reveal(self.config[key], key=key)
+                       for key in ("username", "password", *_OAUTH_KEYS)
+                       if self.config.get(key) is not None}
+        if not credentials:
+            raise ConfigError("uploading needs a bot password (username, password) or OAuth "
+                              "keys", key="username")
+        self._wiki = connect(
+            self.api_url, user_agent=self.context.user_agent, policy=self.retry_policy,
+            username=credentials.get("username"), password=credentials.get("password"),
+            consumer_token=credentials.get("consumer_token"),
+            consumer_secret=credentials.get("consumer_secret"),
+            access_token=credentials.get("access_token"),
+            access_secret=credentials.get("access_secret"))
+        self._limits = None
+        self._uploader = Uploader(self._wiki, self.context.state, on_exists=self.on_exists,
+                                  chunk_size=self.chunk_size,
+                                  chunk_threshold=self.chunk_threshold)
+
+    def publish(self, item: Item) -> Receipt:
+        """Upload the item's file with its description page, or find it there already."""
+        path = self.context.media(item)
+        ext = sniff(path)
+        limits = self.limits()
+        if ext is None or ext not in limits.extensions:
+            raise SkipItem(f"{item.id}: {path.name} is not a file type {self.name} takes")
+        size = path.stat().st_size
+        if size == 0 or size > limits.max_size:
+            raise SkipItem(f"{item.id}: {path.name} is {size} bytes; {self.name} takes "
+                           f"1 to {limits.max_size} bytes")
+        sha1 = file_sha1(path)
+        previous = self.context.previous(item)
+        if previous is not None and previous.detail.get("sha1") == sha1:
+            return previous  # same bytes: the description page is the wiki's now
+        own_title = _own_title(previous, ext)
+        filename = own_title or filenames.build(
+            self.pattern, filenames.fields_for(item, ext, self.context.organisation.name))
+        assert item.licence is not None
+        licence = registry().get(item.licence)
+        tags = checks.restriction_tags(item) if self.descriptive_tags else []
+        text = filepage.page_text(item, licence, self.settings, tags)
+        if self.context.dry_run:
+            return Receipt(f"File:{filename}", None, {
+                "sha1": sha1, "title": filename, "preview": f"File:{filename}\n\n{text}"})
+        if self._uploader is None:
+            raise SinkError(f"{self.name}: publish called before open")
+        return self._uploader.upload(Upload(
+            item.id, path, sha1, size, filename, text, self._comment(item, licence.short_name),
+            own_title=own_title is not None))
+
+    def close(self) -> None:
+        if self._wiki is not None:
+            self._wiki.close()
+            self._wiki = None
+
+    def _comment(self, item: Item, licence: str) -> str:
+        where = item.url or item.title
+        return re.sub(r"[\[\]{}|~]", "", f"{self.context.organisation.name}: {where} "
+                      f"({licence}), uploaded by syndicate")
+
+
+def _own_title(previous: Receipt | None, ext: str) -> str | None:
+    """The title this sink gave the item's file before, if the new file can be a new
+    version of it (a different content type needs a different extension, so a new name)."""
+    if previous is None or previous.detail.get("duplicate_of"):
+        return None
+    title = str(previous.detail.get("title") or "")
+    return title if title.lower().endswith("." + ext) else None
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of names", key=key)
+    return value
+
+
+def _size(config: Mapping[str, Any], key: str, default: int, *, minimum: int = 0,
+          maximum: int | None = None) -> int:
+    value = config.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum \
+            or (maximum is not None and value > maximum):
+        bounds = f"at least {minimum}" + (f" and at most {maximum}" if maximum else "")
+        raise ConfigError(f"{key} must be a number of bytes, {bounds}", key=key)
+    return value
