@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import mwparserfromhell
@@ -248,3 +249,7 @@ def test_bad_config_names_the_key(tmp_path: Path, config: dict[str, object], key
     with pytest.raises(ConfigError) as raised:
         PagesSource("pages", config, SourceContext(tmp_path, Fetcher("t")))
     assert raised.value.key == key
+
+
+def test_source_is_registered_under_the_pages_entry_point() -> None:
+    assert entry_points(group="syndicate.sources")["pages"].load() is PagesSource

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, SinkContext
 from syndicate.sinks.wikipedia import WikipediaDraftSink, draft_title, talk_title
 from syndicate.sources.html import read_page
+from syndicate.testing import SinkContract
 from tests.mediawiki import LocalWiki
 
 ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
@@ -313,3 +316,22 @@ def test_bad_config_names_the_key(harness: Harness, config: dict[str, Any], key:
     with pytest.raises(ConfigError) as raised:
         harness.sink(**config)
     assert raised.value.key == key
+
+
+class TestWikipediaDraftContract(SinkContract):
+    """syndicate's sink contract, against the local wiki."""
+
+    sink_class = WikipediaDraftSink
+
+    @pytest.fixture
+    def sink_config(self, wiki: LocalWiki, monkeypatch: pytest.MonkeyPatch
+                    ) -> Mapping[str, Any]:
+        monkeypatch.setenv("TEST_WIKI_USER", wiki.username)
+        monkeypatch.setenv("TEST_WIKI_PASSWORD", wiki.password)
+        return {"site": wiki.api_url,
+                "username": Secret(env="TEST_WIKI_USER", key="username"),
+                "password": Secret(env="TEST_WIKI_PASSWORD", key="password")}
+
+
+def test_sink_is_registered_under_the_wikipedia_draft_entry_point() -> None:
+    assert entry_points(group="syndicate.sinks")["wikipedia-draft"].load() is WikipediaDraftSink
