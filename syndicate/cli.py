@@ -58,6 +58,37 @@ def init(directory: Path, demo: bool) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path),
+                default="syndicate-demo")
+@click.pass_context
+def demo(ctx: click.Context, directory: Path) -> None:
+    """The whole pipeline on the demo council, offline: init --demo, collect, approve what
+    passes as an editor would, publish the partner feeds, and say where to look."""
+    from syndicate import config as config_module
+    from syndicate.starter import create_starter
+
+    if not (directory / "syndicate.yaml").exists():
+        create_starter(directory, demo=True)
+    config = config_module.load(directory / "syndicate.yaml")
+    click.echo(f"== collect (sources → tag → check → {config.queue.path})")
+    click.echo(pipeline.collect(config).summary())
+    decisions = pipeline.decide(config, [], "approved", every_pending=True)
+    click.echo(f"== an editor approves the {len(decisions)} pending items without errors")
+    click.echo("== publish")
+    report = pipeline.publish(config)
+    click.echo(report.summary())
+    feeds = sorted(p for p in (directory / "public" / "feeds").glob("*") if p.is_file()
+                   and not p.name.startswith("."))
+    click.echo("\nWhere to look:")
+    click.echo(f"  {config.queue.path}   the editors' queue (blocked items say why)")
+    for feed in feeds:
+        click.echo(f"  {feed}   a partner feed, licence on every entry")
+    click.echo(f"  {config.state_dir / 'runs'}/   run reports (JSON)")
+    click.echo(f"  syndicate --config {config.path} status")
+    ctx.exit(report.exit_code)
+
+
+@main.command()
 @dry_run_option
 @json_option
 @click.pass_context

@@ -122,6 +122,10 @@ def load(path: Path) -> Config:
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
         config.sources[str(name)] = reader.source(str(name), options)
+    try:
+        licensing.check_sources(config.sources)
+    except ConfigError as exc:
+        raise reader.error(("licensing", *_split(exc.key)), str(exc)) from None
     sinks = reader.mapping(data.get("sinks"), ("sinks",), None)
     for name, options in sinks.items():
         config.sinks[str(name)] = reader.sink(str(name), options, set(config.sources))

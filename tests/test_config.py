@@ -130,3 +130,11 @@ def test_secret_file_readable_by_others_is_refused(tmp_path: Path) -> None:
 def test_inline_password_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"never inline"):
         reveal("hunter2", key="password")
+
+
+def test_rule_naming_a_missing_source_is_an_error(tmp_path: Path) -> None:
+    text = BASE.replace("default: ogl-uk-3.0", "default: ogl-uk-3.0\n  rules:\n"
+                        "    - match: {source: photoz}\n      licence: cc-by-4.0")
+    message = error(tmp_path, text)
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules.0.match.source: "
+                              "no source named 'photoz'")
