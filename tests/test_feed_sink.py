@@ -291,7 +291,7 @@ def test_a_failed_write_leaves_the_old_feeds_intact_and_no_temp_files(
 
 def test_a_damaged_entries_store_is_a_sink_error_naming_it(
         tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
-    store = tmp_path / "public" / "feeds" / ".partners.entries.json"
+    store = tmp_path / ".syndicate" / "feeds" / "partners.entries.json"
     store.parent.mkdir(parents=True)
     store.write_text("{not json", encoding="utf-8")
 

@@ -11,8 +11,9 @@ Configuration (all optional)::
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
 
-The sink keeps the entries it has published in ``<directory>/.<filename>.entries.json`` so
-the feeds survive across runs and a republished item replaces its entry. The formats
+The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
+(out of the public folder, which a web server serves) so the feeds survive across runs and a
+republished item replaces its entry. The formats
 themselves live in :mod:`syndicate.sinks.feedformats`.
 """
 
@@ -66,7 +67,7 @@ class FeedSink(Sink):
         self.filename = _filename(_text(config, "filename", name))
         self.base_url = _base_url(config.get("base_url"))
         self.authority = _authority(context.organisation.url, self.base_url)
-        self.store_path = self.directory / f".{self.filename}.entries.json"
+        self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
 
     def check(self, item: Item) -> list[Finding]:
