@@ -89,7 +89,8 @@ def build_attribution(item: Item, licence: Licence,
 
 def _parts(item: Item, licence: Licence, attributor: Attributor | None) -> list[_Part]:
     title = " ".join(item.title.split()) or None
-    source = item.url or item.media_url
+    # A lent work is credited with a link to where its owner published it.
+    source = item.extra.get("source_url") or item.url or item.media_url
     creator: _Creator | None = None
     if item.creator and item.creator.strip():
         creator = _Creator(item.creator.strip(), item.creator_url)

@@ -8,6 +8,7 @@ licence and no sinks, so it shows only what the content itself declares.
 
 from __future__ import annotations
 
+import glob
 import ipaddress
 import mimetypes
 import socket
@@ -66,7 +67,7 @@ def _source_for(target: str, ws: Workspace) -> Source:
     media_type = mimetypes.guess_type(path.name)[0] or ""
     if media_type.startswith(MEDIA_TYPES):
         return _build("directory", {"path": str(path.resolve().parent),
-                                    "include": [path.name], "recursive": False}, context)
+                                    "include": [glob.escape(path.name)], "recursive": False}, context)
     with path.open("rb") as handle:
         head = handle.read(2048)
     kind = _kind_of(head, media_type, target)

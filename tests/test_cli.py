@@ -165,3 +165,17 @@ def test_inspect_refuses_hostile_xml_in_one_line(tmp_path: Path) -> None:
 def test_inspect_missing_target(tmp_path: Path) -> None:
     code, _, err = invoke("inspect", "nowhere.xml", cwd=tmp_path)
     assert (code, err) == (2, "Error: nowhere.xml: no such file, folder or http(s) URL\n")
+
+
+def test_inspect_one_file_even_with_glob_characters_in_its_name(tmp_path: Path) -> None:
+    from syndicate.testing import _tiny_png
+
+    (tmp_path / "photo [1].png").write_bytes(_tiny_png())
+    (tmp_path / "photo [1].png.yaml").write_text("title: Bandstand\nlicence: cc-by-4.0\n"
+                                                 "source_url: https://photos.example/b\n")
+    (tmp_path / "other.png").write_bytes(_tiny_png())
+    code, out, _ = invoke("inspect", "--json", str(tmp_path / "photo [1].png"), cwd=tmp_path)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["title"] for r in rows] == ["Bandstand"]
+    assert rows[0]["licence"] == "cc-by-4.0"
+    assert "https://photos.example/b" in rows[0]["attribution"]
