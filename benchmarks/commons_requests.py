@@ -1,0 +1,117 @@
+"""API requests and wall time for 40 small uploads: CommonsSink versus a plain mwclient loop.
+
+Starts a throwaway local MediaWiki (tests/mediawiki.py), uploads 40 distinct small PNG and
+JPEG images once through CommonsSink (open, 40 publish, close) and once, on a fresh copy of
+the wiki, with mwclient's ``Site.upload`` in a loop, counting api.php requests in the
+``php -S`` log. The target for the sink: at most 1.05 requests per new small file plus at
+most 5 per run.
+
+    .venv/bin/python benchmarks/commons_requests.py [--files 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import mwclient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.mediawiki
+
+from syndicate.model import Item, make_id  # noqa: E402
+from syndicate.secrets import Secret  # noqa: E402
+from syndicate.sinks.base import Organisation, SinkContext, SinkState  # noqa: E402
+from syndicate.sinks.commons import CommonsSink  # noqa: E402
+from tests.mediawiki import LocalWiki, free_port, jpeg_bytes, png_bytes  # noqa: E402
+
+UA = "syndicate-benchmark/0.1 (https://www.example.gov.uk; webteam@example.gov.uk)"
+ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
+                   "webteam@example.gov.uk")
+
+
+def make_items(folder: Path, count: int) -> list[Item]:
+    items = []
+    for number in range(count):
+        name = f"photo-{number}.{'png' if number % 2 else 'jpg'}"
+        path = folder / name
+        path.write_bytes(png_bytes(number + 1) if number % 2 else jpeg_bytes(number + 1))
+        items.append(Item(id=make_id("photos", name), source="photos", kind="image",
+                          title=f"Benchmark photo {number}", path=path,
+                          url=f"https://www.example.gov.uk/photos/{number}",
+                          creator="Jo Bloggs", date="2024-05-01", licence="cc-by-4.0",
+                          evidence="https://www.example.gov.uk/copyright"))
+    return items
+
+
+def run_sink(wiki: LocalWiki, folder: Path, items: list[Item]) -> tuple[int, float]:
+    os.environ["BENCH_WIKI_USER"] = wiki.username
+    os.environ["BENCH_WIKI_PASSWORD"] = wiki.password
+    store: dict[str, Any] = {}
+    context = SinkContext(base_dir=folder, state_dir=folder / ".syndicate", organisation=ORG,
+                          user_agent=UA, state=SinkState(store.get, store.__setitem__))
+    sink = CommonsSink("commons", {
+        "type": "commons", "site": wiki.api_url, "categories": ["Example Borough Council"],
+        "username": Secret(env="BENCH_WIKI_USER"),
+        "password": Secret(env="BENCH_WIKI_PASSWORD")}, context)
+    wiki.mark_requests()
+    started = time.perf_counter()
+    sink.open()
+    for item in items:
+        sink.publish(item)
+    sink.close()
+    elapsed = time.perf_counter() - started
+    return wiki.count_requests(), elapsed
+
+
+def run_mwclient(wiki: LocalWiki, items: list[Item]) -> tuple[int, float]:
+    wiki.mark_requests()
+    started = time.perf_counter()
+    site = mwclient.Site(f"127.0.0.1:{wiki.port}", path="/", scheme="http",
+                         clients_useragent=UA)
+    site.login(wiki.username, wiki.password)
+    for item in items:
+        assert item.path is not None
+        site.upload(io.BytesIO(item.path.read_bytes()),
+                    filename=f"{item.title}{item.path.suffix}",
+                    description=f"{{{{Information|description={item.title}}}}}\n"
+                                "{{Cc-by-4.0}}")
+    elapsed = time.perf_counter() - started
+    return wiki.count_requests(), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=40)
+    count = parser.parse_args().files
+    with tempfile.TemporaryDirectory(prefix="syndicate-bench-") as tmp:
+        folder = Path(tmp)
+        wiki = LocalWiki(folder / "wiki", free_port())
+        wiki.create()
+        wiki.start()
+        try:
+            items = make_items(folder, count)
+            sink_requests, sink_time = run_sink(wiki, folder, items)
+            wiki.reset()  # a fresh wiki, so both upload the same 40 new files
+            plain_requests, plain_time = run_mwclient(wiki, items)
+        finally:
+            wiki.stop()
+    print(f"{count} new small files (PNG/JPEG) to a local MediaWiki 1.39\n")
+    print(f"{'':22}{'requests':>9}{'per file':>10}{'wall time':>11}")
+    for name, requests, seconds in (("CommonsSink", sink_requests, sink_time),
+                                    ("mwclient Site.upload", plain_requests, plain_time)):
+        print(f"{name:22}{requests:>9}{requests / count:>10.2f}{seconds:>10.2f}s")
+    print(f"\nratio (mwclient / CommonsSink): {plain_requests / sink_requests:.2f}x requests, "
+          f"{plain_time / sink_time:.2f}x time")
+    budget = 1.05 * count + 5
+    verdict = "within" if sink_requests <= budget else "OVER"
+    print(f"target for CommonsSink: <= {budget:.0f} requests ({verdict})")
+
+
+if __name__ == "__main__":
+    main()
