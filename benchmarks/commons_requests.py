@@ -24,11 +24,11 @@ import mwclient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.mediawiki
 
-from syndicate.model import Item, make_id  # noqa: E402
-from syndicate.secrets import Secret  # noqa: E402
-from syndicate.sinks.base import Organisation, SinkContext, SinkState  # noqa: E402
-from syndicate.sinks.commons import CommonsSink  # noqa: E402
-from tests.mediawiki import LocalWiki, free_port, jpeg_bytes, png_bytes  # noqa: E402
+from syndicate.model import Item, make_id
+from syndicate.secrets import Secret
+from syndicate.sinks.base import Organisation, SinkContext, SinkState
+from syndicate.sinks.commons import CommonsSink
+from tests.mediawiki import LocalWiki, free_port, jpeg_bytes, png_bytes
 
 UA = "syndicate-benchmark/0.1 (https://www.example.gov.uk; webteam@example.gov.uk)"
 ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
