@@ -13,6 +13,7 @@ taken from what precedes the entries, where every feed format puts it.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import logging
@@ -339,7 +340,8 @@ def _plain(element: etree._Element | None, *, is_html: bool = False) -> str:
         is_html = kind in HTML_TYPES or element.get("mode") == "escaped"
     else:
         is_html = is_html or kind in HTML_TYPES or "<" in text or "&" in text
-    return html_to_text(text) if is_html else " ".join(text.split())
+    markup = is_html and ("<" in text or "&" in text)
+    return html_to_text(text) if markup else " ".join(text.split())
 
 
 def html_to_text(markup: str) -> str:
@@ -363,14 +365,25 @@ def _content_html(entry: etree._Element) -> str:
         return ""
     kind = (content.get("type") or "text").lower()
     if kind in XHTML_TYPES or content.get("mode") == "xml":
-        inner = content[0] if len(content) == 1 and content.text is None else content
-        parts = [html.escape(inner.text or "")]
-        parts += [etree.tostring(child, encoding="unicode", with_tail=True) for child in inner]
-        return "".join(parts).strip()
+        return _xhtml_to_html(content)
     text = "".join(content.itertext()).strip()
     if kind in HTML_TYPES or content.get("mode") == "escaped":
         return text
     return html.escape(text) if kind in ("text", "text/plain") else ""
+
+
+def _xhtml_to_html(content: etree._Element) -> str:
+    """Inline XHTML (inside Atom's wrapper ``div``) as plain HTML without namespaces."""
+    inner = content[0] if len(content) == 1 and not (content.text or "").strip() else content
+    fragment = copy.deepcopy(inner)
+    for element in fragment.iter():
+        if isinstance(element.tag, str):
+            element.tag = _local(element)
+    etree.cleanup_namespaces(fragment)
+    parts = [html.escape(fragment.text or "")]
+    parts += [etree.tostring(child, encoding="unicode", method="html", with_tail=True)
+              for child in fragment]
+    return "".join(parts).strip()
 
 
 def _entry_link(entry: etree._Element) -> str:
