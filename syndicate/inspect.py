@@ -66,8 +66,9 @@ def _source_for(target: str, ws: Workspace) -> Source:
         raise InputError(f"{target}: no such file, folder or http(s) URL")
     media_type = mimetypes.guess_type(path.name)[0] or ""
     if media_type.startswith(MEDIA_TYPES):
-        return _build("directory", {"path": str(path.resolve().parent),
-                                    "include": [glob.escape(path.name)], "recursive": False}, context)
+        options = {"path": str(path.resolve().parent), "include": [glob.escape(path.name)],
+                   "recursive": False}
+        return _build("directory", options, context)
     with path.open("rb") as handle:
         head = handle.read(2048)
     kind = _kind_of(head, media_type, target)

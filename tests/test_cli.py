@@ -83,7 +83,7 @@ def test_approve_needs_ids_or_all(council: Council) -> None:
 
 def test_approve_all_by_source_skips_items_with_errors(council: Council) -> None:
     council.run("collect")
-    code, out, _ = invoke("--config", str(council.config), "queue", "approve", "--all",
+    code, _, _ = invoke("--config", str(council.config), "queue", "approve", "--all",
                           "--source", "photos")
     assert code == 0
     approved = {i["id"] for i in council.queue_items() if i["status"] == "approved"}

@@ -53,7 +53,7 @@ class SinkState:
 class SinkContext:
     """What the pipeline gives a sink besides its own configuration."""
 
-    base_dir: Path                         # the folder of syndicate.yaml; config paths are relative to it
+    base_dir: Path                         # the folder of syndicate.yaml; relative paths start here
     state_dir: Path                        # .syndicate/
     organisation: Organisation
     user_agent: str
