@@ -85,14 +85,20 @@ def _rights(item: Item, licence: Licence, decision: Decision) -> list[Finding]:
     ogl = licence.family == "ogl"
     # Only images: a logo inside a document is covered ("unless integral to a document"),
     # and an article about the new Blue Badge scheme is text, not a badge.
-    if ogl and item.kind == "image":
-        word = _excluded_word(item)
-        if word:
-            findings.append(Finding(
-                "ogl.logo", "error",
-                f"{item.id} looks like a logo, crest or insignia ('{word}'); the OGL does not "
-                "cover those and nothing else licenses it. Reject it, or exclude it with a "
-                "licence: none rule"))
+    word = _excluded_word(item) if item.kind == "image" else None
+    if word and ogl:
+        findings.append(Finding(
+            "ogl.logo", "error",
+            f"{item.id} looks like a logo, crest or insignia ('{word}'); the OGL does not "
+            "cover those and nothing else licenses it. Reject it, or exclude it with a "
+            "licence: none rule"))
+    elif word:
+        # A CC licence can cover the council's own emblem as a work, but never its
+        # trade-mark rights: reusers must be told (Commons adds {{Trademarked}}).
+        findings.append(Finding(
+            "rights.trademark", "warning",
+            f"{item.id} looks like a logo, crest or insignia ('{word}'); {licence.short_name} "
+            "does not license its use as a mark. Check the council may license it at all"))
     if item.people_identifiable:
         if ogl:
             findings.append(Finding(

@@ -276,3 +276,11 @@ def test_unreadable_file_is_left_to_the_missing_file_check(tmp_path: Path) -> No
     gone = make_item(kind="image", path=tmp_path / "gone.jpg")
     assert duplicates.check(gone) == []
     assert duplicates.check(make_item(id="other", kind="image", path=tmp_path / "gone.jpg")) == []
+
+
+
+def test_logo_under_cc_is_a_trademark_warning() -> None:
+    image = make_item(kind="image", title="Council logo", declared_licences=[CC_BY_4],
+                      media_url="https://www.example.gov.uk/logo.png")
+    codes = found(checked(image))
+    assert codes.get("rights.trademark") == "warning" and "ogl.logo" not in codes
