@@ -416,6 +416,7 @@ def test_dry_run_previews_the_name_and_page_without_logging_in(
     ({"site": "not a site"}, "site"),
     ({"consumer_token": Secret(env="X")}, "access_secret"),
     ({"description_language": "English"}, "description_language"),
+    ({"max_retries": 99}, "max_retries"),
 ])
 def test_bad_configuration_names_the_key(harness: Harness, config: dict[str, Any],
                                          key: str) -> None:

@@ -18,6 +18,9 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     description_language: en            # the {{en|…}} around descriptions
     descriptive_tags: true              # {{Personality rights}}, {{Trademarked}},
                                         #   {{Insignia}} where the checks found them
+    max_retries: 4                       # retries of a request that failed for a passing
+                                         #   reason (server error, lag, rate limit), with
+                                         #   exponential backoff from 2 s
 """
 
 from __future__ import annotations
@@ -51,11 +54,9 @@ class CommonsSink(Sink):
     config_keys: ClassVar[frozenset[str]] = frozenset({
         "site", "username", "password", *_OAUTH_KEYS, "categories", "filename_pattern",
         "on_exists", "chunk_size", "chunk_threshold", "max_size", "description_language",
-        "descriptive_tags"})
+        "descriptive_tags", "max_retries"})
     licence_gate: ClassVar[str | None] = "commons"
     supports_dry_run: ClassVar[bool] = True
-    #: How requests to the wiki are retried; tests and impatient callers replace it.
-    retry_policy: RetryPolicy = RetryPolicy()
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
@@ -85,6 +86,12 @@ class CommonsSink(Sink):
         if not isinstance(tags, bool):
             raise ConfigError("descriptive_tags must be true or false", key="descriptive_tags")
         self.descriptive_tags = tags
+        retries = config.get("max_retries", 4)
+        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
+            raise ConfigError("max_retries must be a whole number from 0 to 10",
+                              key="max_retries")
+        #: How requests to the wiki are retried (tests replace ``sleep``).
+        self.retry_policy = RetryPolicy(attempts=retries + 1)
         oauth = [key for key in _OAUTH_KEYS if config.get(key) is not None]
         if oauth and len(oauth) != len(_OAUTH_KEYS):
             missing = sorted(set(_OAUTH_KEYS) - set(oauth))

@@ -1,0 +1,108 @@
+"""The Commons sink inside the whole pipeline, driven by the ``syndicate`` command in a
+separate process (so it can be killed), against the local MediaWiki."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.mediawiki import LocalWiki, png_bytes
+
+CONFIG = """\
+organisation:
+  name: Example Borough Council
+  url: https://www.example.gov.uk
+  contact: webteam@example.gov.uk
+sources:
+  photos: {{type: directory, path: photos}}
+licensing:
+  default: cc-by-4.0
+  attribution: {{name: Example Borough Council, url: https://www.example.gov.uk}}
+  evidence: https://www.example.gov.uk/copyright
+sinks:
+  commons:
+    type: commons
+    site: {api_url}
+    username: {{env: SYNDICATE_COMMONS_USER}}
+    password: {{env: SYNDICATE_COMMONS_PASSWORD}}
+    categories: [Example Borough Council]
+    kinds: [image]
+    max_retries: 0
+"""
+
+RUN = "from syndicate.cli import main; main()"
+# The process dies the moment the sink returns, before the ledger records the receipt.
+DIE_BEFORE_RECEIPT = (
+    "import os, syndicate.ledger as ledger\n"
+    "ledger.Ledger.record_publication = lambda *args, **kwargs: os._exit(137)\n" + RUN)
+
+
+@pytest.fixture
+def council(wiki: LocalWiki, tmp_path: Path) -> Path:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "bandstand.png").write_bytes(png_bytes(1))
+    (photos / "bandstand.png.yaml").write_text(
+        "title: Bandstand in Victoria Park\ncreator: Jo Bloggs\ndate: 2024-05-01\n",
+        encoding="utf-8")
+    (tmp_path / "syndicate.yaml").write_text(CONFIG.format(api_url=wiki.api_url),
+                                             encoding="utf-8")
+    return tmp_path
+
+
+def syndicate(council: Path, wiki: LocalWiki, *args: str,
+              code: str = RUN) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "SYNDICATE_COMMONS_USER": wiki.username,
+           "SYNDICATE_COMMONS_PASSWORD": wiki.password}
+    return subprocess.run([sys.executable, "-c", code, "--config",
+                           str(council / "syndicate.yaml"), *args],
+                          capture_output=True, text=True, env=env, cwd=council, timeout=120)
+
+
+def approve_all(council: Path, wiki: LocalWiki) -> None:
+    for args in (("collect",), ("queue", "approve", "--all")):
+        done = syndicate(council, wiki, *args)
+        assert done.returncode == 0, done.stderr + done.stdout
+
+
+def files_on(wiki: LocalWiki) -> list[tuple[str, int]]:
+    """Each file on the wiki with its number of versions."""
+    site = wiki.site()
+    return [(image.name, len(list(image.imagehistory()))) for image in site.allimages()]
+
+
+def test_a_run_killed_between_upload_and_receipt_does_not_upload_twice(
+        council: Path, wiki: LocalWiki) -> None:
+    approve_all(council, wiki)
+
+    killed = syndicate(council, wiki, "run", code=DIE_BEFORE_RECEIPT)
+    assert killed.returncode == 137
+    assert files_on(wiki) == [("File:Bandstand in Victoria Park (2024-05-01).png", 1)]
+
+    rerun = syndicate(council, wiki, "run")
+
+    assert rerun.returncode == 0, rerun.stderr + rerun.stdout
+    assert files_on(wiki) == [("File:Bandstand in Victoria Park (2024-05-01).png", 1)]
+    assert "status: published" in (council / "queue.yaml").read_text(encoding="utf-8")
+
+
+def test_a_run_with_the_wiki_down_exits_1_and_the_next_run_publishes(
+        council: Path, wiki: LocalWiki) -> None:
+    approve_all(council, wiki)
+    wiki.stop()
+    try:
+        down = syndicate(council, wiki, "run")
+    finally:
+        wiki.start()
+
+    assert down.returncode == 1
+    assert "Traceback" not in down.stderr + down.stdout
+    assert "cannot reach" in down.stderr + down.stdout
+
+    again = syndicate(council, wiki, "run")
+
+    assert again.returncode == 0, again.stderr + again.stdout
+    assert files_on(wiki) == [("File:Bandstand in Victoria Park (2024-05-01).png", 1)]
