@@ -151,7 +151,7 @@ class Wiki:
                     method, self.api_url, params=payload if method == "GET" else None,
                     data=payload if method == "POST" else None, files=files,
                     timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
+            except requests.RequestException as error:  # refused, reset, timed out…
                 transient: SinkError = SinkError(
                     f"{self.name}: cannot reach {self.api_url} ({type(error).__name__}); "
                     "is the wiki up? Items stay approved for the next run")

@@ -21,6 +21,7 @@ import base64
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -206,9 +207,9 @@ class LocalWiki:
             self._process.wait(timeout=10)
             self._process = None
 
-    @property
-    def running(self) -> bool:
-        return self._process is not None
+    def serving(self) -> bool:
+        """Whether php -S is still running."""
+        return self._process is not None and self._process.poll() is None
 
     # -- observing ------------------------------------------------------------------------
     def count_requests(self) -> int:
@@ -333,6 +334,8 @@ def main(argv: list[str] | None = None) -> None:
         install_packages()
         return
     install_packages()
+    # A plain `kill` should stop php -S too, not leave it serving.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="syndicate-wiki-") as folder:
         local = LocalWiki(Path(folder), args.port)
         local.create()
@@ -342,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"export SYNDICATE_COMMONS_PASSWORD='{local.password}'")
         print("Serving until Ctrl-C.", flush=True)
         try:
-            while local.running and local._process is not None and local._process.poll() is None:
+            while local.serving():
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass

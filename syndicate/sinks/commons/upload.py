@@ -94,7 +94,8 @@ class Uploader:
                 return self._receipt(upload.filename, upload.sha1)
         else:
             saved = None
-        self._remember(upload)
+        if saved is None:
+            self._remember(upload)  # a resumed upload keeps its stash key and offset
         if upload.size > self.chunk_threshold:
             receipt = self._upload_large(upload, key, saved)
         else:
