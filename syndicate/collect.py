@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 def collect(ws: Workspace, report: RunReport) -> None:
     """Read every source into the ledger (committed per source)."""
     duplicates = Duplicates()
-    for source in ws.sources():
+    def skipped(source: str, message: str) -> None:
+        report.problem("collect", source, None, message, retry=True)
+
+    for source in ws.sources(skipped):
         seen: set[str] = set()
         try:
             _collect_source(ws, source, report, duplicates, seen)

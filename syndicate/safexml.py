@@ -11,6 +11,7 @@ unexpanded, libxml2 substitutes internal entities inside attribute values, which
 from __future__ import annotations
 
 import codecs
+import html.entities
 import io
 import re
 from collections.abc import Iterator
@@ -73,7 +74,10 @@ class XMLStream:
     def __iter__(self) -> Iterator[tuple[str, etree._Element]]:
         head = self._source.read(PROLOG_LIMIT)
         refuse_entity_declarations(head, self.name)
-        self._context = etree.iterparse(_Rejoined(head, self._source),
+        source: io.RawIOBase = _Rejoined(head, self._source)
+        if not head.startswith(tuple(bom for bom, _ in _UTF16_32)):
+            source = _NumericEntityRefs(source)
+        self._context = etree.iterparse(source,
                                         events=("start", "end"), recover=self._recover,
                                         **SAFE_OPTIONS)
         checked = False
@@ -170,3 +174,45 @@ class _Rejoined(io.RawIOBase):
             self._head = self._head[len(chunk):]
             return chunk
         return self._rest.read(size)
+
+
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+_ENTITY_REF = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_LONGEST_REF = 34
+
+
+def _numeric(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    codepoint = html.entities.name2codepoint.get(name.decode("ascii"))
+    if name in _XML_ENTITIES or codepoint is None:
+        return match.group()
+    return b"&#%d;" % codepoint
+
+
+class _NumericEntityRefs(io.RawIOBase):
+    """HTML's named entities (``&nbsp;`` ``&eacute;``) rewritten as numeric references.
+
+    XML defines only five names, but feeds written by HTML tools use the rest, and
+    feedparser, which partners use, accepts them; without this lxml drops the text around
+    each one. Only for ASCII-compatible encodings (the caller checks), and streaming: a
+    reference cut by a chunk boundary is held back until the next read.
+    """
+
+    def __init__(self, source: io.RawIOBase) -> None:
+        super().__init__()
+        self._source = source
+        self._carry = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self._source.read(size) or b""
+            data, self._carry = self._carry + chunk, b""
+            if chunk:
+                cut = data.rfind(b"&", max(0, len(data) - _LONGEST_REF))
+                if cut != -1 and b";" not in data[cut:]:
+                    data, self._carry = data[:cut], data[cut:]
+            if data or not chunk:
+                return _ENTITY_REF.sub(_numeric, data)

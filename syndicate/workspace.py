@@ -7,8 +7,10 @@ Everything that changes state (collect, publish, queue decisions) happens inside
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -66,11 +68,14 @@ class Workspace:
         assert self._ledger is not None, "use the workspace in a with block"
         return self._ledger
 
-    def sources(self) -> list[Source]:
-        """Every configured source, constructed (so their config errors surface now)."""
-        context = SourceContext(base_dir=self.config.base_dir, fetcher=self.fetcher)
+    def sources(self, problem: Callable[[str, str], None] | None = None) -> list[Source]:
+        """Every configured source, constructed (so their config errors surface now).
+        ``problem(source name, message)`` hears about entries a source had to skip."""
         built = []
         for spec in self.config.sources.values():
+            context = SourceContext(base_dir=self.config.base_dir, fetcher=self.fetcher)
+            if problem is not None:
+                context.problem = functools.partial(problem, spec.name)
             try:
                 built.append(spec.cls(spec.name, spec.options, context))
             except ConfigError as exc:

@@ -510,3 +510,22 @@ def test_memory_stays_flat_on_a_50k_entry_feed(tmp_path: Path) -> None:
     # entries either (a whole tree of this feed is some 40 MB more).
     if resident:
         assert max(resident) - resident[0] < 15_000_000
+
+
+def test_html_named_entities_are_read_as_their_characters(read_feed: ReadFeed) -> None:
+    # HTML tools put &nbsp; and &eacute; in feeds; XML does not define them.
+    filler = "<!-- " + "x" * 70_000 + " -->"  # pushes the entity past the first chunk
+    items = read_feed(f'<?xml version="1.0"?><rss version="2.0"><channel>{filler}<item>'
+                      "<title>Caf&eacute;&nbsp;opens &amp; more</title>"
+                      "<guid>cafe</guid><link>https://council.example/cafe</link>"
+                      "</item></channel></rss>")
+    assert [i.title for i in items] == ["Café opens & more"]  # titles fold white space
+
+
+def test_named_entity_cut_by_a_chunk_boundary_is_kept_whole() -> None:
+    import io
+
+    data = b"<t>" + b"a" * 4093 + b"&eacute;</t>"
+    stream = safexml._NumericEntityRefs(io.BytesIO(data))
+    out = b"".join(iter(lambda: stream.read(4100), b""))
+    assert out.endswith(b"&#233;</t>") and len(out) == len(data) - 2

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import mwparserfromhell
 import pytest
 
-from syndicate.errors import ConfigError, InputError, SourceError
+from syndicate.errors import ConfigError, InputError
 from syndicate.fetch import Fetcher
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.model import Item, make_id
@@ -26,9 +25,9 @@ BOILERPLATE = ["cookies", "Skip to main content", "Bins and recycling", "Council
 
 
 def pages(tmp_path: Path, **config: object) -> list[Item]:
-    settings: dict[str, object] = {"allow_private": True, **config}
-    fetcher = Fetcher("syndicate-tests/0 (tests@example.org)", cache_dir=tmp_path / "http")
-    return list(PagesSource("pages", settings, SourceContext(tmp_path, fetcher)).items())
+    items, problems = skipped(tmp_path, **config)
+    assert problems == []
+    return items
 
 
 def serve(http_server: LocalHTTPServer, path: str, body: bytes | str, **options: object
@@ -221,23 +220,36 @@ def test_local_page_without_canonical_has_local_images_only_inside_the_folder(
     assert image.media_url is None
 
 
-def test_empty_page_is_an_input_error_naming_the_url(tmp_path: Path,
-                                                     http_server: LocalHTTPServer) -> None:
+def skipped(tmp_path: Path, **config: object) -> tuple[list[Item], list[str]]:
+    """Items and the problems the source reported while skipping pages."""
+    problems: list[str] = []
+    settings: dict[str, object] = {"allow_private": True, **config}
+    fetcher = Fetcher("syndicate-tests/0 (tests@example.org)", cache_dir=tmp_path / "http")
+    context = SourceContext(tmp_path, fetcher, problem=problems.append)
+    return list(PagesSource("pages", settings, context).items()), problems
+
+
+def test_empty_page_is_reported_naming_the_url(tmp_path: Path,
+                                               http_server: LocalHTTPServer) -> None:
     url = serve(http_server, "/empty", b"")
-    with pytest.raises(InputError, match=re.escape(f"{url}: not a readable HTML page")):
-        pages(tmp_path, urls=[url])
+    items, problems = skipped(tmp_path, urls=[url])
+    assert items == []
+    assert len(problems) == 1 and problems[0].startswith(f"{url}: not a readable HTML page")
 
 
 def test_private_address_needs_allow_private(tmp_path: Path,
                                              http_server: LocalHTTPServer) -> None:
     url = serve(http_server, "/p", simple_page("P", "<p>x</p>"))
-    with pytest.raises(SourceError, match="not a public address"):
-        pages(tmp_path, urls=[url], allow_private=False)
+    _, problems = skipped(tmp_path, urls=[url], allow_private=False)
+    assert len(problems) == 1 and "not a public address" in problems[0]
 
 
-def test_missing_local_page_is_a_source_error(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"missing\.html: cannot be read"):
-        pages(tmp_path, urls=["missing.html"])
+def test_one_broken_page_does_not_stop_the_others(tmp_path: Path,
+                                                  http_server: LocalHTTPServer) -> None:
+    good = serve(http_server, "/good", simple_page("Good", "<main><p>fine</p></main>"))
+    items, problems = skipped(tmp_path, urls=["missing.html", good])
+    assert [i.title for i in items] == ["Good"]
+    assert len(problems) == 1 and "missing.html: cannot be read" in problems[0]
 
 
 @pytest.mark.parametrize(("config", "key"), [

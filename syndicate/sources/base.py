@@ -7,12 +7,15 @@ entry-point group ``syndicate.sources``, exactly like sinks.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from syndicate.model import Item
+
+_log = logging.getLogger("syndicate.sources")
 
 if TYPE_CHECKING:
     from syndicate.fetch import Fetcher
@@ -24,6 +27,9 @@ class SourceContext:
 
     base_dir: Path        # the folder of syndicate.yaml; relative paths start here
     fetcher: Fetcher      # the only way a source may reach the network
+    #: Report one entry that could not be read (a dead page in a sitemap) and carry on:
+    #: it lands in the run report and the exit code, and is tried again next run.
+    problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
 
 
 class Source(abc.ABC):

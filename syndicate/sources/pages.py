@@ -81,7 +81,12 @@ class PagesSource(Source):
                 logger.warning("source %s: stopped after max_pages=%d pages; raise it to "
                                "read the rest", self.name, self.max_pages)
                 return
-            page, key, public_url = self._read(location)
+            try:
+                page, key, public_url = self._read(location)
+            except (SourceError, InputError) as error:
+                # One dead or broken page must not hold back the rest of the site.
+                self.context.problem(str(error))
+                continue
             article = self._article(page, key, public_url)
             yield article
             for image in page.images:
