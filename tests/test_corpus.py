@@ -75,3 +75,9 @@ def test_licences_declared_in_the_corpus_are_recognised() -> None:
     assert code == 0 and rows
     assert rows[0]["declared_licences"] == ["http://www.creativecommons.org/licenses/by-nc/1.0"]
     assert rows[0]["licence"] == "cc-by-nc-1.0"
+
+
+def test_html_entity_names_in_feeds_are_understood() -> None:
+    files = corpus("entities")
+    read = sum(inspect(path)[0] == 0 for path in files)
+    assert read >= len(files) * 0.9, f"only {read} of {len(files)} read"
