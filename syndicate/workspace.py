@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,7 @@ class Workspace:
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}
         self._ledger: Ledger | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     def __enter__(self) -> Workspace:
         self.lock.__enter__()
@@ -61,6 +63,8 @@ class Workspace:
                  tb: TracebackType | None) -> None:
         if self._ledger is not None:
             self._ledger.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
         self.lock.__exit__(exc_type, exc, tb)
 
     @property
@@ -118,7 +122,11 @@ class Workspace:
         if not item.media_url:
             raise SourceError(f"{item.id} has no file")
         ext = mimetypes.guess_extension(item.media_type or "") or Path(item.media_url).suffix
-        dest = self.config.state_dir / "media" / f"{item.id}-{item.content_hash()}{ext}"
+        folder = self.config.state_dir / "media"
+        if self.dry_run:  # a dry run downloads where it leaves no trace
+            self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
+            folder = Path(self._scratch.name)
+        dest = folder / f"{item.id}-{item.content_hash()}{ext}"
         if not dest.exists():
             spec = self.config.sources.get(item.source)
             allow_private = bool(spec and spec.options.get("allow_private"))

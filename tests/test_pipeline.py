@@ -11,6 +11,7 @@ import feedparser
 from syndicate.files import RunLock
 from syndicate.licences import registry
 from tests.council import Council
+from tests.httpserver import LocalHTTPServer
 
 
 def feed_entries(council: Council, fmt: str = "atom") -> list[feedparser.FeedParserDict]:
@@ -230,3 +231,38 @@ def test_run_report_is_written_as_json(council: Council) -> None:
     assert len(reports) == 1
     report = json.loads(reports[0].read_text())
     assert report["collected"]["news"] > 0 and report["exit_code"] == 0
+
+
+REMOTE = """\
+organisation: {name: Example Borough Council, url: https://www.example.gov.uk}
+sources:
+  news: {type: feed, url: "%s", allow_private: true}
+  broken: {type: feed, url: "%s", allow_private: true}
+licensing:
+  default: ogl-uk-3.0
+  attribution: {name: Example Borough Council, url: https://www.example.gov.uk}
+  evidence: https://www.example.gov.uk/copyright
+sinks:
+  partners: {type: feed, directory: public/feeds}
+"""
+
+
+def test_remote_feed_uses_conditional_get_and_a_failing_source_does_not_stop_others(
+        council: Council, http_server: LocalHTTPServer) -> None:
+    feed = (council.root / "content" / "news.rss").read_bytes()
+    http_server.add("/news.rss", feed, content_type="application/rss+xml", etag='"v1"')
+    http_server.add("/broken.rss", b"down for maintenance", status=503)
+    council.write_config(REMOTE % (http_server.url("/news.rss"),
+                                   http_server.url("/broken.rss")))
+
+    first = council.run("collect", "--json")
+    report = json.loads(first.stdout)
+    assert first.exit_code == 1       # one source failed: retried next run
+    assert report["collected"] == {"news": 21} and report["new"] == 21
+    (problem,) = report["problems"]
+    assert problem["where"] == "broken" and "503" in problem["message"] and problem["retry"]
+
+    second = json.loads(council.run("collect", "--json").stdout)
+    assert second["unchanged"] == 21 and second["new"] == 0
+    conditional = http_server.requests_for("/news.rss")[-1]
+    assert conditional.headers.get("if-none-match") == '"v1"'
