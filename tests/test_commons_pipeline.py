@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.mediawiki import LocalWiki, png_bytes
 
@@ -68,6 +69,13 @@ def approve_all(council: Path, wiki: LocalWiki) -> None:
         assert done.returncode == 0, done.stderr + done.stdout
 
 
+def queue_statuses(council: Path) -> dict[str, tuple[str, set[str]]]:
+    """Title → (status, error codes) from queue.yaml."""
+    items = yaml.safe_load((council / "queue.yaml").read_text(encoding="utf-8"))["items"]
+    return {item["title"]: (item["status"], {f["code"] for f in item.get("findings") or []
+                                             if f["severity"] == "error"}) for item in items}
+
+
 def files_on(wiki: LocalWiki) -> list[tuple[str, int]]:
     """Each file on the wiki with its number of versions."""
     site = wiki.site()
@@ -105,4 +113,26 @@ def test_a_run_with_the_wiki_down_exits_1_and_the_next_run_publishes(
     again = syndicate(council, wiki, "run")
 
     assert again.returncode == 0, again.stderr + again.stdout
+    assert files_on(wiki) == [("File:Bandstand in Victoria Park (2024-05-01).png", 1)]
+
+
+def test_an_nc_licence_and_an_ogl_logo_never_reach_the_queue_as_approvable(
+        council: Path, wiki: LocalWiki) -> None:
+    photos = council / "photos"
+    (photos / "council-logo.png").write_bytes(png_bytes(2))
+    (photos / "council-logo.png.yaml").write_text(
+        "title: Council logo\nlicence: ogl-uk-3.0\n", encoding="utf-8")
+    (photos / "fete.png").write_bytes(png_bytes(3))
+    (photos / "fete.png.yaml").write_text(
+        "title: Village fete\nlicence: cc-by-nc-4.0\n", encoding="utf-8")
+
+    approve_all(council, wiki)
+    run = syndicate(council, wiki, "run")
+
+    assert run.returncode == 0, run.stderr + run.stdout
+    statuses = queue_statuses(council)
+    assert statuses["Council logo"][0] == "blocked"
+    assert "ogl.logo" in statuses["Council logo"][1]
+    assert statuses["Village fete"][0] == "blocked"
+    assert "licence.not-accepted" in statuses["Village fete"][1]
     assert files_on(wiki) == [("File:Bandstand in Victoria Park (2024-05-01).png", 1)]

@@ -1,14 +1,14 @@
-"""What Commons needs before a file may go there, as findings for the editors.
+"""What Commons needs before a file may go there, beyond the checks every destination
+shares (syndicate.checks: credit line, OGL exclusions, evidence, missing files).
 
-Errors are what Commons would delete the file for: a file type it does not take, a file
-too big, a logo, crest or personal data under the OGL (which does not cover them,
-REFERENCE.md §2), third-party rights the council cannot license, and no source at all
-(Commons tags files without a source for deletion after seven days,
+Errors are what Commons would refuse or delete the file for: a file type the wiki does not
+take (asked from siteinfo), a file too big for it, and no source at all (Commons tags files
+without a source for deletion after seven days,
 https://commons.wikimedia.org/wiki/Commons:Deletion_policy). Warnings are what Commons
-accepts but a person should look at: no author (the council is named instead), no date
-(``{{Unknown|date}}``), no specific category, no licence statement behind an OGL claim, a
-camera file name replaced by a built one, identifiable people, trade marks and insignia
-(which get descriptive tags, https://commons.wikimedia.org/wiki/Commons:Non-copyright_restrictions).
+accepts but a person should look at: no date (the page says ``{{Unknown|date}}``), no
+specific category, and a camera title that makes the sink build the file name itself.
+Identifiable people, logos and insignia get descriptive tags on the page
+(https://commons.wikimedia.org/wiki/Commons:Non-copyright_restrictions).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from syndicate.licences import Licence
 from syndicate.model import Finding, Item, Severity
 from syndicate.sinks.commons import filepage
 from syndicate.sinks.commons.filenames import is_camera_name, strip_extension
@@ -105,73 +104,25 @@ def file_findings(item: Item, limits: Limits, sink: str) -> list[Finding]:
     return []
 
 
-def rights_findings(item: Item, licence: Licence, sink: str) -> list[Finding]:
-    """OGL exclusions and non-copyright restrictions that matter on Commons."""
-    ogl = licence.family == "ogl"
+def description_findings(item: Item, categories: Collection[str], sink: str) -> list[Finding]:
+    """Source, date, categories and name: what Commons reviewers look for."""
     found = []
 
     def add(code: str, severity: Severity, message: str) -> None:
         found.append(Finding(code, severity, message, sink))
 
-    if item.third_party:
-        add("ogl.third-party" if ogl else "commons.third-party", "error",
-            f"{item.id} contains third-party material the council cannot license; "
-            "only the rights holder can release it to Commons")
-    if is_logo(item):
-        if ogl:
-            add("ogl.logo", "error", f"{item.id} looks like a logo, which the OGL does not "
-                "cover; it cannot go to Commons under the OGL")
-        else:
-            add("commons.trademark", "warning", f"{item.id} looks like a logo; it will be "
-                "tagged {{Trademarked}}")
-    if is_insignia(item):
-        if ogl:
-            add("ogl.insignia", "error", f"{item.id} looks like a crest, coat of arms or "
-                "insignia, which the OGL does not cover; it cannot go to Commons under the OGL")
-        else:
-            add("commons.insignia", "warning", f"{item.id} shows a crest or insignia; it "
-                "will be tagged {{Insignia}}")
-    if item.people_identifiable:
-        if ogl:
-            add("ogl.personal-data", "error", f"{item.id} shows identifiable people: personal "
-                "data, which the OGL does not cover; relicense it (with the people's consent) "
-                "under CC BY or keep it off Commons")
-        else:
-            add("commons.personality-rights", "warning", f"{item.id} shows identifiable "
-                "people; it will be tagged {{Personality rights}}; make sure they consented")
-    return found
-
-
-def description_findings(item: Item, licence: Licence, categories: Collection[str],
-                         sink: str) -> list[Finding]:
-    """Source, author, date, evidence, categories and name: what reviewers look for."""
-    found = []
-
-    def add(code: str, severity: Severity, message: str) -> None:
-        found.append(Finding(code, severity, message, sink))
-
-    if not (item.url or item.media_url):
-        if item.evidence:
-            add("commons.no-source", "warning", f"{item.id} has no public URL; the source "
-                "will be the council's licence statement only")
-        else:
-            add("commons.no-source", "error", f"{item.id} has neither a public URL nor a "
-                "licence statement; Commons deletes files without a source. Publish it on "
-                "the council's site first or set licensing.evidence")
-    if not item.creator:
-        add("commons.no-author", "warning", f"{item.id} names no creator; the author will "
-            "be the organisation. Set the creator if a person made it")
+    if not (item.url or item.media_url or item.evidence):
+        add("commons.no-source", "error", f"{item.id} has neither a public URL nor a licence "
+            "statement; Commons deletes files without a source. Publish it on the council's "
+            "site first or set licensing.evidence")
     if not item.date:
         add("commons.no-date", "warning", f"{item.id} has no date; the page will say "
             "{{Unknown|date}}")
-    if licence.family == "ogl" and not item.evidence:
-        add("commons.no-evidence", "warning", f"{item.id}: a council is not automatically "
-            "under the Crown-copyright OGL; set licensing.evidence to the council's own "
-            "licence statement so reviewers can verify it")
     if not filepage.categories(item, categories):
         add("commons.no-category", "warning", f"{item.id} has no category; set the sink's "
             "categories (Commons wants at least one specific category)")
-    if is_camera_name(strip_extension(item.title)):
+    already = any(finding.code == "file.camera-name" for finding in item.findings)
+    if is_camera_name(strip_extension(item.title)) and not already:
         add("commons.camera-name", "warning", f"{item.id}: {item.title!r} is a camera's "
             "file name; the file name will be built from the organisation and source. Give "
             "the item a descriptive title")
