@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from syndicate import __version__, pipeline, plugins
+from syndicate import __version__, pipeline, plugins, progress
 from syndicate.cli_common import ErrorHandlingGroup, dry_run_option, json_option, load_config
 from syndicate.cli_queue import queue
 from syndicate.errors import SyndicateError
+from syndicate.progress import Progress
 from syndicate.report import RunReport
 
 
@@ -34,6 +35,10 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr, force=True)
     ctx.obj = {"config_path": config_path, "quiet": quiet}
+
+
+def _progress(ctx: click.Context, as_json: bool) -> Progress:
+    return progress.for_terminal(quiet=ctx.obj["quiet"] or as_json)
 
 
 def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
@@ -94,7 +99,8 @@ def demo(ctx: click.Context, directory: Path) -> None:
 @click.pass_context
 def collect(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Read sources, tag licences, check, and queue new or changed items."""
-    _finish(ctx, pipeline.collect(load_config(ctx), dry_run=dry_run), as_json)
+    _finish(ctx, pipeline.collect(load_config(ctx), dry_run=dry_run,
+                                  progress=_progress(ctx, as_json)), as_json)
 
 
 @main.command()
@@ -103,7 +109,8 @@ def collect(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
 @click.pass_context
 def publish(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Publish approved items to their sinks."""
-    _finish(ctx, pipeline.publish(load_config(ctx), dry_run=dry_run), as_json)
+    _finish(ctx, pipeline.publish(load_config(ctx), dry_run=dry_run,
+                                  progress=_progress(ctx, as_json)), as_json)
 
 
 @main.command()
@@ -112,7 +119,8 @@ def publish(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
 @click.pass_context
 def run(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """The nightly job: collect, then publish."""
-    _finish(ctx, pipeline.run(load_config(ctx), dry_run=dry_run), as_json)
+    _finish(ctx, pipeline.run(load_config(ctx), dry_run=dry_run,
+                                  progress=_progress(ctx, as_json)), as_json)
 
 
 @main.command("inspect")

@@ -49,6 +49,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             continue  # a feed listing the same entry twice
         seen.add(item.id)
         report.collected[source.name] += 1
+        ws.progress.advance("collect", source.name)
         content_hash = item.content_hash()
         if known.get(item.id) == content_hash:
             report.unchanged += 1

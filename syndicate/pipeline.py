@@ -19,30 +19,33 @@ from syndicate.config import Config
 from syndicate.errors import InputError
 from syndicate.files import atomic_write
 from syndicate.ledger import Record
+from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
 from syndicate.workspace import Workspace
 
 
-def collect(config: Config, *, dry_run: bool = False) -> RunReport:
+def collect(config: Config, *, dry_run: bool = False,
+            progress: Progress | None = None) -> RunReport:
     """Sources → tag → check → queue."""
-    return _run(config, "collect", dry_run, collect=True, publish=False)
+    return _run(config, "collect", dry_run, progress, collect=True, publish=False)
 
 
-def publish(config: Config, *, dry_run: bool = False) -> RunReport:
+def publish(config: Config, *, dry_run: bool = False,
+            progress: Progress | None = None) -> RunReport:
     """Approved items → sinks."""
-    return _run(config, "publish", dry_run, collect=False, publish=True)
+    return _run(config, "publish", dry_run, progress, collect=False, publish=True)
 
 
-def run(config: Config, *, dry_run: bool = False) -> RunReport:
+def run(config: Config, *, dry_run: bool = False, progress: Progress | None = None) -> RunReport:
     """The nightly job: collect, then publish."""
-    return _run(config, "run", dry_run, collect=True, publish=True)
+    return _run(config, "run", dry_run, progress, collect=True, publish=True)
 
 
-def _run(config: Config, command: str, dry_run: bool, *, collect: bool,
-         publish: bool) -> RunReport:
+def _run(config: Config, command: str, dry_run: bool, progress: Progress | None, *,
+         collect: bool, publish: bool) -> RunReport:
     report = RunReport(command, dry_run=dry_run)
-    with Workspace(config, dry_run=dry_run) as ws:
+    with Workspace(config, dry_run=dry_run, progress=progress) as ws:
         _sync(ws)  # editors' decisions count before anything is published
         run_id = ws.ledger.start_run(command)
         try:

@@ -50,6 +50,7 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
         _fail(ws, record, sink_name, broken[sink_name], report, report_it=False)
         return
     sink = ws.sink(sink_name)
+    ws.progress.advance("publish", sink_name)
     if ws.dry_run and not sink.supports_dry_run:
         report.previews.append(f"would publish {item.id} to {sink_name}")
         return

@@ -22,6 +22,7 @@ from syndicate.fetch import Fetcher
 from syndicate.files import RunLock
 from syndicate.ledger import Ledger
 from syndicate.model import Item, Receipt
+from syndicate.progress import Progress, Silent
 from syndicate.sinks.base import Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
 
@@ -39,9 +40,11 @@ class Workspace:
     """The open state of one configuration. ``dry_run`` works on a scratch copy of the
     ledger and tells sinks to change nothing."""
 
-    def __init__(self, config: Config, *, dry_run: bool = False) -> None:
+    def __init__(self, config: Config, *, dry_run: bool = False,
+                 progress: Progress | None = None) -> None:
         self.config = config
         self.dry_run = dry_run
+        self.progress: Progress = progress or Silent()
         self.lock = RunLock(config.state_dir / "lock")
         self.fetcher = Fetcher(user_agent(config),
                                cache_dir=None if dry_run else config.state_dir / "http")
@@ -65,6 +68,7 @@ class Workspace:
             self._ledger.close()
         if self._scratch is not None:
             self._scratch.cleanup()
+        self.progress.done()
         self.lock.__exit__(exc_type, exc, tb)
 
     @property
