@@ -529,3 +529,11 @@ def test_named_entity_cut_by_a_chunk_boundary_is_kept_whole() -> None:
     stream = safexml._NumericEntityRefs(io.BytesIO(data))
     out = b"".join(iter(lambda: stream.read(4100), b""))
     assert out.endswith(b"&#233;</t>") and len(out) == len(data) - 2
+
+
+def test_paragraphs_in_html_descriptions_stay_apart() -> None:
+    from syndicate.sources.feed import html_to_text
+
+    assert html_to_text("<p>Schools closed.</p><p>Gritters <b>out</b>.</p><ul><li>A</li>"
+                        "<li>B</li></ul>line<br>break") == \
+        "Schools closed. Gritters out. A B line break"

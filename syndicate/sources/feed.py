@@ -352,7 +352,15 @@ def html_to_text(markup: str) -> str:
         fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
         return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
+    for element in fragment.iter():
+        if element.tag in _BLOCKS:   # "<p>One.</p><p>Two.</p>" reads "One. Two."
+            element.tail = " " + (element.tail or "")
     return " ".join(str(fragment.text_content()).split())
+
+
+_BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
+                     "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
+                     "section", "article", "figure", "figcaption", "hr"})
 
 
 def _content_html(entry: etree._Element) -> str:
