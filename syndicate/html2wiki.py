@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html  # type: ignore[import-untyped]
+import lxml.html
 from lxml import etree
 
 from syndicate.wikitext import escape, external_link

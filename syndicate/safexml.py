@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import IO, Final
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from syndicate.errors import InputError
 

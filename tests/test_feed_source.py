@@ -532,7 +532,7 @@ def test_named_entity_cut_by_a_chunk_boundary_is_kept_whole() -> None:
 
 
 def test_paragraphs_in_html_descriptions_stay_apart() -> None:
-    from syndicate.sources.feed import html_to_text
+    from syndicate.sources.feedelements import html_to_text
 
     assert html_to_text("<p>Schools closed.</p><p>Gritters <b>out</b>.</p><ul><li>A</li>"
                         "<li>B</li></ul>line<br>break") == \

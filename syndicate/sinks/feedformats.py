@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
 CREATIVE_COMMONS = "http://backend.userland.com/creativeCommonsRssModule"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html  # type: ignore[import-untyped]
+import lxml.html
 from lxml import etree
 
 from syndicate.errors import InputError

@@ -1,0 +1,336 @@
+"""What one feed element means: namespaces, text, links, dates, people, licences and media
+of RSS 0.9x/1.0/2.0 and Atom. :mod:`syndicate.sources.feed` walks the document and asks
+this module about each element.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import lxml.html
+from lxml import etree
+
+from syndicate.model import Kind
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
+MEDIA = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
+CC_RSS2 = "http://backend.userland.com/creativeCommonsRssModule"
+CC_RDF = ("http://web.resource.org/cc/", "http://creativecommons.org/ns#")
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+RDF_RESOURCE = f"{{{RDF}}}resource"
+RDF_ABOUT = f"{{{RDF}}}about"
+
+FEED_ROOTS = frozenset({"rss", "RDF", "feed"})
+DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/rtf",
+                  "application/vnd.openxmlformats-officedocument.",
+                  "application/vnd.oasis.opendocument.", "application/vnd.ms-excel",
+                  "application/vnd.ms-powerpoint")
+HTML_TYPES = frozenset({"html", "text/html"})
+XHTML_TYPES = frozenset({"xhtml", "application/xhtml+xml"})
+
+
+@dataclass(frozen=True)
+class Core:
+    """The namespace an entry's core elements are in: none (RSS 0.9x/2.0), RSS 1.0/0.90's
+    or Atom's. Looking names up in it lets one code path read every format."""
+
+    namespace: str
+
+    def tag(self, name: str) -> str:
+        return f"{{{self.namespace}}}{name}" if self.namespace else name
+
+    def first(self, parent: etree._Element, *names: str) -> etree._Element | None:
+        for name in names:
+            found = parent.find(self.tag(name))
+            if found is not None:
+                return found
+        return None
+
+
+def core_of(element: etree._Element) -> Core:
+    return Core(_namespace(element))
+
+
+def is_atom(element: etree._Element) -> bool:
+    return _namespace(element) in (ATOM, ATOM03)
+
+
+def _namespace(element: etree._Element) -> str:
+    tag = element.tag
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def local_name(element: etree._Element) -> str:
+    """The local name; "" for comments and processing instructions. (Recover mode can
+    leave prefixed names such as ``itunes:subtitle``, which QName() refuses.)"""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def either(*elements: etree._Element | None) -> etree._Element | None:
+    """The first element found. (``a or b`` is wrong for elements: a childless one is
+    false.)"""
+    return next((element for element in elements if element is not None), None)
+
+
+def is_entry(element: etree._Element) -> bool:
+    parent = element.getparent()
+    if parent is None:
+        return False
+    local, parent_local = local_name(element), local_name(parent)
+    if local == "entry":
+        return is_atom(element) and parent_local == "feed"
+    return local == "item" and parent_local in ("channel", "RDF", "rss")
+
+
+def is_feed_level(element: etree._Element) -> bool:
+    parent = element.getparent()
+    if parent is None:
+        return False
+    parent_local = local_name(parent)
+    return parent_local == "channel" or (parent_local == "feed" and parent.getparent() is None)
+
+
+def find(parent: etree._Element, namespaces: str | Iterable[str],
+          local: str) -> etree._Element | None:
+    for namespace in (namespaces,) if isinstance(namespaces, str) else namespaces:
+        found = parent.find(f"{{{namespace}}}{local}")
+        if found is not None:
+            return found
+    return None
+
+
+def _findall(parent: etree._Element, namespaces: str | Iterable[str],
+             local: str) -> list[etree._Element]:
+    found: list[etree._Element] = []
+    for namespace in (namespaces,) if isinstance(namespaces, str) else namespaces:
+        found.extend(parent.findall(f"{{{namespace}}}{local}"))
+    return found
+
+
+def text_of(element: etree._Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def plain_text(element: etree._Element | None, *, is_html: bool = False) -> str:
+    """An element's text as plain text, markup removed. Atom says what its text is; RSS
+    descriptions are HTML, and RSS titles are when they contain markup or entities."""
+    if element is None:
+        return ""
+    kind = (element.get("type") or "").lower()
+    if kind in XHTML_TYPES:
+        return text_of(element)
+    text = "".join(element.itertext())
+    if is_atom(element):
+        is_html = kind in HTML_TYPES or element.get("mode") == "escaped"
+    else:
+        is_html = is_html or kind in HTML_TYPES or "<" in text or "&" in text
+    markup = is_html and ("<" in text or "&" in text)
+    return html_to_text(text) if markup else " ".join(text.split())
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    if not markup.strip():
+        return ""
+    try:
+        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
+    for element in fragment.iter():
+        if element.tag in _BLOCKS:   # "<p>One.</p><p>Two.</p>" reads "One. Two."
+            element.tail = " " + (element.tail or "")
+    return " ".join(str(fragment.text_content()).split())
+
+
+_BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
+                     "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
+                     "section", "article", "figure", "figcaption", "hr"})
+
+
+def content_html_of(entry: etree._Element) -> str:
+    """``content:encoded`` or Atom ``content`` as HTML (inline content only)."""
+    encoded = find(entry, CONTENT, "encoded")
+    if encoded is not None:
+        return "".join(encoded.itertext()).strip()
+    content = core_of(entry).first(entry, "content") if is_atom(entry) else None
+    if content is None or content.get("src"):
+        return ""
+    kind = (content.get("type") or "text").lower()
+    if kind in XHTML_TYPES or content.get("mode") == "xml":
+        return _xhtml_to_html(content)
+    text = "".join(content.itertext()).strip()
+    if kind in HTML_TYPES or content.get("mode") == "escaped":
+        return text
+    return html.escape(text) if kind in ("text", "text/plain") else ""
+
+
+def _xhtml_to_html(content: etree._Element) -> str:
+    """Inline XHTML (inside Atom's wrapper ``div``) as plain HTML without namespaces."""
+    inner = content[0] if len(content) == 1 and not (content.text or "").strip() else content
+    fragment = copy.deepcopy(inner)
+    for element in fragment.iter():
+        if isinstance(element.tag, str):
+            element.tag = local_name(element)
+    etree.cleanup_namespaces(fragment)
+    parts = [html.escape(fragment.text or "")]
+    parts += [etree.tostring(child, encoding="unicode", method="html", with_tail=True)
+              for child in fragment]
+    return "".join(parts).strip()
+
+
+def entry_link(entry: etree._Element) -> str:
+    """The entry's web page: Atom ``link rel=alternate``, RSS ``link`` or a permalink guid."""
+    for link in entry.findall(core_of(entry).tag("link")):
+        if is_atom(link):
+            if link.get("rel", "alternate") == "alternate" and link.get("href"):
+                return str(link.get("href")).strip()
+        elif text_of(link):
+            return text_of(link)
+    guid = entry.find("guid")
+    if guid is not None and guid.get("isPermaLink", "true").lower() == "true":
+        value = text_of(guid)
+        if value.startswith(("http://", "https://")):
+            return value
+    return ""
+
+
+def creator_of(element: etree._Element) -> str | None:
+    """A person's name from ``dc:creator``, an Atom ``author`` or an RSS ``author``."""
+    if is_atom(element):
+        return text_of(core_of(element).first(element, "name")) or None
+    value = text_of(element)
+    if "@" in value:
+        # RSS author is "email (Name)"; a bare address is personal data, not a credit.
+        named = re.search(r"\(([^)]+)\)", value)
+        return named.group(1).strip() if named else None
+    return value or None
+
+
+def entry_creator(entry: etree._Element) -> str | None:
+    for candidate in [*_findall(entry, DC, "creator"), core_of(entry).first(entry, "author")]:
+        if candidate is not None and (name := creator_of(candidate)):
+            return name
+    return None
+
+
+def author_uri(entry: etree._Element) -> str | None:
+    author = core_of(entry).first(entry, "author") if is_atom(entry) else None
+    uri = text_of(core_of(entry).first(author, "uri", "url")) if author is not None else ""
+    return uri if uri.startswith(("http://", "https://")) else None
+
+
+def categories_of(entry: etree._Element) -> list[str]:
+    names = [category.get("label") or category.get("term") or text_of(category)
+             for category in entry.findall(core_of(entry).tag("category"))]
+    names += [text_of(subject) for subject in _findall(entry, DC, "subject")]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def licences_in(parent: etree._Element) -> list[str]:
+    """Licence URLs an entry or feed declares in its child elements."""
+    found: list[str] = []
+    for child in parent:
+        for licence in licences_of(child):
+            if licence not in found:
+                found.append(licence)
+    return found
+
+
+def licences_of(element: etree._Element) -> list[str]:
+    """The licence URL(s) one element declares, if it is a licence declaration."""
+    local, namespace = local_name(element), _namespace(element)
+    value = ""
+    if local == "link" and is_atom(element):
+        if element.get("rel") == "license":
+            value = element.get("href", "")
+    elif local == "license" and namespace == CC_RSS2:
+        value = text_of(element)
+    elif local == "license" and namespace in (*CC_RDF, DCTERMS):
+        value = element.get(RDF_RESOURCE) or text_of(element)
+    elif local == "license" and namespace in MEDIA:
+        value = element.get("href") or text_of(element)
+    return [value.strip()] if value.strip() else []
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    type: str | None
+    size: int | None
+    medium: str | None = None
+    title: str = ""
+    description: str = ""
+    licences: list[str] = field(default_factory=list)
+
+
+def media_of(entry: etree._Element) -> Iterator[Media]:
+    """Enclosures, Atom ``rel=enclosure`` links and ``media:content`` (also inside
+    ``media:group``). Thumbnails are previews of these, not works of their own."""
+    for enclosure in entry.findall("enclosure"):
+        if enclosure.get("url"):
+            yield Media(enclosure.get("url", "").strip(), enclosure.get("type"),
+                         _size(enclosure.get("length")))
+    for link in entry:
+        if is_atom(link) and local_name(link) == "link" \
+                and link.get("rel") == "enclosure" and link.get("href"):
+            yield Media(link.get("href", "").strip(), link.get("type"),
+                         _size(link.get("length")))
+    groups = [entry, *_findall(entry, MEDIA, "group")]
+    for group in groups:
+        for content in _findall(group, MEDIA, "content"):
+            if content.get("url"):
+                yield Media(content.get("url", "").strip(), content.get("type"),
+                             _size(content.get("fileSize")), content.get("medium"),
+                             plain_text(either(find(content, MEDIA, "title"),
+                                            find(group, MEDIA, "title"))),
+                             plain_text(either(find(content, MEDIA, "description"),
+                                            find(group, MEDIA, "description"))),
+                             licences_in(content) or (licences_in(group)
+                                                       if group is not entry else []))
+
+
+def media_kind(media_type: str | None, medium: str | None) -> Kind | None:
+    media_type = (media_type or "").split(";")[0].strip().lower()
+    if media_type.startswith("image/") or (not media_type and medium == "image"):
+        return "image"
+    if media_type.startswith(DOCUMENT_TYPES) or (not media_type and medium == "document"):
+        return "document"
+    return None
+
+
+def _size(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def iso_date(element: etree._Element | None) -> str | None:
+    """RFC 822 (RSS) or ISO 8601 (Atom, Dublin Core) as ``YYYY-MM-DDTHH:MM:SSZ``; None
+    for a date nobody can read (feeds get them wrong often enough to tolerate)."""
+    text = text_of(element)
+    if not text:
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):
+        return None
