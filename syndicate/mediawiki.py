@@ -310,3 +310,49 @@ def connect(site: str, *, user_agent: str, username: str | None = None,
         raise SinkError(f"{wiki.name}: still anonymous after logging in; check the "
                         "credentials")
     return wiki
+
+
+OAUTH_KEYS = ("consumer_token", "consumer_secret", "access_token", "access_secret")
+#: The config keys every wiki sink takes to say where it works and as whom.
+ACCOUNT_KEYS = frozenset({"site", "username", "password", *OAUTH_KEYS})
+
+
+@dataclass(frozen=True)
+class Account:
+    """A wiki sink's site and credentials from its config, checked when the config is
+    read and revealed only at :meth:`login` (so ``collect`` and dry runs need no secrets)."""
+
+    api_url: str
+    credentials: Mapping[str, Any]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], example_site: str) -> Account:
+        if not isinstance(config.get("site"), str):
+            raise ConfigError(f"site is required: a host name like {example_site} or the "
+                              "URL of an api.php", key="site")
+        oauth = [key for key in OAUTH_KEYS if config.get(key) is not None]
+        if oauth and len(oauth) != len(OAUTH_KEYS):
+            missing = sorted(set(OAUTH_KEYS) - set(oauth))
+            raise ConfigError(f"OAuth needs all four keys; missing {', '.join(missing)}",
+                              key=missing[0])
+        if (config.get("username") is None) != (config.get("password") is None):
+            raise ConfigError("username and password go together", key="password")
+        keys = ("username", "password", *OAUTH_KEYS)
+        return cls(api_url_for(config["site"]),
+                   {key: config[key] for key in keys if config.get(key) is not None})
+
+    def login(self, *, user_agent: str, policy: RetryPolicy, purpose: str) -> Wiki:
+        """Reveal the secrets and log in once; ``purpose`` ("uploading") is for the error
+        when there are no credentials at all."""
+        from syndicate.secrets import reveal
+
+        secrets = {key: reveal(value, key=key) for key, value in self.credentials.items()}
+        if not secrets:
+            raise ConfigError(f"{purpose} needs a bot password (username, password) or "
+                              "OAuth keys", key="username")
+        return connect(self.api_url, user_agent=user_agent, policy=policy,
+                       username=secrets.get("username"), password=secrets.get("password"),
+                       consumer_token=secrets.get("consumer_token"),
+                       consumer_secret=secrets.get("consumer_secret"),
+                       access_token=secrets.get("access_token"),
+                       access_secret=secrets.get("access_secret"))

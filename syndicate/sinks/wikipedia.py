@@ -34,13 +34,11 @@ from urllib.parse import urlsplit
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
-from syndicate.mediawiki import ApiError, RetryPolicy, Wiki, api_url_for, connect
+from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
 from syndicate.model import Finding, Item, Receipt
-from syndicate.secrets import reveal
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.wikitext import escape
 
-_OAUTH_KEYS = ("consumer_token", "consumer_secret", "access_token", "access_secret")
 #: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
 _TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
 _TITLE_MAX_BYTES = 255
@@ -72,8 +70,8 @@ class WikipediaDraftSink(Sink):
     """Creates and updates Wikipedia drafts from council pages (see the module docstring)."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article"})
-    config_keys: ClassVar[frozenset[str]] = frozenset({
-        "site", "username", "password", *_OAUTH_KEYS, "submission_template",
+    config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
+        "submission_template",
         "talk_templates", "title_prefix", "text_release_template"})
     licence_gate: ClassVar[str | None] = "wikipedia_text"
     supports_dry_run: ClassVar[bool] = True
@@ -82,10 +80,8 @@ class WikipediaDraftSink(Sink):
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        if not isinstance(config.get("site"), str):
-            raise ConfigError("site is required: a host name like en.wikipedia.org or the "
-                              "URL of an api.php", key="site")
-        self.api_url = api_url_for(config["site"])
+        self.account = Account.from_config(config, "en.wikipedia.org")
+        self.api_url = self.account.api_url
         self.submission_template = _template_body(config, "submission_template",
                                                   "AfC submission|T")
         self.text_release_template = _template_body(config, "text_release_template",
@@ -101,13 +97,6 @@ class WikipediaDraftSink(Sink):
                               'e.g. ["Connected contributor (paid)|User1=…"]',
                               key="talk_templates")
         self.talk_templates: list[str] | None = talk
-        oauth = [key for key in _OAUTH_KEYS if config.get(key) is not None]
-        if oauth and len(oauth) != len(_OAUTH_KEYS):
-            missing = sorted(set(_OAUTH_KEYS) - set(oauth))
-            raise ConfigError(f"OAuth needs all four keys; missing {', '.join(missing)}",
-                              key=missing[0])
-        if (config.get("username") is None) != (config.get("password") is None):
-            raise ConfigError("username and password go together", key="password")
         self._wiki: Wiki | None = None
 
     # -- checks ---------------------------------------------------------------------------
@@ -138,19 +127,8 @@ class WikipediaDraftSink(Sink):
         """Log in once for the run (not in a dry run: it changes nothing anywhere)."""
         if self.context.dry_run:
             return
-        credentials = {key: reveal(self.config[key], key=key)
-                       for key in ("username", "password", *_OAUTH_KEYS)
-                       if self.config.get(key) is not None}
-        if not credentials:
-            raise ConfigError("editing needs a bot password (username, password) or OAuth "
-                              "keys", key="username")
-        self._wiki = connect(
-            self.api_url, user_agent=self.context.user_agent, policy=self.retry_policy,
-            username=credentials.get("username"), password=credentials.get("password"),
-            consumer_token=credentials.get("consumer_token"),
-            consumer_secret=credentials.get("consumer_secret"),
-            access_token=credentials.get("access_token"),
-            access_secret=credentials.get("access_secret"))
+        self._wiki = self.account.login(user_agent=self.context.user_agent,
+                                        policy=self.retry_policy, purpose="editing")
 
     def publish(self, item: Item) -> Receipt:
         """Create or update the item's draft and its talk page, unless people took over."""

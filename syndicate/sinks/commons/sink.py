@@ -31,9 +31,8 @@ from typing import Any, ClassVar
 
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.licences import registry
-from syndicate.mediawiki import RetryPolicy, Wiki, api_url_for, connect
+from syndicate.mediawiki import ACCOUNT_KEYS, Account, RetryPolicy, Wiki, connect
 from syndicate.model import Finding, Item, Receipt, file_sha1
-from syndicate.secrets import reveal
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.commons import checks, filenames, filepage
 from syndicate.sinks.commons.filetypes import sniff
@@ -44,15 +43,14 @@ MiB = 1024 * 1024
 COMMONS_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "svg", "tif", "tiff", "webp",
                                 "pdf", "djvu", "ogg", "oga", "ogv", "webm", "flac", "wav",
                                 "mp3", "xcf"})
-_OAUTH_KEYS = ("consumer_token", "consumer_secret", "access_token", "access_secret")
 
 
 class CommonsSink(Sink):
     """Uploads approved images and documents to Wikimedia Commons (or any MediaWiki)."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"image", "document"})
-    config_keys: ClassVar[frozenset[str]] = frozenset({
-        "site", "username", "password", *_OAUTH_KEYS, "categories", "filename_pattern",
+    config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
+        "categories", "filename_pattern",
         "on_exists", "chunk_size", "chunk_threshold", "max_size", "description_language",
         "descriptive_tags", "max_retries"})
     licence_gate: ClassVar[str | None] = "commons"
@@ -60,10 +58,8 @@ class CommonsSink(Sink):
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        if not isinstance(config.get("site"), str):
-            raise ConfigError("site is required: a host name like commons.wikimedia.org or "
-                              "the URL of an api.php", key="site")
-        self.api_url = api_url_for(config["site"])
+        self.account = Account.from_config(config, "commons.wikimedia.org")
+        self.api_url = self.account.api_url
         self.categories = tuple(_strings(config.get("categories", []), "categories"))
         self.pattern = str(config.get("filename_pattern", filenames.DEFAULT_PATTERN))
         problem = filenames.check_pattern(self.pattern)
@@ -92,13 +88,6 @@ class CommonsSink(Sink):
                               key="max_retries")
         #: How requests to the wiki are retried (tests replace ``sleep``).
         self.retry_policy = RetryPolicy(attempts=retries + 1)
-        oauth = [key for key in _OAUTH_KEYS if config.get(key) is not None]
-        if oauth and len(oauth) != len(_OAUTH_KEYS):
-            missing = sorted(set(_OAUTH_KEYS) - set(oauth))
-            raise ConfigError(f"OAuth needs all four keys; missing {', '.join(missing)}",
-                              key=missing[0])
-        if (config.get("username") is None) != (config.get("password") is None):
-            raise ConfigError("username and password go together", key="password")
         self._wiki: Wiki | None = None
         self._uploader: Uploader | None = None
         self._limits: checks.Limits | None = None
@@ -135,19 +124,8 @@ class CommonsSink(Sink):
         """Log in once for the run (not in a dry run: it changes nothing anywhere)."""
         if self.context.dry_run:
             return
-        credentials = {key: reveal(self.config[key], key=key)
-                       for key in ("username", "password", *_OAUTH_KEYS)
-                       if self.config.get(key) is not None}
-        if not credentials:
-            raise ConfigError("uploading needs a bot password (username, password) or OAuth "
-                              "keys", key="username")
-        self._wiki = connect(
-            self.api_url, user_agent=self.context.user_agent, policy=self.retry_policy,
-            username=credentials.get("username"), password=credentials.get("password"),
-            consumer_token=credentials.get("consumer_token"),
-            consumer_secret=credentials.get("consumer_secret"),
-            access_token=credentials.get("access_token"),
-            access_secret=credentials.get("access_secret"))
+        self._wiki = self.account.login(user_agent=self.context.user_agent,
+                                        policy=self.retry_policy, purpose="uploading")
         self._limits = None
         self._uploader = Uploader(self._wiki, self.context.state, on_exists=self.on_exists,
                                   chunk_size=self.chunk_size,
