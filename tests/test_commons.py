@@ -4,64 +4,32 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from syndicate.errors import SinkError, SkipItem
 from syndicate.licences import registry
-from syndicate.mediawiki import RetryPolicy
-from syndicate.model import Item, Receipt, make_id
+from syndicate.model import Item, make_id
 from syndicate.secrets import Secret
-from syndicate.sinks.base import Organisation, SinkContext, SinkState
+from syndicate.sinks.base import SinkState
 from syndicate.sinks.commons import CommonsSink, filepage
 from syndicate.sinks.commons.checks import restriction_tags
 from tests.mediawiki import LocalWiki, jpeg_bytes, pdf_bytes, png_bytes
-
-ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
-                   "webteam@example.gov.uk")
-UA = "syndicate-tests/0.1 (https://www.example.gov.uk; webteam@example.gov.uk)"
-FAST = RetryPolicy(attempts=2, base_delay=0, sleep=lambda seconds: None)
+from tests.wikisinks import ORG, SinkHarness, login_env
 
 
 class Crash(Exception):
     """The process dying at a chosen moment."""
 
 
-class Harness:
-    """Sinks sharing one state store and one receipt ledger, as the pipeline would."""
+class Harness(SinkHarness):
+    """Commons sink runs sharing one state store and receipt ledger."""
 
-    def __init__(self, wiki: LocalWiki, folder: Path) -> None:
-        self.wiki = wiki
-        self.folder = folder
-        self.store: dict[str, Any] = {}
-        self.receipts: dict[str, Receipt] = {}
-
-    def sink(self, *, dry_run: bool = False, state: SinkState | None = None,
-             **config: Any) -> CommonsSink:
-        context = SinkContext(
-            base_dir=self.folder, state_dir=self.folder / ".syndicate", organisation=ORG,
-            user_agent=UA, dry_run=dry_run,
-            state=state or SinkState(self.store.get, self.store.__setitem__),
-            previous=lambda item: self.receipts.get(item.id))
-        settings = {"type": "commons", "site": self.wiki.api_url,
-                    "username": Secret(env="TEST_WIKI_USER", key="username"),
-                    "password": Secret(env="TEST_WIKI_PASSWORD", key="password"),
-                    "categories": ["Example Borough Council"], **config}
-        sink = CommonsSink("commons", settings, context)
-        sink.retry_policy = FAST
-        return sink
-
-    def publish(self, item: Item, **config: Any) -> Receipt:
-        """One run: open, publish, close; the receipt goes into the ledger."""
-        sink = self.sink(**config)
-        sink.open()
-        try:
-            receipt = sink.publish(item)
-        finally:
-            sink.close()
-        self.receipts[item.id] = receipt
-        return receipt
+    sink_class = CommonsSink
+    sink_type = "commons"
+    sink_name = "commons"
+    defaults: ClassVar[dict[str, Any]] = {"categories": ["Example Borough Council"]}
 
     def item(self, name: str, data: bytes, **fields: Any) -> Item:
         path = self.folder / name
@@ -75,8 +43,7 @@ class Harness:
 
 @pytest.fixture
 def harness(wiki: LocalWiki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Harness:
-    monkeypatch.setenv("TEST_WIKI_USER", wiki.username)
-    monkeypatch.setenv("TEST_WIKI_PASSWORD", wiki.password)
+    login_env(wiki, monkeypatch)
     return Harness(wiki, tmp_path)
 
 

@@ -13,19 +13,14 @@ import pytest
 from syndicate.attribution import Attributor, build_attribution
 from syndicate.errors import ConfigError, SkipItem
 from syndicate.licences import registry
-from syndicate.mediawiki import RetryPolicy
-from syndicate.model import Item, Receipt, make_id
+from syndicate.model import Item, make_id
 from syndicate.secrets import Secret
-from syndicate.sinks.base import Organisation, SinkContext
 from syndicate.sinks.wikipedia import WikipediaDraftSink, draft_title, talk_title
 from syndicate.sources.html import read_page
 from syndicate.testing import SinkContract
 from tests.mediawiki import LocalWiki
+from tests.wikisinks import ORG, SinkHarness, login_env
 
-ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
-                   "webteam@example.gov.uk")
-UA = "syndicate-tests/0.1 (https://www.example.gov.uk; webteam@example.gov.uk)"
-FAST = RetryPolicy(attempts=2, base_delay=0, sleep=lambda seconds: None)
 PAGE_URL = "https://www.example.gov.uk/parks/example-park/history"
 EVIDENCE = "https://www.example.gov.uk/copyright"
 HISTORY = (Path(__file__).parent / "data" / "pages" / "history.html").read_bytes()
@@ -33,41 +28,17 @@ TITLE = "Draft:History of Example Park"
 NOTICE = "Creative Commons text attribution notice"
 
 
-class Harness:
-    """Sink runs sharing one receipt ledger, as the pipeline would."""
+class Harness(SinkHarness):
+    """Wikipedia draft sink runs sharing one receipt ledger."""
 
-    def __init__(self, wiki: LocalWiki, folder: Path) -> None:
-        self.wiki = wiki
-        self.folder = folder
-        self.receipts: dict[str, Receipt] = {}
-
-    def sink(self, *, dry_run: bool = False, **config: Any) -> WikipediaDraftSink:
-        context = SinkContext(
-            base_dir=self.folder, state_dir=self.folder / ".syndicate", organisation=ORG,
-            user_agent=UA, dry_run=dry_run, previous=lambda item: self.receipts.get(item.id))
-        settings = {"type": "wikipedia-draft", "site": self.wiki.api_url,
-                    "username": Secret(env="TEST_WIKI_USER", key="username"),
-                    "password": Secret(env="TEST_WIKI_PASSWORD", key="password"), **config}
-        sink = WikipediaDraftSink("wikipedia", settings, context)
-        sink.retry_policy = FAST
-        return sink
-
-    def publish(self, item: Item, **config: Any) -> Receipt:
-        """One run: open, publish, close; the receipt goes into the ledger."""
-        sink = self.sink(**config)
-        sink.open()
-        try:
-            receipt = sink.publish(item)
-        finally:
-            sink.close()
-        self.receipts[item.id] = receipt
-        return receipt
+    sink_class = WikipediaDraftSink
+    sink_type = "wikipedia-draft"
+    sink_name = "wikipedia"
 
 
 @pytest.fixture
 def harness(wiki: LocalWiki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Harness:
-    monkeypatch.setenv("TEST_WIKI_USER", wiki.username)
-    monkeypatch.setenv("TEST_WIKI_PASSWORD", wiki.password)
+    login_env(wiki, monkeypatch)
     return Harness(wiki, tmp_path)
 
 
