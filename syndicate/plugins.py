@@ -57,9 +57,10 @@ def _load(group: str, type_name: str, base: Any, what: str) -> Any:
     if not matches:
         names = sorted(ep.name for ep in entry_points(group=group))
         close = difflib.get_close_matches(type_name, names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ConfigError(f"unknown {what} type '{type_name}'{hint} Installed: "
-                          f"{', '.join(names) or 'none'} (see `syndicate {what}s`)", key="type")
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        listing = " (see `syndicate sinks`)" if group == SINK_GROUP else ""
+        raise ConfigError(f"unknown {what} type '{type_name}'; {hint}installed: "
+                          f"{', '.join(names) or 'none'}{listing}", key="type")
     ep = matches[0]
     package = ep.dist.name if ep.dist else ep.value
     try:

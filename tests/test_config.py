@@ -138,3 +138,9 @@ def test_rule_naming_a_missing_source_is_an_error(tmp_path: Path) -> None:
     message = error(tmp_path, text)
     assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules.0.match.source: "
                               "no source named 'photoz'")
+
+
+def test_unknown_source_type_lists_installed_source_types(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("type: directory", "type: rss"))
+    assert message == (f"{tmp_path}/syndicate.yaml:5: sources.photos.type: unknown source "
+                       "type 'rss'; installed: directory, feed, pages")

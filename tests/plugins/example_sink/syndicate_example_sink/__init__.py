@@ -19,6 +19,7 @@ class JsonLinesSink(Sink):
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
     config_keys: ClassVar[frozenset[str]] = frozenset({"path"})
+    supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
