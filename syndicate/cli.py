@@ -7,14 +7,19 @@ or queue error (nothing changed); 75 another run holds the lock.
 from __future__ import annotations
 
 import json
-import logging
-import sys
 from pathlib import Path
 
 import click
 
 from syndicate import __version__, pipeline, plugins, progress
-from syndicate.cli_common import ErrorHandlingGroup, dry_run_option, json_option, load_config
+from syndicate.cli_common import (
+    ErrorHandlingGroup,
+    add_verbosity_options,
+    dry_run_option,
+    is_quiet,
+    json_option,
+    load_config,
+)
 from syndicate.cli_queue import queue
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
@@ -24,27 +29,21 @@ from syndicate.report import RunReport
 @click.group(cls=ErrorHandlingGroup)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="syndicate.yaml to use (default: $SYNDICATE_CONFIG or ./syndicate.yaml).")
-@click.option("-v", "--verbose", count=True, help="More detail (-vv for debugging).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.version_option(__version__, prog_name="syndicate")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool) -> None:
+def main(ctx: click.Context, config_path: Path | None) -> None:
     """Licence, check, queue and syndicate a council's open content."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO,
-                                         logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr, force=True)
-    ctx.obj = {"config_path": config_path, "quiet": quiet}
+    ctx.ensure_object(dict)["config_path"] = config_path
 
 
 def _progress(ctx: click.Context, as_json: bool) -> Progress:
-    return progress.for_terminal(quiet=ctx.obj["quiet"] or as_json)
+    return progress.for_terminal(quiet=is_quiet(ctx) or as_json)
 
 
 def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-    elif not ctx.obj["quiet"] or report.exit_code:
+    elif not is_quiet(ctx) or report.exit_code:
         click.echo(report.summary())
     ctx.exit(report.exit_code)
 
@@ -210,3 +209,4 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 main.add_command(queue)
+add_verbosity_options(main)

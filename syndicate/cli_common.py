@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,3 +51,33 @@ def json_option(func: F) -> F:
 def dry_run_option(func: F) -> F:
     return click.option("--dry-run", is_flag=True,
                         help="Show what would happen; change nothing anywhere.")(func)
+
+
+def _verbosity(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """-v/-q work before or after the command name (``syndicate run -q`` in a crontab)."""
+    state = ctx.find_root().ensure_object(dict)
+    if param.name == "quiet" and value:
+        state["quiet"] = True
+    elif param.name == "verbose" and value:
+        state["verbose"] = max(state.get("verbose", 0), value)
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = logging.ERROR if state.get("quiet") else levels[min(state.get("verbose", 0), 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr, force=True)
+
+
+def add_verbosity_options(command: click.Command) -> None:
+    """Give ``command`` and every command under it -v/--verbose and -q/--quiet."""
+    command.params.extend([
+        click.Option(["-v", "--verbose"], count=True, expose_value=False,
+                     callback=_verbosity, help="More detail (-vv for debugging)."),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
+                     callback=_verbosity, help="Only errors and problems."),
+    ])
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_verbosity_options(sub)
+
+
+def is_quiet(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().ensure_object(dict).get("quiet"))

@@ -179,3 +179,17 @@ def test_inspect_one_file_even_with_glob_characters_in_its_name(tmp_path: Path) 
     assert code == 0 and [r["title"] for r in rows] == ["Bandstand"]
     assert rows[0]["licence"] == "cc-by-4.0"
     assert "https://photos.example/b" in rows[0]["attribution"]
+
+
+@pytest.mark.parametrize("args", [("-q", "collect"), ("collect", "-q")])
+def test_quiet_before_or_after_the_command_prints_nothing_when_all_is_well(
+        council: Council, args: tuple[str, ...]) -> None:
+    code, out, err = invoke("--config", str(council.config), *args)
+    assert (code, out, err) == (0, "", "")
+
+
+def test_verbose_logs_each_publication(council: Council) -> None:
+    council.run("collect")
+    council.run("queue", "approve", "--all")
+    code, _, err = invoke("--config", str(council.config), "publish", "-v")
+    assert code == 0 and "INFO syndicate.publish: published" in err
