@@ -124,7 +124,7 @@ def _date(date: str | None) -> str:
 def _permission(item: Item, licence: Licence, organisation: Organisation) -> str:
     text = escape(f"Published by {organisation.name} under the {licence.name}")
     if item.evidence and _is_web(item.evidence):
-        return text + escape(". Licence statement: ") + external_link(item.evidence)
+        return text + escape(". Licence statement:") + " " + external_link(item.evidence)
     return text
 
 
