@@ -237,6 +237,9 @@ class _Reader:
 def located(config: Config, section: str, name: str, exc: ConfigError) -> ConfigError:
     """Turn a sink's or source's own ConfigError (raised by its constructor with a key
     relative to itself) into one that names the file, line and full key."""
-    keys: tuple[Hashable, ...] = (section, name, *_split(exc.key))
+    own = _split(exc.key)
+    if own[:2] == (section, name):  # a Secret names its full key already
+        own = own[2:]
+    keys: tuple[Hashable, ...] = (section, name, *own)
     dotted = ".".join(str(k) for k in keys)
     return ConfigError(f"{config.where(*keys)}: {dotted}: {exc}", key=dotted)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from syndicate.errors import RetryLater, SinkError, SkipItem
+from syndicate.config import located
+from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.ledger import Record, now
 from syndicate.report import RunReport
 from syndicate.sinks.base import Sink
@@ -23,10 +24,12 @@ DUE = "status IN ('approved', 'failed')"
 
 def publish(ws: Workspace, report: RunReport) -> None:
     """Send every approved item to each of its sinks that has not had this version yet."""
+    due = list(ws.ledger.records(DUE))
     opened: dict[str, Sink] = {}
     broken: dict[str, str] = {}
     try:
-        for record in ws.ledger.records(DUE):
+        _open_sinks(ws, due, opened, broken, report)
+        for record in due:
             for sink_name in record.sinks:
                 _publish_one(ws, record, sink_name, opened, broken, report)
             _settle(ws, record)
@@ -36,6 +39,33 @@ def publish(ws: Workspace, report: RunReport) -> None:
                 sink.close()
             except Exception as exc:  # a plugin's close must not hide what was published
                 report.problem("publish", name, None, f"closing failed: {exc}", retry=True)
+
+
+def _open_sinks(ws: Workspace, due: list[Record], opened: dict[str, Sink],
+                broken: dict[str, str], report: RunReport) -> None:
+    """Open every sink that has work, before anything is published: a configuration
+    mistake found now (a secret not set) stops the run with nothing changed, and a sink
+    that cannot work (wiki down, login refused) is set aside while the others go on."""
+    needed = sorted({name for record in due for name in record.sinks
+                     if ws.ledger.receipt(record.item.id, name, record.content_hash) is None})
+    for name in needed:
+        sink = ws.sink(name)
+        if ws.dry_run and not sink.supports_dry_run:
+            continue
+        try:
+            sink.open()
+        except ConfigError as exc:
+            raise located(ws.config, "sinks", name, exc) from None
+        except SinkError as exc:
+            broken[name] = f"{name} unavailable this run: {exc}"
+            report.problem("publish", name, None, str(exc), retry=True)
+            continue
+        except Exception as exc:  # a plugin's bug must not stop the other sinks
+            log.debug("sink %s failed to open", name, exc_info=True)
+            broken[name] = f"{name} failed to open: {type(exc).__name__}: {exc}"
+            report.problem("publish", name, None, broken[name], retry=True)
+            continue
+        opened[name] = sink
 
 
 def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str, Sink],
@@ -49,16 +79,12 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
     if sink_name in broken:
         _fail(ws, record, sink_name, broken[sink_name], report, report_it=False)
         return
-    sink = ws.sink(sink_name)
     ws.progress.advance("publish", sink_name)
-    if ws.dry_run and not sink.supports_dry_run:
+    if sink_name not in opened:  # a dry run, and the sink cannot preview itself
         report.previews.append(f"would publish {item.id} to {sink_name}")
         return
     try:
-        if sink_name not in opened:
-            sink.open()
-            opened[sink_name] = sink
-        receipt = sink.publish(item)
+        receipt = opened[sink_name].publish(item)
     except SkipItem as exc:
         ws.ledger.record_outcome(item.id, sink_name, content_hash, "skipped", str(exc))
         report.skipped[sink_name] += 1

@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 import feedparser
+import pytest
 
 from syndicate.files import RunLock
 from syndicate.licences import registry
@@ -266,3 +267,22 @@ def test_remote_feed_uses_conditional_get_and_a_failing_source_does_not_stop_oth
     assert second["unchanged"] == 21 and second["new"] == 0
     conditional = http_server.requests_for("/news.rss")[-1]
     assert conditional.headers.get("if-none-match") == '"v1"'
+
+
+def test_a_missing_secret_stops_publishing_before_anything_is_sent(
+        council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_SUCH_SYNDICATE_SECRET", raising=False)
+    text = council.config.read_text().replace("sinks:\n", (
+        "sinks:\n  commons:\n    type: commons\n    site: http://127.0.0.1:9/api.php\n"
+        "    username: {env: NO_SUCH_SYNDICATE_SECRET}\n"
+        "    password: {env: NO_SUCH_SYNDICATE_SECRET}\n    kinds: [image]\n"), 1)
+    council.write_config(text)
+    council.run("collect")
+    approve_all(council)
+    result = council.run("publish")
+    line = text.splitlines().index("    username: {env: NO_SUCH_SYNDICATE_SECRET}") + 1
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {council.config}:{line}: sinks.commons.username: "
+                             "environment variable NO_SUCH_SYNDICATE_SECRET is not set; "
+                             "export it before running\n")
+    assert not council.feeds.exists()   # partners did not go first either
