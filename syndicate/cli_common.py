@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +26,15 @@ class ErrorHandlingGroup(click.Group):
         except SyndicateError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a full disk, a folder without write permission
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}; check the disk and the "
+                       "permissions, then run again", err=True)
+            ctx.exit(2)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"Error: the ledger cannot be used ({exc}); restore "
+                       ".syndicate/state.sqlite from a backup", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("Interrupted; what was published is recorded, the rest runs next time.",
                        err=True)

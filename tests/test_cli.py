@@ -193,3 +193,20 @@ def test_verbose_logs_each_publication(council: Council) -> None:
     council.run("queue", "approve", "--all")
     code, _, err = invoke("--config", str(council.config), "publish", "-v")
     assert code == 0 and "INFO syndicate.publish: published" in err
+
+
+def test_a_damaged_ledger_is_a_clear_error(council: Council) -> None:
+    state = council.root / ".syndicate"
+    state.mkdir()
+    (state / "state.sqlite").write_bytes(b"this is not a database" * 100)
+    code, _, err = invoke("--config", str(council.config), "collect")
+    assert code == 2
+    assert err.startswith("Error: the ledger cannot be used (file is not a database)")
+
+
+def test_an_unwritable_queue_is_a_clear_error(council: Council) -> None:
+    council.run("collect")
+    council.queue.unlink()
+    council.queue.mkdir()       # something that cannot be read or replaced as a file
+    code, _, err = invoke("--config", str(council.config), "collect")
+    assert code == 2 and err.startswith(f"Error: {council.queue}") and "Traceback" not in err
