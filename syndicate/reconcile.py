@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from syndicate import queue
@@ -160,7 +161,7 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
     return None
 
 
-def sync(ledger: Ledger, path: Any, sink_names: list[str], max_pending: int,
+def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
          keep_days: int, *, write: bool = True) -> None:
     """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile."""
     for _ in range(5):
