@@ -5,15 +5,18 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from syndicate.errors import LockHeld
 
 
-def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
+def atomic_write(path: Path, data: bytes | str, mode: int = 0o644,
+                 before_replace: Callable[[], None] | None = None) -> None:
     """Replace ``path`` with ``data`` in one step: a temporary file in the same folder,
-    fsync, ``os.replace``, then fsync the folder so the rename itself survives a crash."""
+    fsync, ``os.replace``, then fsync the folder so the rename itself survives a crash.
+    ``before_replace`` runs at the last moment and may raise to leave ``path`` as it is."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -23,6 +26,8 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -182,7 +182,11 @@ def write(path: Path, text: str, expected_digest: str) -> str:
     """Replace the queue with ``text`` unless it changed since it was read (digest
     ``expected_digest``); return the new digest. Callers hold the run lock, so only an
     editor's save can race with us, and that is what the digest check catches."""
-    if digest_of(path) != expected_digest:
-        raise QueueChanged(f"{path} was saved by someone while syndicate was working")
-    atomic_write(path, text)
+    def unchanged() -> None:
+        # Checked after the new file is ready, just before it replaces the old one, so the
+        # window for an editor's save to slip through is as small as the OS allows.
+        if digest_of(path) != expected_digest:
+            raise QueueChanged(f"{path} was saved by someone while syndicate was working")
+
+    atomic_write(path, text, before_replace=unchanged)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

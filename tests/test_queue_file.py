@@ -98,6 +98,7 @@ def test_write_refuses_when_the_file_changed_since_it_was_read(tmp_path: Path) -
     with pytest.raises(queue.QueueChanged):
         queue.write(path, queue.render([]), snapshot.digest)
     assert "an editor's newer note" in path.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["queue.yaml"]   # no temp file left
 
 
 def test_rendered_queue_reads_back(tmp_path: Path) -> None:
