@@ -88,23 +88,18 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
 
 def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
     """Bring backlog items into the queue oldest first, up to ``max_pending`` pending,
-    and let finished items leave it after ``keep_days``."""
+    and let finished items leave it after ``keep_days``. One statement, so a ledger of
+    many thousands of items is not read into memory on every run."""
     cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
-    pending_shown = 0
-    for record in ledger.records("status != 'excluded'"):
-        want = _belongs(record, cutoff)
-        if record.status == "pending":
-            want = pending_shown < max_pending
-            pending_shown += want
-        if want != record.in_queue:
-            record.in_queue = want
-            ledger.save(record)
-
-
-def _belongs(record: Record, cutoff: str) -> bool:
-    if record.status in LEAVES_AFTER_KEEP_DAYS:
-        return record.updated >= cutoff
-    return True
+    leaving = ", ".join(f"'{status}'" for status in sorted(LEAVES_AFTER_KEEP_DAYS))
+    belongs = f"""CASE
+        WHEN status = 'excluded' THEN 0
+        WHEN status IN ({leaving}) THEN updated >= :cutoff
+        WHEN status = 'pending' THEN id IN (SELECT id FROM items WHERE status = 'pending'
+                                            ORDER BY first_seen, id LIMIT :max_pending)
+        ELSE 1 END"""
+    ledger.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
+                      {"cutoff": cutoff, "max_pending": max_pending})
 
 
 def entries(ledger: Ledger) -> list[dict[str, Any]]:

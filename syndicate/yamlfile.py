@@ -22,17 +22,9 @@ from syndicate.errors import InputError
 KeyPath = tuple[Hashable, ...]
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases and records each node's path."""
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                problem="anchors and aliases (& and *) are not allowed here; write the "
-                        "value out in full", problem_mark=event.start_mark)
-        node: yaml.Node | None = super().compose_node(parent, index)
-        return node
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's when PyYAML has it: queues are read on every run) with
+    YAML 1.2 booleans; :func:`load` adds the refusals and the line numbers."""
 
 
 # Only true/false are booleans (YAML 1.2); "no" stays the string "no".
@@ -77,6 +69,7 @@ def load(path: Path, text: str | None = None) -> Document:
             raise InputError(f"{path}: cannot be read ({exc})") from None
     loader = _StrictLoader(text)
     try:
+        _refuse_anchors(text)
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
         data = _construct(loader, node, (), lines) if node is not None else None
@@ -89,6 +82,20 @@ def load(path: Path, text: str | None = None) -> Document:
     finally:
         loader.dispose()
     return Document(path, data, lines)
+
+
+def _refuse_anchors(text: str) -> None:
+    """Anchors and aliases let one edit change many items, and aliases can be bombs."""
+    loader = _StrictLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise yaml.MarkedYAMLError(
+                    problem="anchors and aliases (& and *) are not allowed here; write the "
+                            "value out in full", problem_mark=event.start_mark)
+    finally:
+        loader.dispose()
 
 
 def _construct(loader: _StrictLoader, node: yaml.Node, at: KeyPath,
@@ -123,8 +130,9 @@ def dump(data: Mapping[str, Any] | list[Any]) -> str:
                      default_flow_style=False, width=100)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Never writes anchors (the loader refuses them) and writes multi-line text as blocks."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Never writes anchors (the loader refuses them) and writes multi-line text as blocks.
+    libyaml's emitter when PyYAML has it: the queue is rewritten on every run."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
