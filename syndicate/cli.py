@@ -7,6 +7,7 @@ or queue error (nothing changed); 75 another run holds the lock.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -92,34 +93,22 @@ def demo(ctx: click.Context, directory: Path) -> None:
     ctx.exit(report.exit_code)
 
 
-@main.command()
-@dry_run_option
-@json_option
-@click.pass_context
-def collect(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
-    """Read sources, tag licences, check, and queue new or changed items."""
-    _finish(ctx, pipeline.collect(load_config(ctx), dry_run=dry_run,
-                                  progress=_progress(ctx, as_json)), as_json)
+def _stage_command(name: str, stage: Callable[..., RunReport], help_text: str) -> None:
+    """collect, publish and run: one shape, one definition."""
+
+    @main.command(name, help=help_text)
+    @dry_run_option
+    @json_option
+    @click.pass_context
+    def command(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+        report = stage(load_config(ctx), dry_run=dry_run, progress=_progress(ctx, as_json))
+        _finish(ctx, report, as_json)
 
 
-@main.command()
-@dry_run_option
-@json_option
-@click.pass_context
-def publish(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
-    """Publish approved items to their sinks."""
-    _finish(ctx, pipeline.publish(load_config(ctx), dry_run=dry_run,
-                                  progress=_progress(ctx, as_json)), as_json)
-
-
-@main.command()
-@dry_run_option
-@json_option
-@click.pass_context
-def run(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
-    """The nightly job: collect, then publish."""
-    _finish(ctx, pipeline.run(load_config(ctx), dry_run=dry_run,
-                                  progress=_progress(ctx, as_json)), as_json)
+_stage_command("collect", pipeline.collect,
+               "Read sources, tag licences, check, and queue new or changed items.")
+_stage_command("publish", pipeline.publish, "Publish approved items to their sinks.")
+_stage_command("run", pipeline.run, "The nightly job: collect, then publish.")
 
 
 @main.command("inspect")
