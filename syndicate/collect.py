@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 
 from syndicate.checks import Duplicates, check_item
-from syndicate.errors import InputError, SourceError
+from syndicate.errors import InputError, SourceError, SyndicateError
 from syndicate.ledger import Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
@@ -35,6 +35,12 @@ def collect(ws: Workspace, report: RunReport) -> None:
         except (SourceError, InputError) as exc:
             ws.ledger.commit()
             report.problem("collect", source.name, None, str(exc), retry=True)
+            continue
+        except Exception as exc:  # a bug in a source plugin must not stop the others
+            log.debug("source %s failed", source.name, exc_info=True)
+            ws.ledger.commit()
+            report.problem("collect", source.name, None,
+                           f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
             continue
         if source.complete_listing:
             _withdraw_missing(ws, source.name, seen, report)
@@ -100,8 +106,18 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None) -> 
 
 
 def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
+    try:
+        findings = ws.sink(name).check(item)
+    except SyndicateError:
+        raise
+    except Exception as exc:  # a bug in a sink plugin keeps the item from that sink only
+        log.debug("sink %s failed to check %s", name, item.id, exc_info=True)
+        yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
+                      f"{item.id} ({type(exc).__name__}: {exc}); report it to the sink's "
+                      "authors", name)
+        return
     # A sink's check may only speak for itself.
-    for finding in ws.sink(name).check(item):
+    for finding in findings:
         yield finding if finding.sink == name else Finding(
             finding.code, finding.severity, finding.message, name)
 

@@ -30,6 +30,7 @@ SHOWN = ("id", "status", "version", "title", "kind", "source", "url", "licence",
 HEADER = """\
 # Set status to approved or rejected, then save. The nightly run publishes approved items.
 # You may also remove a sink from an item's sinks, and write a note (kept) or a reason.
+# Comments you add here are not kept: write in note instead.
 # Statuses: pending | approved | rejected (editors); published | failed | blocked | withdrawn
 # (syndicate). Other fields are information and are rewritten on every run.
 """

@@ -77,3 +77,39 @@ def test_a_broken_plugin_named_in_config_is_a_clear_error(council: Council,
 
 def test_an_unused_broken_plugin_does_not_matter(council: Council, broken_plugin: Path) -> None:
     assert council.run("collect").exit_code == 0
+
+
+@pytest.fixture
+def faulty_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sink whose check() and a source whose items() have bugs, installed for real."""
+    dist = tmp_path / "faulty-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: faulty\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[syndicate.sinks]\nfaulty = faulty_mod:FaultySink\n"
+        "[syndicate.sources]\nfaulty = faulty_mod:FaultySource\n")
+    (tmp_path / "faulty_mod.py").write_text(
+        "from syndicate import Sink, Source\n"
+        "class FaultySink(Sink):\n"
+        "    def check(self, item):\n        return 1 / 0\n"
+        "    def publish(self, item):\n        raise AssertionError\n"
+        "class FaultySource(Source):\n"
+        "    def items(self):\n        raise KeyError('oops')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+@pytest.mark.usefixtures("faulty_plugins")
+def test_plugin_bugs_are_contained_and_reported(council: Council) -> None:
+    text = council.config.read_text()
+    text = text.replace("sources:\n", "sources:\n  broken: {type: faulty}\n", 1)
+    text = text.replace("sinks:\n", "sinks:\n  faulty: {type: faulty, kinds: [image]}\n", 1)
+    council.write_config(text)
+    result = council.run("collect", "--json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [p["where"] for p in report["problems"]] == ["broken"]
+    assert "unexpected KeyError in source" in report["problems"][0]["message"]
+    image = next(i for i in council.queue_items() if i["kind"] == "image")
+    assert any(f["code"] == "sink.check-failed" and f["sink"] == "faulty"
+               for f in image["findings"])
+    assert "faulty" not in image["sinks"] and "partners" in image["sinks"]
