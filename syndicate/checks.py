@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -220,8 +221,9 @@ class Duplicates:
     one gets a ``duplicate.content`` warning naming it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, file_hash: Callable[[Path], str] = file_sha1) -> None:
         self._first: dict[str, tuple[str, str]] = {}
+        self._file_hash = file_hash
 
     def check(self, item: Item) -> list[Finding]:
         key = self._key(item)
@@ -234,13 +236,18 @@ class Duplicates:
                         f"{item.id} has the same file as {first_id} (“{first_title}”); "
                         "reject one of them")]
 
-    @staticmethod
-    def _key(item: Item) -> str | None:
+    def remember(self, item: Item) -> None:
+        """Count ``item`` as seen (an older item, so it stays the original of its set)."""
+        key = self._key(item)
+        if key is not None:
+            self._first.setdefault(key, (item.id, item.title))
+
+    def _key(self, item: Item) -> str | None:
         if item.kind not in FILE_KINDS:
             return None
         if item.path is not None:
             try:
-                return "sha1:" + file_sha1(item.path)
+                return "sha1:" + self._file_hash(item.path)
             except OSError:
                 return None  # reported as file.missing by check_item
         return "url:" + item.media_url if item.media_url else None

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 def collect(ws: Workspace, report: RunReport) -> None:
     """Read every source into the ledger (committed per source)."""
-    duplicates = Duplicates()
+    duplicates = Duplicates(ws.ledger.file_sha1)
+    for known in ws.ledger.file_items():  # older items stay the originals
+        duplicates.remember(known)
     def skipped(source: str, message: str) -> None:
         report.problem("collect", source, None, message, retry=True)
 
@@ -56,13 +58,12 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         seen.add(item.id)
         report.collected[source.name] += 1
         ws.progress.advance("collect", source.name)
-        content_hash = item.content_hash()
+        content_hash = item.content_hash(ws.ledger.file_sha1)
         if known.get(item.id) == content_hash:
             report.unchanged += 1
             continue
         previous = ws.ledger.get(item.id)
-        record = examine(ws, item, duplicates)
-        record.content_hash = content_hash
+        record = examine(ws, item, duplicates, content_hash)
         if previous is None:
             report.new += 1
         else:
@@ -77,12 +78,13 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         ws.ledger.save(record)
 
 
-def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None) -> Record:
+def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
+            content_hash: str | None = None) -> Record:
     """Tag and check one item and decide where it may go (no ledger writes)."""
     stamp = now()
-    record = Record(item=item, content_hash=item.content_hash(), targets=[], chosen=None,
-                    status="pending", shown=None, in_queue=False, note="", reason="",
-                    first_seen=stamp, updated=stamp)
+    record = Record(item=item, content_hash=content_hash or item.content_hash(), targets=[],
+                    chosen=None, status="pending", shown=None, in_queue=False, note="",
+                    reason="", first_seen=stamp, updated=stamp)
     if not ws.config.licensing.tag(item):
         record.status = "excluded"
         return record

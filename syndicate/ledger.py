@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from syndicate.model import Item, Receipt
+from syndicate.model import Item, Receipt, file_sha1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -52,6 +52,12 @@ CREATE TABLE IF NOT EXISTS outcomes (   -- the last failed or skipped attempt pe
     message TEXT NOT NULL,
     at TEXT NOT NULL,
     PRIMARY KEY (item_id, sink)
+);
+CREATE TABLE IF NOT EXISTS file_hashes (  -- so an unchanged file is not read every night
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha1 TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sink_state (
     sink TEXT NOT NULL,
@@ -231,6 +237,27 @@ class Ledger:
 
     def clear_outcomes(self, item_id: str) -> None:
         self.db.execute("DELETE FROM outcomes WHERE item_id = ?", (item_id,))
+
+    def file_items(self) -> Iterator[Item]:
+        """Items with a file that are still live, oldest first (to find duplicates)."""
+        yield from (record.item for record in self.records(
+            "json_extract(data, '$.kind') IN ('image', 'document') "
+            "AND status NOT IN ('excluded', 'withdrawn')"))
+
+    def file_sha1(self, path: Path) -> str:
+        """SHA-1 of a local file, read again only when its size or mtime changed (the test
+        rsync and make rely on); committed with the item it belongs to."""
+        stat = path.stat()
+        key = str(path)
+        row = self.db.execute("SELECT size, mtime_ns, sha1 FROM file_hashes WHERE path = ?",
+                              (key,)).fetchone()
+        if row is not None and (row["size"], row["mtime_ns"]) == (stat.st_size,
+                                                                   stat.st_mtime_ns):
+            return str(row["sha1"])
+        sha1 = file_sha1(path)
+        self.db.execute("INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?)",
+                        (key, stat.st_size, stat.st_mtime_ns, sha1))
+        return sha1
 
     # Sink state -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -105,14 +105,15 @@ class Item:
                       "alt", "categories", "declared_licences", "people_identifiable",
                       "third_party", "parent", "extra")
 
-    def content_hash(self) -> str:
+    def content_hash(self, file_hash: Callable[[Path], str] | None = None) -> str:
         """Hash of everything the source said about the item (and the file's bytes), so a
-        rerun can tell an unchanged item from a changed one without comparing fields."""
+        rerun can tell an unchanged item from a changed one without comparing fields.
+        ``file_hash`` may answer from a cache (the ledger's) instead of reading the file."""
         digest = hashlib.sha256()
         fields = {name: getattr(self, name) for name in self._SOURCE_FIELDS}
         digest.update(json.dumps(fields, sort_keys=True, default=str).encode("utf-8"))
         if self.path is not None:
-            digest.update(file_sha1(self.path).encode("ascii"))
+            digest.update((file_hash or file_sha1)(self.path).encode("ascii"))
         return digest.hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ and the queue/ledger rules that keep editors' work safe."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 import feedparser
@@ -286,3 +287,12 @@ def test_a_missing_secret_stops_publishing_before_anything_is_sent(
                              "environment variable NO_SUCH_SYNDICATE_SECRET is not set; "
                              "export it before running\n")
     assert not council.feeds.exists()   # partners did not go first either
+
+
+def test_a_new_copy_of_an_unchanged_file_is_flagged_as_duplicate(council: Council) -> None:
+    council.run("collect")
+    photos = council.root / "content" / "photos"
+    shutil.copy(photos / "town-hall-spring.jpg", photos / "town-hall-copy.jpg")
+    council.run("collect")
+    copy = next(i for i in council.queue_items() if i["title"] == "Town hall copy")
+    assert any(f["code"] == "duplicate.content" for f in copy["findings"])
