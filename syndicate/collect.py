@@ -98,7 +98,7 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
     record.targets = [] if blocked_everywhere else [
         name for name in candidates
         if not any(f.is_error and f.sink == name for f in item.findings)]
-    if not candidates:
+    if not candidates and ws.config.path is not None:  # inspect without a config: no sinks
         item.findings.append(Finding(
             "sink.none", "error", f"no configured sink takes {item.kind} items from source "
             f"{item.source}; add one under sinks: or remove the source"))
