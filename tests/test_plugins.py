@@ -113,3 +113,20 @@ def test_plugin_bugs_are_contained_and_reported(council: Council) -> None:
     assert any(f["code"] == "sink.check-failed" and f["sink"] == "faulty"
                for f in image["findings"])
     assert "faulty" not in image["sinks"] and "partners" in image["sinks"]
+
+
+def test_an_editor_can_take_a_sink_off_an_item(council: Council) -> None:
+    council.write_config(council.config.read_text().replace(
+        "  partners:\n", "  archive:\n    type: jsonl\n    path: archive.jsonl\n  partners:\n", 1))
+    council.run("collect")
+    item = next(i for i in council.queue_items() if i["status"] == "pending")
+    assert item["sinks"] == ["archive", "partners"]
+    text = council.queue.read_text()
+    start = text.index(f"- id: {item['id']}")
+    block = text[start:text.index("\n- id: ", start)]
+    council.queue.write_text(text.replace(block, block.replace(
+        "status: pending", "status: approved").replace("  - archive\n", ""), 1))
+    assert council.run("publish").exit_code == 0
+    shown = council.item(item["id"])
+    assert shown["sinks"] == ["partners"] and set(shown["results"]) == {"partners"}
+    assert not (council.root / "archive.jsonl").exists()
