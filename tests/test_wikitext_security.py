@@ -1,0 +1,152 @@
+"""Hostile text through wikitext.escape, external_link and the Commons file page, rendered
+by a real MediaWiki (action=parse with pre-save transform, as an edit would save it).
+
+Claims about what wikitext does are checked on the wiki, not reasoned about: each case
+asserts the page shows exactly the text and gains no template, link, category, magic word,
+list, heading or table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lxml.html
+import pytest
+import requests
+
+from syndicate.licences import registry
+from syndicate.model import Item
+from syndicate.sinks.base import Organisation
+from syndicate.sinks.commons import filepage
+from syndicate.wikitext import escape, external_link
+from tests.mediawiki import LocalWiki
+
+# Wikimedia wikis differ in whether ISBN/RFC/PMID magic links are on; the test wiki turns
+# them on so that escaped text is proven inert where they are.
+MAGIC_LINKS = '$wgEnableMagicLinks = ["ISBN" => true, "PMID" => true, "RFC" => true];'
+_METADATA = ("templates", "links", "categories", "externallinks", "iwlinks", "langlinks",
+             "properties", "images", "sections")
+_STRUCTURE = ("ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "hr",
+              "a", "ref", "sup", "gallery", "div")
+
+HOSTILE = [
+    "{{PAGENAME}}", "{{subst:PAGENAME}}", "{{#if:1|yes|no}}", "{{{1}}}", "__NOTOC__",
+    "__NOINDEX__ and __HIDDENCAT__", "[[Category:Spam]]", "[[:en:Interwiki]]", "[[fr:Page]]",
+    "[[File:X.jpg]]", "[http://evil.example/ click]", "http://evil.example/free",
+    "mailto:someone@evil.example", "//evil.example/protocol-relative", "~~~", "~~~~",
+    "~~~~~", "<nowiki>", "</nowiki>{{PAGENAME}}", "<ref>x</ref>", "<gallery>X.jpg</gallery>",
+    "<!-- swallows the rest", "<span onmouseover=x>hi</span>", "-{zh-hans:a;zh-hant:b}-",
+    "RFC 1234", "ISBN 978-3-16-148410-0", "PMID 12345", "RFC\u00a01234", "ISBN\t9783161484100",
+    "''italic'' '''bold'''", "a | b = c }} d", "&lt;b&gt; &amp; &#123;&#123;PAGENAME}}",
+    "=Heading=", "* list", "# list", "; term", ": indent", " pre", "----", "{| table",
+    "! header", "|- row", "A\u202eB\u200bC", "magic\x7f'\"`UNIQ--nowiki-00000000-QINU`\"'\x7f",
+]
+MULTILINE = [
+    "first\n* list\n# list\n== Heading ==\n{|\n|cell\n|}\n pre\n----\n; term\n: indent",
+    "first\r* list after a bare CR\r== Heading ==\r{|\r|x\r|}",
+    "first\r\n* list after CRLF",
+    "para\n\n\n{{PAGENAME}}\n__NOTOC__\n~~~~",
+]
+
+
+def parse(wiki: LocalWiki, wikitext: str) -> dict[str, Any]:
+    """What the wiki makes of ``wikitext`` saved as a page (pre-save transform on)."""
+    answer = requests.post(wiki.api_url, timeout=30, data={
+        "action": "parse", "format": "json", "formatversion": "2", "title": "Sandbox",
+        "contentmodel": "wikitext", "pst": "1", "text": wikitext, "disablelimitreport": "1",
+        "prop": "text|" + "|".join(_METADATA)}).json()
+    parsed: dict[str, Any] = answer["parse"]
+    return parsed
+
+
+def shown_text(parsed: dict[str, Any]) -> str:
+    """The page's visible text with whitespace collapsed."""
+    root = lxml.html.fragment_fromstring(parsed["text"])
+    return " ".join(root.text_content().split())
+
+
+def problems(parsed: dict[str, Any], expected_text: str) -> list[str]:
+    found = [f"{key}: {parsed[key]}" for key in _METADATA if parsed.get(key)]
+    root = lxml.html.fragment_fromstring(parsed["text"])
+    found += [f"<{el.tag}>" for el in root.iter(*_STRUCTURE) if el is not root]
+    if shown_text(parsed) != " ".join(expected_text.split()):
+        found.append(f"shows {shown_text(parsed)!r}")
+    return found
+
+
+def visible(text: str) -> str:
+    """``text`` as escape() promises to show it: control characters gone."""
+    return "".join(ch for ch in text if (ch >= " " and ch != "\x7f") or ch in "\t\n\r")
+
+
+def test_escaped_text_renders_as_itself_and_nothing_else(wiki: LocalWiki) -> None:
+    wiki.configure(MAGIC_LINKS)
+    failures = {}
+    for text in HOSTILE:
+        found = problems(parse(wiki, escape(text)), visible(text))
+        if found:
+            failures[text] = found
+    assert failures == {}
+
+
+def test_escaped_multiline_text_renders_as_itself_and_nothing_else(wiki: LocalWiki) -> None:
+    # A bare CR is a line break once MediaWiki normalises line endings on save, so it must
+    # not let the next line start with list, heading or table markup.
+    wiki.configure(MAGIC_LINKS)
+    failures = {}
+    for text in MULTILINE:
+        found = problems(parse(wiki, escape(text, multiline=True)), visible(text))
+        if found:
+            failures[text] = found
+    assert failures == {}
+
+
+@pytest.mark.parametrize("url", [
+    "http://x.example/__NOTOC__", "https://x.example/a__NOINDEX__b",
+    "https://x.example/p?q=__HIDDENCAT__", "https://x.example/{{PAGENAME}}",
+    "https://x.example/~~~~", "https://x.example/[[Category:Spam]]",
+    "https://x.example/a b|c]d", "https://x.example/''x''", "https://x.example/<!--",
+    "https://x.example/ISBN 9783161484100", "https://x.example/a\x01b",
+])
+def test_external_link_url_cannot_carry_markup(wiki: LocalWiki, url: str) -> None:
+    parsed = parse(wiki, external_link(url, "label"))
+    assert [key for key in _METADATA if parsed.get(key) and key != "externallinks"] == []
+    assert len(parsed["externallinks"]) == 1
+    assert parsed["externallinks"][0].startswith("https://x.example/") or \
+        parsed["externallinks"][0].startswith("http://x.example/")
+    assert shown_text(parsed) == "label"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>x</b>",
+                                 "//evil.example/x", "ftp://evil.example/x",
+                                 "mailto:a@evil.example"])
+def test_external_link_makes_no_link_of_other_schemes(wiki: LocalWiki, url: str) -> None:
+    parsed = parse(wiki, external_link(url, "label"))
+    assert problems(parsed, "label") == []
+
+
+def test_commons_page_from_hostile_item_has_only_intended_markup(wiki: LocalWiki) -> None:
+    wiki.configure(MAGIC_LINKS)
+    attack = ("}}{{PAGENAME}}|author=Mallory [[Category:Spam]] __NOTOC__ ~~~~ RFC 1234\r"
+              "* list\r== Heading ==")
+    item = Item(id="feed-1", source="feed", kind="image", title=attack,
+                url="https://council.example/news/__NOINDEX__", description=attack,
+                creator=attack, creator_url="https://council.example/people/__HIDDENCAT__",
+                date="2024-01-02}}{{PAGENAME}}", categories=[attack, "Parks in Testshire"],
+                evidence="https://council.example/licence|author=x")
+    licence = registry().get("cc-by-4.0")
+    settings = filepage.PageSettings(Organisation("Testshire Council"), ("Testshire",))
+    parsed = parse(wiki, filepage.page_text(item, licence, settings))
+    intended = {"Template:Information", "Template:En", "Template:Credit line",
+                "Template:Cc-by-4.0"}
+    assert {t["title"] for t in parsed["templates"]} <= intended
+    assert parsed["properties"] == {} or parsed["properties"] == []
+    assert sorted(c["category"] for c in parsed["categories"]) == sorted(
+        [c.replace(" ", "_") for c in filepage.categories(item, settings.categories)])
+    assert all(link.startswith("https://council.example/") for link in parsed["externallinks"])
+    # The test wiki lacks the licence template, which shows as a red link to it.
+    assert {link["title"] for link in parsed["links"]} <= intended
+    assert parsed["iwlinks"] == [] and parsed["langlinks"] == []
+    root = lxml.html.fragment_fromstring(parsed["text"])
+    assert [el.tag for el in root.iter("ul", "ol", "table", "h3", "h4")] == []
+    assert len(list(root.iter("h2"))) == 2  # the page's own two sections
