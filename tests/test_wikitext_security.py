@@ -8,6 +8,8 @@ list, heading or table.
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from typing import Any
 
 import lxml.html
@@ -17,9 +19,9 @@ import requests
 from syndicate.licences import registry
 from syndicate.model import Item
 from syndicate.sinks.base import Organisation
-from syndicate.sinks.commons import filepage
+from syndicate.sinks.commons import filenames, filepage
 from syndicate.wikitext import escape, external_link
-from tests.mediawiki import LocalWiki
+from tests.mediawiki import LocalWiki, jpeg_bytes
 
 # Wikimedia wikis differ in whether ISBN/RFC/PMID magic links are on; the test wiki turns
 # them on so that escaped text is proven inert where they are.
@@ -150,3 +152,36 @@ def test_commons_page_from_hostile_item_has_only_intended_markup(wiki: LocalWiki
     root = lxml.html.fragment_fromstring(parsed["text"])
     assert [el.tag for el in root.iter("ul", "ol", "table", "h3", "h4")] == []
     assert len(list(root.iter("h2"))) == 2  # the page's own two sections
+
+
+@pytest.mark.parametrize("title", ["Park\u202eGPJ.exe", "Town\u200bHall", "Bridge\u2066 x\u2069",
+                                   "Sign\u00adpost", "\ufeffMarket", "Tag\U000e0041s",
+                                   "&am\u200bp;lt;", "~~\u200b~~"])
+def test_commons_file_name_is_the_title_the_wiki_stores(wiki: LocalWiki, title: str) -> None:
+    # MediaWiki drops bidi controls from titles without saying so; a name keeping them would
+    # upload under a different title from the one recorded (and could spoof another name).
+    name = filenames.clean(title, ".jpg")
+    answer = requests.get(wiki.api_url, timeout=30, params={
+        "action": "query", "titles": "File:" + name, "format": "json",
+        "formatversion": "2"}).json()
+    assert answer["query"]["pages"][0]["title"] == "File:" + name
+    assert "normalized" not in answer["query"]
+    assert not any(unicodedata.category(ch) == "Cf" for ch in name)
+    assert "~~~" not in name and "&" not in name
+
+
+@pytest.mark.parametrize("title", ["Minutes.html", "Budget.PHP.v2", "Notes.xml draft.js"])
+def test_commons_file_name_has_no_banned_type_among_its_parts(wiki: LocalWiki,
+                                                              title: str) -> None:
+    # MediaWiki refuses "Minutes.html.jpg" (filetype-banned): every dot-separated part of a
+    # name is checked against the prohibited types, not only the last.
+    name = filenames.clean(title, ".jpg")
+    result = wiki.site().upload(io.BytesIO(jpeg_bytes(7)), filename=name,
+                                description="test", ignore=True)
+    assert result["result"] == "Success"
+    assert result["filename"] == name.replace(" ", "_")
+
+
+def test_zero_width_joiners_stay_in_file_names() -> None:
+    assert filenames.clean("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ".jpg") == \
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.jpg"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from pathlib import Path
 
 from syndicate.model import Item
@@ -31,6 +32,13 @@ _ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
 _PERCENT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _TILDES_RE = re.compile(r"~{3,}")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
+# MediaWiki's default $wgProhibitedFileExtensions (1.39). An upload is refused
+# (filetype-banned) when any dot-separated part of its name is one of them, not only the last.
+_BANNED_PART_RE = re.compile(
+    r"\.(?=(?:html?|js|jsb|mhtml?|xhtml?|php[345s]?|phtml|phar|shtml|jhtml|pl|py|cgi|exe|scr|"
+    r"dll|msi|vbs|bat|com|pif|cmd|vxd|cpl|xml)(?:\.|$))", re.IGNORECASE)
+# Zero-width joiner and non-joiner spell words in Persian, Urdu and Indic scripts.
+_KEPT_FORMAT_CHARACTERS = frozenset("\u200c\u200d")
 _KNOWN_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "pdf", "svg", "djvu",
                      "ogg", "oga", "ogv", "webm", "flac", "wav", "mp3", "xcf")
 
@@ -86,6 +94,11 @@ def legal_title(text: str) -> str:
     """``text`` as a page title that cannot carry markup: no characters that are illegal in
     titles, no entities or percent escapes, no signatures, and no ``__MAGIC__`` words
     (underscores are spaces in titles anyway)."""
+    # Invisible format characters: MediaWiki silently drops bidi controls from titles (so
+    # the page would not be the one we named) and the rest let two names look the same.
+    # First, so that removing them cannot join an entity or a signature together.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf"
+                   or ch in _KEPT_FORMAT_CHARACTERS)
     text = _ENTITY_RE.sub(" ", text)
     text = _PERCENT_RE.sub(r"% \1", text)  # "%41" would be read as an escaped "A"
     text = _ILLEGAL_RE.sub(" ", text)
@@ -103,7 +116,7 @@ def clean(stem: str, ext: str) -> str:
     encoded = stem.encode("utf-8")
     if len(encoded) > budget:
         stem = encoded[:budget].decode("utf-8", "ignore").rstrip(" .-")
-    return stem + ext
+    return _BANNED_PART_RE.sub(" ", stem) + ext
 
 
 def with_suffix(name: str, number: int) -> str:
