@@ -37,15 +37,42 @@ class Secret:
                                   "before running", key=self.key)
             return value
         assert self.file is not None
+        data = _read_private_file(self.file, self.key)
         try:
-            mode = self.file.stat().st_mode
-        except OSError:
-            raise ConfigError(f"secret file {self.file} does not exist", key=self.key) from None
+            value = data.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise ConfigError(f"secret file {self.file} is not UTF-8 text",
+                              key=self.key) from None
+        if not value:
+            raise ConfigError(f"secret file {self.file} is empty", key=self.key)
+        return value
+
+
+def _read_private_file(path: Path, key: str) -> bytes:
+    """The bytes of ``path`` if it is a regular file only its owner can reach.
+
+    The checks are made on the open file, so swapping the path between check and read gains
+    nothing; O_NONBLOCK keeps a FIFO in its place from hanging the run.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ConfigError(f"secret file {path} does not exist", key=key) from None
+    except OSError as error:
+        raise ConfigError(f"secret file {path} cannot be read ({error.strerror})",
+                          key=key) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"secret file {path} is not a regular file", key=key)
         # Like netrc: a secret anyone else can read is refused.
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"secret file {self.file} is readable by others; run "
-                              f"chmod 600 {self.file}", key=self.key)
-        return self.file.read_text(encoding="utf-8").strip()
+            raise ConfigError(f"secret file {path} is readable by others; run "
+                              f"chmod 600 {path}", key=key)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def reveal(value: object, key: str = "") -> str:
