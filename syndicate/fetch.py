@@ -271,8 +271,10 @@ def is_public(address: str) -> bool:
     """True for a globally routable unicast address; False for loopback, private,
     link-local, multicast, reserved, unspecified and shared (CGNAT) addresses."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv4 carried inside IPv6 (::ffff:a.b.c.d, 6to4 2002:aabb:ccdd::) is judged by the
+        # IPv4 address it reaches; Python 3.11 calls 2002::/16 global whatever it embeds.
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback
                                  or ip.is_link_local or ip.is_private or ip.is_unspecified)
 

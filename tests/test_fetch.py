@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from unittest import mock
 
@@ -232,7 +233,8 @@ def test_netrc_and_proxy_environment_are_ignored(http_server: LocalHTTPServer,
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1",
                                      "169.254.169.254", "224.0.0.1", "240.0.0.1", "0.0.0.0",
                                      "100.64.0.1", "::1", "fe80::1", "fc00::1",
-                                     "::ffff:127.0.0.1", "ff02::1"])
+                                     "::ffff:127.0.0.1", "ff02::1", "::ffff:10.0.0.1",
+                                     "2002:7f00:1::", "2002:a9fe:a9fe::1", "::"])
 def test_non_global_addresses_are_not_public(address: str) -> None:
     assert not is_public(address)
 
@@ -240,3 +242,23 @@ def test_non_global_addresses_are_not_public(address: str) -> None:
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"])
 def test_global_addresses_are_public(address: str) -> None:
     assert is_public(address)
+
+
+def test_gzip_bomb_is_capped_on_decoded_bytes(http_server: LocalHTTPServer,
+                                              fetcher: Fetcher) -> None:
+    # 64 MiB of zeros gzip to about 64 KiB: the declared length is far under the cap, so only
+    # counting the decoded bytes while streaming stops it.
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    http_server.add("/feed.xml", bomb, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(SourceError, match="larger than the limit of 1048576 bytes"):
+        fetcher.get(http_server.url("/feed.xml"), allow_private=True, max_bytes=1024 * 1024)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0177.0.0.1", "0x7f.1", "127.1",
+                                  "[::ffff:127.0.0.1]", "public.example@127.0.0.1"])
+def test_other_spellings_of_loopback_are_refused(http_server: LocalHTTPServer,
+                                                 fetcher: Fetcher, host: str) -> None:
+    http_server.add("/x", b"secret")
+    with pytest.raises(SourceError, match="not a public address"):
+        fetcher.get(f"http://{host}:{http_server.port}/x")
+    assert http_server.requests == []
