@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -58,11 +60,14 @@ class Fetcher:
     """
 
     def __init__(self, user_agent: str, cache_dir: Path | None = None, timeout: float = 20,
-                 max_bytes: int = 50 * MiB) -> None:
+                 max_bytes: int = 50 * MiB, deadline: float = 600) -> None:
         self.user_agent = user_agent
         self.cache_dir = cache_dir
         self.timeout = timeout
         self.max_bytes = max_bytes
+        # The timeouts bound each read; this bounds the whole body, so a server dripping a
+        # byte every few seconds cannot hold the nightly run (and its lock) for days.
+        self.deadline = deadline
         self._sessions = {False: _session(user_agent, guarded=True),
                           True: _session(user_agent, guarded=False)}
 
@@ -154,14 +159,23 @@ class Fetcher:
         if declared.isdigit() and int(declared) > cap:
             raise too_big
         received = 0
+        give_up = time.monotonic() + self.deadline
         try:
-            for chunk in response.iter_content(chunk_size=64 * 1024):
+            # read1 returns what one socket read brings, so the deadline is checked often.
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
                 received += len(chunk)
                 if received > cap:
                     raise too_big
+                if time.monotonic() > give_up:
+                    raise SourceError(f"{_show(url)}: still sending after {self.deadline:g} s; "
+                                      "the server is too slow, try again later")
                 write(chunk)
-        except requests.RequestException as error:
-            raise SourceError(f"{_show(url)}: {self._describe(error)}") from None
+        except urllib3.exceptions.ReadTimeoutError:
+            raise SourceError(f"{_show(url)}: no answer within {self.timeout:g} s; the "
+                              "server is slow or down") from None
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise SourceError(f"{_show(url)}: the connection broke while reading "
+                              f"({type(error).__name__}); try again later") from None
 
     def _describe(self, error: requests.RequestException) -> str:
         """One line for a transport failure, without the nested urllib3 reprs."""
@@ -244,6 +258,10 @@ def _check_target(url: str, hop: str, allow_private: bool) -> None:
         raise SourceError(f"{where}: only http and https URLs can be fetched")
     if not parts.hostname:
         raise SourceError(f"{where}: the URL has no host name")
+    if parts.username is not None or parts.password is not None:
+        # A password in a URL would end up in item links, caches and reports.
+        raise SourceError(f"{where}: user names and passwords in URLs are not supported; "
+                          "publish the feed without them")
     if allow_private:
         return
     try:

@@ -43,6 +43,7 @@ class Route:
     delay: float = 0.0          # seconds to wait before answering (read timeouts)
     send_length: bool = True    # False: no Content-Length, the body ends when the socket closes
     chunk_size: int = 64 * 1024
+    drip: float = 0.0           # seconds between one-byte writes (a server that stalls)
 
 
 class LocalHTTPServer:
@@ -75,12 +76,13 @@ class LocalHTTPServer:
             content_type: str | None = "application/octet-stream",
             headers: dict[str, str] | None = None, etag: str | None = None,
             last_modified: str | None = None, delay: float = 0.0,
-            send_length: bool = True) -> Route:
+            send_length: bool = True, drip: float = 0.0) -> Route:
         """Serve ``body`` on ``path`` (see :class:`Route` for the options)."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         route = Route(body=data, status=status, content_type=content_type,
                       headers=dict(headers or {}), etag=etag, last_modified=last_modified,
-                      delay=delay, send_length=send_length)
+                      delay=delay, send_length=send_length, drip=drip,
+                      chunk_size=1 if drip else 64 * 1024)
         self.routes[path] = route
         return route
 
@@ -169,6 +171,10 @@ def _handler_for(server: LocalHTTPServer) -> type[BaseHTTPRequestHandler]:
             try:
                 for start in range(0, len(route.body), route.chunk_size):
                     self.wfile.write(route.body[start:start + route.chunk_size])
+                    if route.drip:
+                        self.wfile.flush()
+                        if not server._wait(route.drip):
+                            return
             except (BrokenPipeError, ConnectionResetError):
                 pass    # the client stopped reading (a byte cap did its job)
 
