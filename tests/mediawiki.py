@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -107,6 +108,13 @@ def install_packages() -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def _gone_is_fine(function: object, path: str, excinfo: object) -> None:
+    """shutil.rmtree error handler: a file SQLite removed meanwhile is not a problem."""
+    error = excinfo[1] if isinstance(excinfo, tuple) else excinfo
+    if not isinstance(error, FileNotFoundError):
+        raise error  # type: ignore[misc]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -159,7 +167,8 @@ class LocalWiki:
     def reset(self) -> None:
         """Back to the freshly installed wiki: database, uploads and test settings."""
         (self.root / "extra.php").unlink(missing_ok=True)
-        shutil.rmtree(self.root / "db")
+        self._wait_idle()
+        shutil.rmtree(self.root / "db", onerror=_gone_is_fine)
         shutil.copytree(self.root / "pristine-db", self.root / "db")
         shutil.rmtree(self.root / "images")
         (self.root / "images").mkdir()
@@ -243,6 +252,17 @@ class LocalWiki:
             if _SENTINEL.encode() in self.log_path.read_bytes()[self._log_mark:]:
                 return
             time.sleep(0.01)
+
+    def _wait_idle(self) -> None:
+        """Return once the server has finished every request sent so far, including the
+        work MediaWiki does after answering (deferred updates, closing SQLite, which
+        deletes its -wal file). php -S serves one request at a time and serves a static
+        file without PHP, so the answer to one means all earlier requests are done."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        # A stopped or broken server has nothing in flight either.
+        with contextlib.suppress(requests.RequestException):
+            requests.get(f"http://127.0.0.1:{self.port}/resources/assets/wiki.png", timeout=30)
 
     def _log_size(self) -> int:
         return self.log_path.stat().st_size if self.log_path.exists() else 0
