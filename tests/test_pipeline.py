@@ -296,3 +296,25 @@ def test_a_new_copy_of_an_unchanged_file_is_flagged_as_duplicate(council: Counci
     council.run("collect")
     copy = next(i for i in council.queue_items() if i["title"] == "Town hall copy")
     assert any(f["code"] == "duplicate.content" for f in copy["findings"])
+
+
+def test_an_editor_saving_while_syndicate_writes_the_queue_is_not_overwritten(
+        council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The race (an editor saves between syndicate's read and its write) cannot be timed
+    # from outside, so the editor's save is made to happen inside that window, once.
+    from syndicate import queue
+
+    council.run("collect")
+    item_id = council.queue_items()[0]["id"]
+    render = queue.render
+    saved = []
+
+    def render_while_an_editor_saves(entries: list[dict[str, object]]) -> str:
+        if not saved:
+            council.set_status(item_id, "rejected")
+            saved.append(True)
+        return render(entries)
+
+    monkeypatch.setattr(queue, "render", render_while_an_editor_saves)
+    assert council.run("collect").exit_code == 0
+    assert saved and council.item(item_id)["status"] == "rejected"
