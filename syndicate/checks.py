@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from syndicate.licences import Licence, registry
 from syndicate.model import Finding, Item, file_sha1
-from syndicate.tagging import Decision, Licensing
+from syndicate.tagging import Decision
 
 #: Above this a file is almost certainly a mistake (a raw video, a disk image); Commons's
 #: own ceiling is 5 GiB and each sink enforces its real limit.
@@ -37,9 +37,8 @@ _CAMERA_NAME = re.compile(
     r"image|scan|screenshot)[\s_-]?\d{3,}|\d+)(?:[\s_-]?\d+)*$", re.IGNORECASE)
 
 
-def check_item(item: Item, licensing: Licensing) -> list[Finding]:
+def check_item(item: Item, decision: Decision) -> list[Finding]:
     """The sink-independent findings for a tagged item."""
-    decision = licensing.decide(item)
     findings: list[Finding] = []
     licence = registry().find(item.licence) if item.licence else None
     if licence is not None:

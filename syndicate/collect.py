@@ -85,10 +85,11 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
     record = Record(item=item, content_hash=content_hash or item.content_hash(), targets=[],
                     chosen=None, status="pending", shown=None, in_queue=False, note="",
                     reason="", first_seen=stamp, updated=stamp)
-    if not ws.config.licensing.tag(item):
+    decision = ws.config.licensing.apply(item)
+    if decision.excluded:
         record.status = "excluded"
         return record
-    item.findings.extend(check_item(item, ws.config.licensing))
+    item.findings.extend(check_item(item, decision))
     if duplicates is not None:
         item.findings.extend(duplicates.check(item))
     candidates = ws.targets(item)

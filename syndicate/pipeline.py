@@ -18,7 +18,7 @@ from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
 from syndicate.errors import InputError
 from syndicate.files import atomic_write
-from syndicate.ledger import Record
+from syndicate.ledger import Ledger, Record
 from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
@@ -144,8 +144,6 @@ def status(config: Config) -> dict[str, Any]:
     path = config.state_dir / "state.sqlite"
     if not path.exists():
         return {"runs": [], "counts": {}, "backlog": 0, "attention": []}
-    from syndicate.ledger import Ledger
-
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []

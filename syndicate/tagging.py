@@ -164,6 +164,10 @@ class Licensing:
     def tag(self, item: Item) -> bool:
         """Set the item's licence, licence URL, evidence and attribution and append the
         findings; return False when the item is excluded and must not be syndicated."""
+        return not self.apply(item).excluded
+
+    def apply(self, item: Item) -> Decision:
+        """What :meth:`tag` does, returning the decision so checks need not make it again."""
         decision = self.decide(item)
         item.findings.extend(decision.findings)
         licence = decision.licence
@@ -172,7 +176,7 @@ class Licensing:
         item.evidence = decision.evidence
         item.attribution = build_attribution(item, licence, decision.attributor) \
             if licence else None
-        return not decision.excluded
+        return decision
 
 
 def _declared(item: Item) -> tuple[list[Licence], list[Finding]]:

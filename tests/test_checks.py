@@ -32,8 +32,7 @@ def make_item(**fields: Any) -> Item:
 
 def checked(item: Item, policy: Licensing | None = None) -> list[Finding]:
     policy = policy or licensing()
-    policy.tag(item)
-    return check_item(item, policy)
+    return check_item(item, policy.apply(item))
 
 
 def found(findings: list[Finding]) -> dict[str, str]:
