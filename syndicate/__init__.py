@@ -3,6 +3,7 @@
 Plugin authors import what they need from here::
 
     from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem
+    from syndicate import Withdrawal, withdrawal_reason    # for an optional withdraw()
 """
 
 from syndicate.errors import (
@@ -14,7 +15,7 @@ from syndicate.errors import (
     SourceError,
     SyndicateError,
 )
-from syndicate.model import Attribution, Finding, Item, Receipt
+from syndicate.model import Attribution, Finding, Item, Receipt, Withdrawal, withdrawal_reason
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
 
@@ -38,5 +39,7 @@ __all__ = [
     "SourceContext",
     "SourceError",
     "SyndicateError",
+    "Withdrawal",
     "__version__",
+    "withdrawal_reason",
 ]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from syndicate import plugins, yamlfile
+from syndicate import plugins, policy, yamlfile
+from syndicate import urgent as urgent_lane
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
 from syndicate.secrets import Secret
@@ -22,7 +23,7 @@ from syndicate.sinks.base import Organisation, Sink
 from syndicate.sources.base import Source
 from syndicate.tagging import Licensing
 
-TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state")
+TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "urgent")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path",)
@@ -71,6 +72,7 @@ class Config:
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
+    urgent: tuple[urgent_lane.UrgentRule, ...] = ()   # the emergency lane (syndicate.urgent)
 
     @property
     def base_dir(self) -> Path:
@@ -129,6 +131,12 @@ def load(path: Path) -> Config:
     sinks = reader.mapping(data.get("sinks"), ("sinks",), None)
     for name, options in sinks.items():
         config.sinks[str(name)] = reader.sink(str(name), options, set(config.sources))
+    try:
+        policy.check_sources(config.sources.values())
+        config.urgent = urgent_lane.parse(data.get("urgent"), sinks, set(config.sources), [
+            spec.name for spec in config.sinks.values() if policy.is_feed_sink(spec.cls)])
+    except ConfigError as exc:
+        raise reader.error(_split(exc.key), str(exc)) from None
     return config
 
 
@@ -193,7 +201,7 @@ class _Reader:
         keys: tuple[Hashable, ...] = ("sources", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_source)
-        allowed = frozenset({"type"}) | cls.config_keys
+        allowed = frozenset({"type", *policy.KEYS}) | cls.config_keys
         opts = self.options(keys, options, allowed)
         return SourceSpec(name, cls, {k: v for k, v in opts.items() if k != "type"})
 

@@ -8,12 +8,12 @@ report. The CLI is a thin layer over these functions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from syndicate import queue, reconcile
+from syndicate import queue, reconcile, takedown
 from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
 from syndicate.errors import InputError
@@ -44,15 +44,27 @@ def run(config: Config, *, dry_run: bool = False, progress: Progress | None = No
 
 def _run(config: Config, command: str, dry_run: bool, progress: Progress | None, *,
          collect: bool, publish: bool) -> RunReport:
+    def stages(ws: Workspace, report: RunReport) -> None:
+        if collect:
+            collect_stage(ws, report)
+        if publish:
+            publish_stage(ws, report)
+            takedown.stage(ws, report)  # expiry, and withdrawals editors made in the queue
+
+    return run_stages(config, command, dry_run, progress, stages)
+
+
+def run_stages(config: Config, command: str, dry_run: bool, progress: Progress | None,
+               stages: Callable[[Workspace, RunReport], None], *,
+               wait: float = 0.0) -> RunReport:
+    """One run: lock (waiting up to ``wait`` seconds for another run's), queue edits in,
+    ``stages``, queue out, run report."""
     report = RunReport(command, dry_run=dry_run)
-    with Workspace(config, dry_run=dry_run, progress=progress) as ws:
+    with Workspace(config, dry_run=dry_run, progress=progress, wait=wait) as ws:
         _sync(ws)  # editors' decisions count before anything is published
         run_id = ws.ledger.start_run(command)
         try:
-            if collect:
-                collect_stage(ws, report)
-            if publish:
-                publish_stage(ws, report)
+            stages(ws, report)
         finally:
             _sync(ws)
             report.queue = _queue_counts(ws)
@@ -64,9 +76,13 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
 
 
 def _sync(ws: Workspace) -> None:
+    """Apply the editors' edits in queue.yaml, then rewrite it from the ledger."""
     settings = ws.config.queue
     reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks), settings.max_pending,
                    settings.keep_days, write=not ws.dry_run)
+
+
+sync_queue = _sync
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
@@ -143,7 +159,8 @@ def status(config: Config) -> dict[str, Any]:
     """Last runs, counts per status, backlog, and failures needing attention."""
     path = config.state_dir / "state.sqlite"
     if not path.exists():
-        return {"runs": [], "counts": {}, "backlog": 0, "attention": []}
+        return {"runs": [], "counts": {}, "backlog": 0, "attention": [], "withdrawals": [],
+                "changed": []}
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []
@@ -155,6 +172,6 @@ def status(config: Config) -> dict[str, Any]:
                                       "status": outcome.status, "message": outcome.message})
         runs = [{k: v for k, v in run.items() if k != "report"} for run in ledger.last_runs()]
         return {"runs": runs, "counts": ledger.counts(), "backlog": ledger.backlog(),
-                "attention": attention}
+                "attention": attention, **takedown.status_rows(ledger)}
     finally:
         ledger.close()

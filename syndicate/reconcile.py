@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from syndicate import queue
+from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import Finding
@@ -28,7 +28,8 @@ EDITOR_MOVES: dict[str, frozenset[str]] = {
     "pending": frozenset({"approved", "rejected"}),
     "approved": frozenset({"pending", "rejected"}),
     "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected"}),   # approve again: retry what needs a person
+    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
+    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
 }
 QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
                   "withdrawn")
@@ -80,7 +81,10 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
-        return f"cannot change a {record.status} item to {status}; left as {record.status}"
+        hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
+            "withdraw`" if record.status == "published" else ""
+        return f"cannot change a {record.status} item to {status}; left as " \
+            f"{record.status}{hint}"
     record.status = status
     record.updated = now()
     return None
@@ -141,6 +145,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
+    if record.status == "withdrawn":
+        taken = withdrawals.queue_result(ledger, record.item.id, sink)
+        if taken is not None:
+            return taken
     receipt = ledger.receipt(record.item.id, sink, record.content_hash)
     if receipt is not None:
         result: dict[str, Any] = {"status": "published"}

@@ -38,14 +38,15 @@ def user_agent(config: Config) -> str:
 
 class Workspace:
     """The open state of one configuration. ``dry_run`` works on a scratch copy of the
-    ledger and tells sinks to change nothing."""
+    ledger and tells sinks to change nothing; ``wait`` is how long to wait for another
+    run's lock (0: give up at once)."""
 
     def __init__(self, config: Config, *, dry_run: bool = False,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, wait: float = 0.0) -> None:
         self.config = config
         self.dry_run = dry_run
         self.progress: Progress = progress or Silent()
-        self.lock = RunLock(config.state_dir / "lock")
+        self.lock = RunLock(config.state_dir / "lock", wait=wait)
         self.fetcher = Fetcher(user_agent(config),
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}

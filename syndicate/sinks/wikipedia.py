@@ -10,6 +10,7 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     submission_template: "AfC submission|T"       # "" for none
     title_prefix: "Draft:"
     text_release_template: "Text release"         # "" for none
+    withdraw_template: "db-g7"                    # tags a withdrawn draft; "" leaves it to a person
     talk_templates: ["Connected contributor (paid)|User1=…|U1-employer=…"]   # default: that
 
 Imported text must be credited (REFERENCE.md §5): the edit summary names the source URL,
@@ -35,7 +36,7 @@ from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
 from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, Withdrawal
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.wikitext import escape
 
@@ -72,7 +73,7 @@ class WikipediaDraftSink(Sink):
     kinds: ClassVar[frozenset[str]] = frozenset({"article"})
     config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
         "submission_template",
-        "talk_templates", "title_prefix", "text_release_template"})
+        "talk_templates", "title_prefix", "text_release_template", "withdraw_template"})
     licence_gate: ClassVar[str | None] = "wikipedia_text"
     supports_dry_run: ClassVar[bool] = True
     #: How requests to the wiki are retried; tests and impatient callers replace it.
@@ -86,6 +87,7 @@ class WikipediaDraftSink(Sink):
                                                   "AfC submission|T")
         self.text_release_template = _template_body(config, "text_release_template",
                                                     "Text release")
+        self.withdraw_template = _template_body(config, "withdraw_template", "db-g7")
         self.title_prefix = config.get("title_prefix", "Draft:")
         if not isinstance(self.title_prefix, str) or _TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
@@ -154,6 +156,13 @@ class WikipediaDraftSink(Sink):
         talk_revid = self._update_talk(wiki, page.title, item, licence)
         return Receipt(page.title, wiki.page_url(page.title), {
             "title": page.title, "pageid": pageid, "revid": revid, "talk_revid": talk_revid})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Blank the draft and tag it for deletion by its author (``withdraw_template``),
+        unless a person edited it since syndicate did (see wikipedia_withdraw)."""
+        from syndicate.sinks.wikipedia_withdraw import withdraw_draft
+
+        return withdraw_draft(self, item, receipt)
 
     def close(self) -> None:
         if self._wiki is not None:

@@ -18,6 +18,8 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     description_language: en            # the {{en|…}} around descriptions
     descriptive_tags: true              # {{Personality rights}}, {{Trademarked}},
                                         #   {{Insignia}} where the checks found them
+    withdraw_template: "Speedy deletion|1={reason}"   # asks for deletion of a withdrawn
+                                         #   file that is ours alone
     max_retries: 4                       # retries of a request that failed for a passing
                                          #   reason (server error, lag, rate limit), with
                                          #   exponential backoff from 2 s
@@ -32,11 +34,12 @@ from typing import Any, ClassVar
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.licences import registry
 from syndicate.mediawiki import ACCOUNT_KEYS, Account, RetryPolicy, Wiki, connect
-from syndicate.model import Finding, Item, Receipt, file_sha1
+from syndicate.model import Finding, Item, Receipt, Withdrawal, file_sha1
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.commons import checks, filenames, filepage
 from syndicate.sinks.commons.filetypes import sniff
 from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
+from syndicate.sinks.commons.withdraw import DEFAULT_TEMPLATE, withdraw_file
 
 MiB = 1024 * 1024
 #: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
@@ -52,7 +55,7 @@ class CommonsSink(Sink):
     config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
         "categories", "filename_pattern",
         "on_exists", "chunk_size", "chunk_threshold", "max_size", "description_language",
-        "descriptive_tags", "max_retries"})
+        "descriptive_tags", "max_retries", "withdraw_template"})
     licence_gate: ClassVar[str | None] = "commons"
     supports_dry_run: ClassVar[bool] = True
 
@@ -86,6 +89,11 @@ class CommonsSink(Sink):
         if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
             raise ConfigError("max_retries must be a whole number from 0 to 10",
                               key="max_retries")
+        self.withdraw_template = str(config.get("withdraw_template", DEFAULT_TEMPLATE))
+        if not self.withdraw_template.strip() or "\n" in self.withdraw_template \
+                or "{{" in self.withdraw_template or "}}" in self.withdraw_template:
+            raise ConfigError("withdraw_template must be a template without braces, e.g. "
+                              f"{DEFAULT_TEMPLATE!r}", key="withdraw_template")
         #: How requests to the wiki are retried (tests replace ``sleep``).
         self.retry_policy = RetryPolicy(attempts=retries + 1)
         self._wiki: Wiki | None = None
@@ -161,6 +169,11 @@ class CommonsSink(Sink):
         return self._uploader.upload(Upload(
             item.id, path, sha1, size, filename, text, self._comment(item, licence.short_name),
             own_title=own_title is not None))
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Request deletion of our own file; an administrator must delete it (see
+        :mod:`.withdraw`)."""
+        return withdraw_file(self, item, receipt)
 
     def close(self) -> None:
         if self._wiki is not None:
