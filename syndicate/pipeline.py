@@ -48,8 +48,8 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
         if collect:
             collect_stage(ws, report)
         if publish:
-            publish_stage(ws, report)
             takedown.stage(ws, report)  # expiry, and withdrawals editors made in the queue
+            publish_stage(ws, report)
 
     return run_stages(config, command, dry_run, progress, stages)
 
