@@ -56,12 +56,14 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
 
 def run_stages(config: Config, command: str, dry_run: bool, progress: Progress | None,
                stages: Callable[[Workspace, RunReport], None], *,
-               wait: float = 0.0) -> RunReport:
+               wait: float = 0.0, lazy_queue: bool = False) -> RunReport:
     """One run: lock (waiting up to ``wait`` seconds for another run's), queue edits in,
-    ``stages``, queue out, run report."""
+    ``stages``, queue out, run report. ``lazy_queue`` reads queue.yaml first only if
+    someone saved it since syndicate last wrote it (the urgent lane's seconds count)."""
     report = RunReport(command, dry_run=dry_run)
     with Workspace(config, dry_run=dry_run, progress=progress, wait=wait) as ws:
-        _sync(ws)  # editors' decisions count before anything is published
+        if not lazy_queue or _queue_edited(ws):
+            _sync(ws)  # editors' decisions count before anything is published
         run_id = ws.ledger.start_run(command)
         try:
             stages(ws, report)
@@ -78,8 +80,21 @@ def run_stages(config: Config, command: str, dry_run: bool, progress: Progress |
 def _sync(ws: Workspace) -> None:
     """Apply the editors' edits in queue.yaml, then rewrite it from the ledger."""
     settings = ws.config.queue
-    reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks), settings.max_pending,
-                   settings.keep_days, write=not ws.dry_run)
+    digest = reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks),
+                            settings.max_pending, settings.keep_days, write=not ws.dry_run)
+    if not ws.dry_run:
+        ws.ledger.put_sink_value(*_QUEUE_DIGEST, digest)
+
+
+# Where the ledger keeps the digest of queue.yaml as syndicate last wrote it (a sink's own
+# state is keyed by its name, and no sink can be named "").
+_QUEUE_DIGEST = ("", "queue.yaml digest")
+
+
+def _queue_edited(ws: Workspace) -> bool:
+    """Whether queue.yaml changed since syndicate last wrote it (checked under the lock)."""
+    return bool(queue.digest_of(ws.config.queue.path) !=
+                ws.ledger.sink_value(*_QUEUE_DIGEST))
 
 
 sync_queue = _sync

@@ -165,8 +165,9 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
 
 
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
-         keep_days: int, *, write: bool = True) -> None:
-    """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile."""
+         keep_days: int, *, write: bool = True) -> str:
+    """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile.
+    Return the digest of the queue file as syndicate left it."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
         apply_edits(ledger, snapshot)
@@ -175,9 +176,9 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
         text = queue.render(entries(ledger))
         if not write:
             ledger.commit()
-            return
+            return snapshot.digest
         try:
-            queue.write(path, text, snapshot.digest)
+            digest = queue.write(path, text, snapshot.digest)
         except queue.QueueChanged:
             ledger.db.rollback()
             continue
@@ -186,6 +187,6 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
                 record.shown = shown_fields(record)
                 ledger.save(record)
         ledger.commit()
-        return
+        return digest
     raise InputError(f"{path} keeps changing while syndicate writes it; try again when "
                      "editors have saved")

@@ -200,3 +200,16 @@ def test_without_urgent_rules_the_lane_says_so(tmp_path: Path) -> None:
     result = Council(tmp_path / "c").run("run", "--urgent")
     assert result.exit_code == 2
     assert "no urgent: rules" in result.output
+
+
+def test_an_editors_rejection_saved_before_the_urgent_run_wins(
+        snowy: Council, http_server: LocalHTTPServer) -> None:
+    serve(http_server, [A61])
+    snowy.run("collect")                       # the nightly job saw it first
+    (item,) = snowy.queue_items()
+    snowy.set_status(item["id"], "rejected")   # an editor says no, in queue.yaml
+
+    assert snowy.run("run", "--urgent").exit_code == 0
+
+    assert snowy.item(item["id"])["status"] == "rejected"
+    assert not (snowy.feeds / "partners.atom").exists()
