@@ -32,7 +32,8 @@ HEADER = """\
 # You may also remove a sink from an item's sinks, and write a note (kept) or a reason.
 # Comments you add here are not kept: write in note instead.
 # Statuses: pending | approved | rejected (editors); published | failed | blocked | withdrawn
-# (syndicate). Other fields are information and are rewritten on every run.
+# (syndicate). To take a published item back, set withdrawn and give a reason.
+# Other fields are information and are rewritten on every run.
 """
 
 

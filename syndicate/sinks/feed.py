@@ -10,6 +10,11 @@ Configuration (all optional)::
       max_entries: 100
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
+      hub: https://pubsubhubbub.appspot.com/       # WebSub hub told of each change (needs base_url)
+      mirrors: [/mnt/second-disk/feeds]            # extra folders given the same files
+
+Withdrawn entries leave the feeds; Atom keeps an RFC 6721 tombstone for 30 days. Tombstones,
+the hub and mirrors live in :mod:`syndicate.sinks.feedaddons`.
 
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
