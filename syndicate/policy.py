@@ -95,6 +95,14 @@ def _said(config: Config, item: Item, key: str) -> Iterable[Any]:
         yield parse(spec.options.get(key), f"sources.{item.source}.{key}")
 
 
+def any_expires_after(config: Config) -> bool:
+    """Whether any source or rule gives items a lifetime (else only items that carry their
+    own ``expires`` can expire, and a run need not look at the others)."""
+    return any(rule.expires_after for rule in config.urgent) or \
+        any(rule.expires_after for rule in config.licensing.rules) or \
+        any(spec.options.get("expires_after") for spec in config.sources.values())
+
+
 def parse_moment(value: Any) -> datetime | None:
     """An ISO 8601 date or date-time as an aware UTC datetime (a bare date is the start of
     that day, UTC); None when absent or unreadable."""

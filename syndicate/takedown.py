@@ -146,9 +146,8 @@ def stage(ws: Workspace, report: RunReport) -> None:
     withdrawals.ensure(ws.ledger)
     with open_sinks(ws) as sinks:
         expire(ws, sinks, report)
-        for record in ws.ledger.records("status = 'withdrawn'"):
-            if withdrawals.published_sinks(ws.ledger, record.item.id):
-                take_back(ws, sinks, record, report)
+        for record in ws.ledger.records(withdrawals.UNSETTLED_ITEMS):
+            take_back(ws, sinks, record, report)
 
 
 def expire(ws: Workspace, sinks: OpenSinks, report: RunReport,
@@ -157,7 +156,10 @@ def expire(ws: Workspace, sinks: OpenSinks, report: RunReport,
     draft or a file is not news that goes stale). Return the expired ids."""
     at = moment or datetime.now(UTC)
     expired = []
-    for record in ws.ledger.records("status IN ('pending', 'approved', 'failed', 'published')"):
+    live = "status IN ('pending', 'approved', 'failed', 'published')"
+    if not policy.any_expires_after(ws.config):  # then only items that carry a date
+        live += " AND json_extract(data, '$.extra.expires') IS NOT NULL"
+    for record in ws.ledger.records(live):
         ends = policy.expires_at(ws.config, record.item, record.first_seen)
         if ends is None or ends > at:
             continue

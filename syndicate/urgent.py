@@ -160,11 +160,11 @@ def approve(ws: Workspace, report: RunReport) -> set[str]:
     """Approve pending items urgent rules match (to the rule's sinks only) and return the
     ids the lane may publish: those, and earlier ones still due."""
     withdrawals.ensure(ws.ledger)
-    lane = set(ws.config.sources)
+    lane = tuple(ws.config.sources)
     due: set[str] = set()
-    for record in ws.ledger.records("status IN ('pending', 'approved', 'failed')"):
-        if record.item.source not in lane:
-            continue
+    where = "status IN ('pending', 'approved', 'failed') AND source IN " \
+        f"({', '.join('?' * len(lane))})"
+    for record in ws.ledger.records(where, lane):
         rule = next((r for r in ws.config.urgent if r.matches(record.item)), None)
         if rule is None:
             continue

@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS withdrawals (
 """
 #: Statuses that end the work for a sink (a person may still have to act on needs-person).
 SETTLED = frozenset({"withdrawn", "needs-person", "kept"})
+#: Ledger items (``Ledger.records`` condition) withdrawn with some sink still to ask.
+UNSETTLED_ITEMS = """status = 'withdrawn' AND id IN (
+    SELECT p.item_id FROM publications p LEFT JOIN withdrawals w
+    ON w.item_id = p.item_id AND w.sink = p.sink
+    WHERE w.status IS NULL OR w.status = 'failed')"""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from syndicate.files import RunLock
 from tests.council import Council
 from tests.httpserver import LocalHTTPServer
 from tests.snowday import FEEDS_URL, Notice, council_feed, ordinary, write_config
+from tests.test_withdraw import validate
 from tests.websubhub import Hub
 
 A61 = Notice("a61", "URGENT: A61 closed at Hill Top", "Snow: the A61 is closed.",
@@ -90,6 +91,9 @@ def test_snow_day(snowy: Council, http_server: LocalHTTPServer, websub_hub: Hub)
     assert f'<at:deleted-entry ref="{entry_id}"' in atom
     assert "Road reopened; notice no longer needed" in atom
     assert len(websub_hub.topics()) == 6
+    for fmt in ("atom", "rss"):   # hub link, self link, tombstone: still valid feeds
+        found = validate(snowy.feeds / f"partners.{fmt}", f"{FEEDS_URL}/partners.{fmt}")
+        assert {f["type"] for f in found} <= {"UnknownNamespace"}, found
     # A withdrawn item is not pushed out again by the lane, even if the source changes.
     serve(http_server, [Notice("a61", "UPDATE: A61 closed again", categories=["Emergency"]),
                         *ordinary(3)])

@@ -28,7 +28,13 @@ from syndicate.errors import ConfigError
 from syndicate.files import atomic_write
 from syndicate.model import Item, Receipt, Withdrawal, withdrawal_reason
 from syndicate.sinks.feedformats import ATOM, FeedEntry, utc_now
-from syndicate.sinks.tombstones import TOMBSTONES, Tombstone, TombstoneStore, add_to_atom
+from syndicate.sinks.tombstones import (
+    TOMBSTONES,
+    Tombstone,
+    TombstoneStore,
+    add_to_atom,
+    touch_rss,
+)
 
 if TYPE_CHECKING:
     from syndicate.sinks.feed import FeedSink
@@ -73,6 +79,8 @@ class FeedAddons:
             assert feed is not None, "the feed sink renders Atom or RSS"
             if feed is root:
                 add_to_atom(feed, stones)
+            else:
+                touch_rss(feed, stones)
             if self.hub:
                 websub.add_hub_link(feed, self.hub)
             etree.cleanup_namespaces(root, top_nsmap={"at": TOMBSTONES} if

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,19 @@ def add_to_atom(feed: etree._Element, stones: Sequence[Tombstone]) -> None:
     latest = max((stone.when for stone in stones), default="")
     if updated is not None and latest > (updated.text or ""):
         updated.text = latest
+
+
+def touch_rss(channel: etree._Element, stones: Sequence[Tombstone]) -> None:
+    """RSS has no tombstones, but its ``lastBuildDate`` moves to the latest withdrawal:
+    the channel changed then (and an emptied channel keeps a plausible date)."""
+    built = channel.find("lastBuildDate")
+    latest = max((stone.when for stone in stones), default="")
+    if built is None or not latest:
+        return
+    try:
+        current = parsedate_to_datetime(built.text or "")
+    except (TypeError, ValueError):
+        current = None
+    moment = datetime.strptime(latest, _RFC3339).replace(tzinfo=UTC)
+    if current is None or moment > current:
+        built.text = format_datetime(moment, usegmt=True)

@@ -11,7 +11,8 @@ linked it) is left alone and reported.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from syndicate.errors import SinkError, SkipItem
 from syndicate.mediawiki import ApiError, Wiki
@@ -62,9 +63,9 @@ def withdraw_file(sink: CommonsSink, item: Item, receipt: Receipt) -> Withdrawal
                       "administrator must (check the file is gone)", url)
 
 
-def _others(wiki: Wiki, title: str, found: dict[str, object]) -> list[str]:
+def _others(wiki: Wiki, title: str, found: Mapping[str, Any]) -> list[str]:
     """Accounts other than ours among the file's uploaders and its page's editors."""
-    users = {str(info.get("user")) for info in found.get("imageinfo", []) or []}  # type: ignore[attr-defined]
+    users = {str(info.get("user")) for info in found.get("imageinfo") or []}
     answer = wiki.get("query", titles=title, prop="revisions", rvprop="user", rvlimit="max")
     users |= {str(r.get("user")) for r in answer["query"]["pages"][0].get("revisions", [])}
     return sorted(users - {str(wiki.user)})
