@@ -78,17 +78,18 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
     yet (``again``: ask sinks that left it to a person once more — they may find it done).
     ``feeds_only`` leaves other sinks ``kept`` (expiry)."""
     withdrawals.ensure(ws.ledger)
-    reason = record.reason or "withdrawn by an editor"
+    reason = record.reason or "withdrawn by the council"
     item = replace(record.item, extra={**record.item.extra, WITHDRAWAL_REASON: reason})
     done = []
     for name in withdrawals.published_sinks(ws.ledger, item.id):
         previous = withdrawals.get(ws.ledger, item.id, name)
-        if previous is not None and previous.status in withdrawals.SETTLED and not (
-                again and previous.status == "needs-person"):
+        if withdrawals.settled(ws.ledger, previous) and not (
+                again and previous is not None and previous.status == "needs-person"):
             continue
         receipt = ws.ledger.receipt(item.id, name)
         assert receipt is not None  # published_sinks found it
-        row = Row(item.id, name, "needs-person", reason, "", receipt.url, now())
+        row = Row(item.id, name, "needs-person", reason, "", receipt.url, now(),
+                  withdrawals.latest_publication(ws.ledger, item.id, name))
         if name not in ws.config.sinks:
             row = replace(row, message=f"the sink {name} is no longer configured; take the "
                           f"item back there by hand")

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS withdrawals (
     message TEXT NOT NULL,
     url TEXT,
     at TEXT NOT NULL,
+    publication INTEGER,            -- rowid of the publication taken back
     PRIMARY KEY (item_id, sink)
 )
 """
@@ -36,7 +37,7 @@ SETTLED = frozenset({"withdrawn", "needs-person", "kept"})
 UNSETTLED_ITEMS = """status = 'withdrawn' AND id IN (
     SELECT p.item_id FROM publications p LEFT JOIN withdrawals w
     ON w.item_id = p.item_id AND w.sink = p.sink
-    WHERE w.status IS NULL OR w.status = 'failed')"""
+    WHERE w.status IS NULL OR w.status = 'failed' OR p.rowid > w.publication)"""
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Row:
     message: str
     url: str | None
     at: str
+    publication: int | None = None   # which publication it took back (publications rowid)
 
     def as_dict(self) -> dict[str, Any]:
         return {"item": self.item_id, "sink": self.sink, "status": self.status,
@@ -66,9 +68,9 @@ def ensure(ledger: Ledger) -> None:
 def record(ledger: Ledger, row: Row) -> None:
     """Commit one sink's withdrawal outcome durably, at once (as a receipt is)."""
     with ledger.db:
-        ledger.db.execute("INSERT OR REPLACE INTO withdrawals VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ledger.db.execute("INSERT OR REPLACE INTO withdrawals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           (row.item_id, row.sink, row.status, row.reason, row.message,
-                           row.url, row.at or now()))
+                           row.url, row.at or now(), row.publication))
 
 
 def get(ledger: Ledger, item_id: str, sink: str) -> Row | None:
@@ -104,6 +106,22 @@ def published_sinks(ledger: Ledger, item_id: str) -> list[str]:
     return [str(r["sink"]) for r in found]
 
 
+def latest_publication(ledger: Ledger, item_id: str, sink: str) -> int | None:
+    """The latest publication of the item to the sink (a rowid: a publication recorded
+    again gets a new one)."""
+    found = ledger.db.execute("SELECT max(rowid) FROM publications WHERE item_id = ? AND "
+                              "sink = ?", (item_id, sink)).fetchone()
+    return int(found[0]) if found[0] is not None else None
+
+
+def settled(ledger: Ledger, row: Row | None) -> bool:
+    """Whether ``row`` ends the work for its sink: a settled status, and no publication
+    since (an item published again after a withdrawal must be taken back again)."""
+    if row is None or row.status not in SETTLED:
+        return False
+    return latest_publication(ledger, row.item_id, row.sink) == row.publication
+
+
 def queue_result(ledger: Ledger, item_id: str, sink: str) -> dict[str, Any] | None:
     """What queue.yaml shows under ``results`` for a withdrawn item's sink."""
     ensure(ledger)
@@ -121,4 +139,4 @@ def queue_result(ledger: Ledger, item_id: str, sink: str) -> dict[str, Any] | No
 
 def _row(found: Any) -> Row:
     return Row(found["item_id"], found["sink"], found["status"], found["reason"],
-               found["message"], found["url"], found["at"])
+               found["message"], found["url"], found["at"], found["publication"])

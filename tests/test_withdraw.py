@@ -297,3 +297,25 @@ def test_a_file_someone_else_edited_is_only_reported(files: CommonsHarness,
     assert not outcome.done
     assert "Admin" in outcome.message
     assert page_text(wiki, receipt.remote_id) == before
+
+
+def test_an_item_published_again_after_a_withdrawal_can_be_withdrawn_again(
+        council: Council) -> None:
+    published_feed(council)
+    item_id = next(i["id"] for i in council.queue_items()
+                   if i["title"] == "Example Town Hall in spring")
+    entry_id = f"tag:example.gov.uk,2026:{item_id}"
+    council.run("withdraw", item_id, "--reason", "Wrong caption")
+    sidecar = council.root / "content" / "photos" / "town-hall-spring.jpg.yaml"
+    sidecar.write_text(sidecar.read_text().replace("in spring", "in May"))
+    council.run("collect")
+    assert council.run("queue", "approve", item_id).exit_code == 0
+    council.run("publish")
+    assert entry_id in entry_ids(council, "atom")
+    assert tombstones(council) == []   # the entry is back: no tombstone contradicts it
+
+    result = council.run("withdraw", item_id, "--reason", "Still wrong")
+
+    assert "partners: withdrawn" in result.output
+    assert entry_id not in entry_ids(council, "atom")
+    assert tombstones(council)[0].findtext(f"{{{TOMBSTONES}}}comment") == "Still wrong"
