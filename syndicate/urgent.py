@@ -141,7 +141,7 @@ def run(config: Config, *, wait: float = 0.0, dry_run: bool = False,
                          "to do; see the README's Snow day section")
     lane = replace(config, sources={name: config.sources[name]
                                     for name in lane_sources(config)})
-    return pipeline.run_stages(lane, "run --urgent", dry_run, progress, _stages, wait=wait,
+    return pipeline.run_stages(lane, "urgent", dry_run, progress, _stages, wait=wait,
                                lazy_queue=True)
 
 

@@ -110,6 +110,8 @@ def photo(council: Council, title: str) -> str:
 
 
 def test_a_sidecar_expiry_takes_the_photo_off_the_feeds(council: Council) -> None:
+    council.write_config(council.config.read_text().replace(
+        "sinks:\n", "sinks:\n  archive:\n    type: jsonl\n    path: archive.jsonl\n", 1))
     demo_published(council)
     item_id = photo(council, "Example Town Hall in spring")
     sidecar = council.root / "content" / "photos" / "town-hall-spring.jpg.yaml"
@@ -121,6 +123,9 @@ def test_a_sidecar_expiry_takes_the_photo_off_the_feeds(council: Council) -> Non
     queued = council.item(item_id)
     assert queued["status"] == "withdrawn"
     assert queued["reason"] == "expired 2026-01-01T00:00:00Z"
+    # Expiry is for feeds; other platforms keep the item and nobody is asked to act.
+    assert queued["results"]["archive"]["status"] == "kept"
+    assert "withdrawal needs a person" not in council.run("status").output
     atom = (council.feeds / "partners.atom").read_text()
     assert f'ref="tag:example.gov.uk,2026:{item_id}"' in atom
 
