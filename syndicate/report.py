@@ -71,6 +71,9 @@ class RunReport:
             lines.append(f"collected {sum(self.collected.values())} items ({per_source}): "
                          f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                          f"{self.excluded} excluded by rules, {self.blocked} blocked")
+        if self.withdrawn:
+            lines.append(f"withdrawn: {self.withdrawn} item{'s' if self.withdrawn != 1 else ''}"
+                         " (gone from the source, withdrawn or expired)")
         sinks = sorted(set(self.published) | set(self.failed) | set(self.skipped))
         for sink in sinks:
             lines.append(f"{sink}: {self.published[sink]} published, {self.failed[sink]} "

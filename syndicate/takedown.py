@@ -106,6 +106,7 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
         withdrawals.record(ws.ledger, row)
         _report(row, report)
         done.append(row)
+    report.withdrawn += any(row.status == "withdrawn" for row in done)
     return done
 
 
