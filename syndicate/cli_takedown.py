@@ -22,7 +22,12 @@ _SHOWN = {"withdrawn": "withdrawn", "needs-person": "needs a person",
 @click.pass_context
 def withdraw(ctx: click.Context, ids: tuple[str, ...], reason: str, as_json: bool) -> None:
     """Take published items back from every sink that published them, as far as each
-    platform allows; `syndicate status` lists what still needs a person."""
+    platform allows; `syndicate status` lists what still needs a person.
+
+    Example: syndicate withdraw news-5a167c31 --reason "Road reopened"
+
+    Exit 0 when every sink took it back, 1 when a person must finish (or a sink is retried
+    by the next run), 2 for an unknown or never-published id (nothing is changed)."""
     from syndicate.takedown import withdraw as withdraw_items
 
     results = withdraw_items(load_config(ctx), ids, reason)
@@ -39,8 +44,10 @@ def withdraw(ctx: click.Context, ids: tuple[str, ...], reason: str, as_json: boo
             if not as_json:
                 where = f"  {row.url}" if row.url and row.status != "withdrawn" else ""
                 click.echo(f"  {row.sink}: {_SHOWN[row.status]}: {row.message}{where}")
-    failed = any(row.status == "failed" for result in results for row in result.rows)
-    ctx.exit(1 if failed else 0)
+    # As for runs: 1 when something is left to do (by the next run, or by a person).
+    unfinished = any(row.status in ("failed", "needs-person")
+                     for result in results for row in result.rows)
+    ctx.exit(1 if unfinished else 0)
 
 
 def add_urgent_options(run: click.Command) -> None:

@@ -86,28 +86,34 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
         if withdrawals.settled(ws.ledger, previous) and not (
                 again and previous is not None and previous.status == "needs-person"):
             continue
-        receipt = ws.ledger.receipt(item.id, name)
-        assert receipt is not None  # published_sinks found it
-        row = Row(item.id, name, "needs-person", reason, "", receipt.url, now(),
-                  withdrawals.latest_publication(ws.ledger, item.id, name))
-        if name not in ws.config.sinks:
-            row = replace(row, message=f"the sink {name} is no longer configured; take the "
-                          f"item back there by hand")
-        elif feeds_only and not policy.is_feed_sink(ws.config.sinks[name].cls):
-            row = replace(row, status="kept", message="expiry takes items back from feeds "
-                          "only; a person decides about the other platforms")
-        else:
-            sink = sinks.get(name)
-            if ws.dry_run:
-                report.previews.append(f"would withdraw {item.id} from {name}")
-                continue
-            row = _ask(sink, item, receipt, row) if isinstance(sink, Sink) else \
-                replace(row, status="failed", message=sink)
+        if ws.dry_run:
+            report.previews.append(f"would withdraw {item.id} from {name}")
+            continue
+        row = _from_sink(ws, sinks, item, name, reason, feeds_only)
         withdrawals.record(ws.ledger, row)
         _report(row, report)
         done.append(row)
     report.withdrawn += any(row.status == "withdrawn" for row in done)
     return done
+
+
+def _from_sink(ws: Workspace, sinks: OpenSinks, item: Item, name: str, reason: str,
+               feeds_only: bool) -> Row:
+    """Ask one sink to take the item back; the outcome as a row for the ledger."""
+    receipt = ws.ledger.receipt(item.id, name)
+    assert receipt is not None  # the item was published there
+    row = Row(item.id, name, "needs-person", reason, "", receipt.url, now(),
+              withdrawals.latest_publication(ws.ledger, item.id, name))
+    if name not in ws.config.sinks:
+        return replace(row, message=f"the sink {name} is no longer configured; take the "
+                       "item back there by hand")
+    if feeds_only and not policy.is_feed_sink(ws.config.sinks[name].cls):
+        return replace(row, status="kept", message="expiry takes items back from feeds "
+                       "only; a person decides about the other platforms")
+    sink = sinks.get(name)
+    if not isinstance(sink, Sink):  # it could not be opened this run
+        return replace(row, status="failed", message=sink)
+    return _ask(sink, item, receipt, row)
 
 
 def _ask(sink: Sink, item: Item, receipt: Receipt, row: Row) -> Row:
@@ -196,15 +202,15 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
     results = []
     with Workspace(config) as ws:
         withdrawals.ensure(ws.ledger)
+        for item_id in wanted:  # every id checked before anything is touched
+            _withdrawable(ws, item_id)
         sync_queue(ws)
-        records = [_withdrawable(ws, item_id) for item_id in wanted]
+        records = [_withdrawable(ws, item_id) for item_id in wanted]  # with editors' edits
         run_id = ws.ledger.start_run("withdraw")
         try:
             with open_sinks(ws) as sinks:
                 for record in records:
-                    if record.status != "withdrawn" or reason:
-                        record.reason = reason
-                    record.status, record.updated = "withdrawn", now()
+                    record.status, record.reason, record.updated = "withdrawn", reason, now()
                     ws.ledger.save(record)
                     ws.ledger.commit()
                     rows = take_back(ws, sinks, record, report, again=True)
