@@ -213,3 +213,20 @@ def test_bad_hub_and_mirror_settings_name_the_key(tmp_path: Path, config: dict[s
     with pytest.raises(ConfigError) as caught:
         FeedSink("partners", config, make_context(tmp_path))
     assert caught.value.key == key
+
+
+def test_a_licensing_rule_may_say_updates_and_expires_after() -> None:
+    from datetime import timedelta
+
+    from syndicate.tagging import Licensing
+
+    licensing = Licensing.from_config({"default": "ogl-uk-3.0", "rules": [
+        {"match": {"source": "news"}, "licence": "ogl-uk-3.0", "updates": "auto",
+         "expires_after": "36h"}]})
+    (rule,) = licensing.rules
+    assert (rule.updates, rule.expires_after) == (True, timedelta(hours=36))
+    for key, value in (("updates", "sometimes"), ("expires_after", "3 days")):
+        with pytest.raises(ConfigError) as caught:
+            Licensing.from_config({"rules": [
+                {"match": {"source": "news"}, "licence": "ogl-uk-3.0", key: value}]})
+        assert caught.value.key == f"rules.0.{key}"
