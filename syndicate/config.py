@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +18,21 @@ from typing import Any
 from syndicate import plugins, yamlfile
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
-from syndicate.secrets import Secret
-from syndicate.sinks.base import Organisation, Sink
-from syndicate.sources.base import Source
+from syndicate.options import Integer, Option
+from syndicate.secrets import read_env_file, secret_from
+from syndicate.sinks.base import Organisation, Sink, SinkContext
+from syndicate.sources.base import Source, SourceContext
 from syndicate.tagging import Licensing
 
-TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state")
+TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "env_file")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
-STATE_KEYS = ("path",)
+STATE_KEYS = ("path", "metrics")
 SINK_COMMON_KEYS = ("type", "kinds", "sources")
+MAX_PENDING = Option("max_pending", Integer(), default=500, range=(1, 1_000_000))
+KEEP_DAYS = Option("keep_days", Integer(), default=14, range=(1, 36_500))
+#: A user name or password inside a URL (``https://user:secret@host/``).
+_URL_CREDENTIALS = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class Config:
     licensing: Licensing
     queue: QueueSettings
     state_dir: Path
+    #: Prometheus text file written after each run (``state.metrics:``), or None.
+    metrics: Path | None = None
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
@@ -100,7 +108,10 @@ def load(path: Path) -> Config:
     data = doc.data if doc.data is not None else {}
     reader = _Reader(doc)
     reader.mapping(data, (), TOP_KEYS)
+    reader.refuse_url_credentials(data, ())
     base = path.parent
+    if data.get("env_file") is not None:
+        reader.env_file = reader.read_env_file(data["env_file"])
     org = reader.mapping(data.get("organisation"), ("organisation",), ORGANISATION_KEYS)
     if "name" not in org:
         reader.fail(("organisation",), "organisation.name is required (the council's name)")
@@ -115,9 +126,10 @@ def load(path: Path) -> Config:
         path=path, organisation=organisation, licensing=licensing, document=doc,
         queue=QueueSettings(
             path=base / str(queue.get("path", "queue.yaml")),
-            max_pending=reader.positive_int(queue, ("queue", "max_pending"), 500),
-            keep_days=reader.positive_int(queue, ("queue", "keep_days"), 14)),
+            max_pending=reader.option(queue, ("queue",), MAX_PENDING),
+            keep_days=reader.option(queue, ("queue",), KEEP_DAYS)),
         state_dir=base / str(state.get("path", ".syndicate")),
+        metrics=base / str(state["metrics"]) if state.get("metrics") else None,
     )
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
@@ -129,7 +141,42 @@ def load(path: Path) -> Config:
     sinks = reader.mapping(data.get("sinks"), ("sinks",), None)
     for name, options in sinks.items():
         config.sinks[str(name)] = reader.sink(str(name), options, set(config.sources))
+    build_all(config)
     return config
+
+
+def build_all(config: Config) -> None:
+    """Construct every configured source and sink once, so each checks its own options
+    now: a bad value is exit 2 before anything runs, not a failure in the middle of the
+    night. (The workspace constructs them again with their real context.)"""
+    from syndicate.fetch import Fetcher
+
+    fetcher = Fetcher("syndicate (checking the configuration)")
+    for source in config.sources.values():
+        context = SourceContext(base_dir=config.base_dir, fetcher=fetcher)
+        construct(config, "sources", source.name, lambda s=source, c=context: s.cls(
+            s.name, s.options, c))
+    for sink in config.sinks.values():
+        sink_context = SinkContext(base_dir=config.base_dir, state_dir=config.state_dir,
+                                   organisation=config.organisation, user_agent="syndicate",
+                                   dry_run=True)
+        construct(config, "sinks", sink.name, lambda s=sink, c=sink_context: s.cls(
+            s.name, s.options, c))
+
+
+def construct(config: Config, section: str, name: str, make: Any) -> Any:
+    """``make()`` — a sink or source constructor — with its ConfigError located in the
+    file, and any other exception from a plugin turned into a config error naming it."""
+    try:
+        return make()
+    except ConfigError as exc:
+        raise located(config, section, name, exc) from None
+    except Exception as exc:  # a plugin's constructor must not crash the command
+        what = "sink" if section == "sinks" else "source"
+        raise ConfigError(f"{config.where(section, name)}: {section}.{name}: the {what} could "
+                          f"not be set up ({type(exc).__name__}: {exc}); check its options "
+                          f"with `syndicate {section} --options TYPE`, or report it to the "
+                          "plugin's authors", key=f"{section}.{name}") from None
 
 
 def _split(key: str | None) -> tuple[Hashable, ...]:
@@ -143,9 +190,35 @@ class _Reader:
 
     def __init__(self, doc: yamlfile.Document) -> None:
         self.doc = doc
+        self.env_file: dict[str, str] = {}
+
+    def read_env_file(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(("env_file",), "must be the path of a KEY=VALUE file (mode 0600), "
+                      "relative to syndicate.yaml")
+        try:
+            return read_env_file(self.doc.path.parent / value)
+        except ConfigError as exc:
+            raise self.error(("env_file",), str(exc)) from None
+
+    def refuse_url_credentials(self, value: Any, keys: tuple[Hashable, ...]) -> None:
+        """No user name or password inside any URL in the file: it would end up in logs,
+        reports and the queue. Credentials go in secret options."""
+        if isinstance(value, dict):
+            for key, child in value.items():
+                self.refuse_url_credentials(child, (*keys, key))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                self.refuse_url_credentials(child, (*keys, index))
+        elif isinstance(value, str) and _URL_CREDENTIALS.match(value):
+            self.fail(keys, "a URL here must not contain a user name or password (user:"
+                      "password@host); remove them and give credentials as {env: NAME} or "
+                      "{file: PATH} secrets in the sink's username/password options")
 
     def error(self, keys: tuple[Hashable, ...], message: str) -> ConfigError:
         dotted = ".".join(str(k) for k in keys)
+        if keys and message.startswith(f"{keys[-1]} must "):  # "max_pending must …": once
+            message = message[len(str(keys[-1])) + 1:]
         prefix = f"{dotted}: " if dotted and not message.startswith(dotted) else ""
         return ConfigError(f"{self.doc.where(*keys)}: {prefix}{message}", key=dotted or None)
 
@@ -167,41 +240,48 @@ class _Reader:
                     self.fail((*keys, key), f"unknown key '{key}'{hint}")
         return dict(value)
 
-    def positive_int(self, section: Mapping[str, Any], keys: tuple[Hashable, ...],
-                     default: int) -> int:
-        value = section.get(str(keys[-1]), default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.fail(keys, f"must be a whole number of 1 or more, not {value!r}")
-        return int(value)
+    def option(self, section: Mapping[str, Any], keys: tuple[Hashable, ...],
+               option: Option) -> Any:
+        """One of syndicate's own options, checked like a plugin's."""
+        if section.get(option.name) is None:
+            return option.default
+        try:
+            return option.convert(section[option.name], self.doc.path.parent)
+        except ConfigError as exc:
+            raise self.error((*keys, option.name), str(exc)) from None
 
     def options(self, keys: tuple[Hashable, ...], options: dict[str, Any],
-                allowed: frozenset[str]) -> dict[str, Any]:
-        self.mapping(options, keys, allowed)
-        return {k: self.secret(v, (*keys, k)) for k, v in options.items()}
-
-    def secret(self, value: Any, keys: tuple[Hashable, ...]) -> Any:
-        """``{env: NAME}`` / ``{file: PATH}`` become Secrets; nothing is read yet."""
-        if isinstance(value, dict) and len(value) == 1 and set(value) <= {"env", "file"}:
-            dotted = ".".join(str(k) for k in keys)
-            if "env" in value:
-                return Secret(env=str(value["env"]), key=dotted)
-            base = self.doc.path.parent
-            return Secret(file=base / str(value["file"]), key=dotted)
-        return value
+                cls: type[Sink] | type[Source], common: tuple[str, ...]) -> dict[str, Any]:
+        """A plugin's options: unknown keys refused; secrets made :class:`Secret` (a
+        secret file is checked now: it must exist and be private)."""
+        self.mapping(options, keys, frozenset(common) | cls.config_keys)
+        secret_keys = {o.name for o in cls.options if o.secret} | cls._untyped
+        result = {}
+        for key, value in options.items():
+            if key in secret_keys:
+                dotted = ".".join(str(k) for k in (*keys, key))
+                try:
+                    made = secret_from(value, dotted, self.doc.path.parent, self.env_file)
+                    if made is not None:
+                        made.check_file()
+                        value = made
+                except ConfigError as exc:
+                    raise self.error((*keys, key), str(exc)) from None
+            result[key] = value
+        return result
 
     def source(self, name: str, options: Any) -> SourceSpec:
         keys: tuple[Hashable, ...] = ("sources", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_source)
-        allowed = frozenset({"type"}) | cls.config_keys
-        opts = self.options(keys, options, allowed)
+        opts = self.options(keys, options, cls, ("type",))
         return SourceSpec(name, cls, {k: v for k, v in opts.items() if k != "type"})
 
     def sink(self, name: str, options: Any, source_names: set[str]) -> SinkSpec:
         keys: tuple[Hashable, ...] = ("sinks", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_sink)
-        opts = self.options(keys, options, frozenset(SINK_COMMON_KEYS) | cls.config_keys)
+        opts = self.options(keys, options, cls, SINK_COMMON_KEYS)
         kinds = frozenset(self.names(opts, (*keys, "kinds"), KINDS) or cls.kinds)
         if not kinds <= cls.kinds:
             self.fail((*keys, "kinds"), f"sink type '{options['type']}' takes only "
@@ -242,4 +322,9 @@ def located(config: Config, section: str, name: str, exc: ConfigError) -> Config
         own = own[2:]
     keys: tuple[Hashable, ...] = (section, name, *own)
     dotted = ".".join(str(k) for k in keys)
-    return ConfigError(f"{config.where(*keys)}: {dotted}: {exc}", key=dotted)
+    message = str(exc)
+    for prefix in (f"{dotted}: ", f"{dotted} ", f"{exc.key}: ", f"{exc.key} "):
+        if exc.key and message.startswith(prefix):  # "max_entries must be …": say it once
+            message = message[len(prefix):]
+            break
+    return ConfigError(f"{config.where(*keys)}: {dotted}: {message}", key=dotted)

@@ -14,7 +14,7 @@ from syndicate.secrets import Secret, reveal
 BASE = """\
 organisation:
   name: Example Borough Council
-  contact: webteam@example.gov.uk
+  url: https://www.example.gov.uk
 sources:
   photos: {type: directory, path: photos}
 licensing:
@@ -84,7 +84,7 @@ def test_licensing_errors_carry_file_and_line(tmp_path: Path) -> None:
 def test_queue_numbers_must_be_positive(tmp_path: Path) -> None:
     message = error(tmp_path, BASE + "queue: {max_pending: 0}\n")
     assert message == (f"{tmp_path}/syndicate.yaml:12: queue.max_pending: must be a whole "
-                       "number of 1 or more, not 0")
+                       "number of at least 1 and at most 1000000, not 0")
 
 
 def test_organisation_name_is_required(tmp_path: Path) -> None:
@@ -103,6 +103,7 @@ def test_env_secret_is_read_only_when_revealed(tmp_path: Path,
     cfg = load(tmp_path, BASE.replace("directory: public/feeds",
                                       "directory: public/feeds\n  wiki:\n    type: commons\n"
                                       "    site: 127.0.0.1\n"
+                                      "    username: {env: TEST_SYNDICATE_USER}\n"
                                       "    password: {env: TEST_SYNDICATE_PW}"))
     secret = cfg.sinks["wiki"].options["password"]
     assert isinstance(secret, Secret)
