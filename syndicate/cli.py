@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,12 +17,14 @@ from syndicate import __version__, pipeline, plugins, progress
 from syndicate.cli_common import (
     ErrorHandlingGroup,
     add_verbosity_options,
+    config_path,
     dry_run_option,
     is_quiet,
     json_option,
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
 from syndicate.report import RunReport
@@ -99,10 +102,33 @@ def _stage_command(name: str, stage: Callable[..., RunReport], help_text: str) -
     @main.command(name, help=help_text)
     @dry_run_option
     @json_option
+    @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Also write Prometheus metrics to this file (node_exporter textfile "
+                       "collector); default: state.metrics in syndicate.yaml.")
     @click.pass_context
-    def command(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
-        report = stage(load_config(ctx), dry_run=dry_run, progress=_progress(ctx, as_json))
+    def command(ctx: click.Context, dry_run: bool, as_json: bool,
+                metrics_path: Path | None) -> None:
+        config = _config_for_run(ctx, name, dry_run, metrics_path)
+        report = stage(config, dry_run=dry_run, progress=_progress(ctx, as_json),
+                       metrics_path=metrics_path)
         _finish(ctx, report, as_json)
+
+
+def _config_for_run(ctx: click.Context, command: str, dry_run: bool,
+                    metrics_path: Path | None) -> Config:
+    """The config for collect/publish/run; a config that does not load is recorded as a
+    run that exited 2, so monitoring sees the failure."""
+    try:
+        return load_config(ctx)
+    except SyndicateError as exc:
+        path = config_path(ctx)
+        if not dry_run and path.exists():
+            try:
+                pipeline.record_failed_start(path, command, exc, metrics_path)
+            except OSError as error:  # the message about the config matters more
+                click.echo(f"warning: the failed run could not be recorded: {error}",
+                           err=True)
+        raise
 
 
 _stage_command("collect", pipeline.collect,
@@ -187,14 +213,28 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2))
         return
     for run_row in data["runs"]:
-        code = run_row["exit_code"] if run_row["exit_code"] is not None else "unfinished"
-        click.echo(f"run {run_row['id']}: {run_row['command']} {run_row['started']} "
-                   f"exit {code}")
+        click.echo(f"{run_row['started']} {run_row['command']}: exit {run_row['exit_code']}"
+                   f" — {_run_counts(run_row)}")
     counts = ", ".join(f"{n} {s}" for s, n in sorted(data["counts"].items())) or "no items"
     click.echo(f"items: {counts}; backlog: {data['backlog']}")
     for row in data["attention"]:
         click.echo(f"needs attention: {row['item']} → {row['sink']} ({row['status']}): "
                    f"{row['message']}")
+
+
+def _run_counts(run_row: dict[str, Any]) -> str:
+    """One run's outcome in a few words, for ``status``."""
+    if run_row["stopped"]:
+        return f"stopped: {run_row['stopped']}"
+    parts = []
+    if run_row["collected"]:
+        parts.append(f"collected {sum(run_row['collected'].values())}")
+    for sink, n in run_row["sinks"].items():
+        parts.append(f"{sink} {n['published']} published, {n['failed']} failed, "
+                     f"{n['needs_person']} need a person")
+    if run_row["problems"]:
+        parts.append(f"{run_row['problems']} problems")
+    return "; ".join(parts) or "nothing to do"
 
 
 main.add_command(queue)
