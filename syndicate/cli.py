@@ -192,10 +192,44 @@ def licences(licence_id: str | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--options", "options_of", metavar="TYPE",
+              help="Show the options a sink type takes, with their docs.")
 @json_option
-def sinks(as_json: bool) -> None:
-    """Installed sink plugins: name, package, version."""
-    found = plugins.installed(plugins.SINK_GROUP)
+def sinks(options_of: str | None, as_json: bool) -> None:
+    """Installed sink plugins: name, package, version.
+
+    Example: syndicate sinks --options feed
+    """
+    _plugins(plugins.SINK_GROUP, options_of, as_json)
+
+
+@main.command()
+@click.option("--options", "options_of", metavar="TYPE",
+              help="Show the options a source type takes, with their docs.")
+@json_option
+def sources(options_of: str | None, as_json: bool) -> None:
+    """Installed source plugins: name, package, version.
+
+    Example: syndicate sources --options pages
+    """
+    _plugins(plugins.SOURCE_GROUP, options_of, as_json)
+
+
+def _plugins(group: str, options_of: str | None, as_json: bool) -> None:
+    if options_of is not None:
+        options = plugins.documented_options(group, options_of)
+        if as_json:
+            click.echo(json.dumps(options, indent=2))
+            return
+        for option in options:
+            default = "" if option["required"] or option["default"] is None else \
+                f" (default: {json.dumps(option['default'])})"
+            need = "required, " if option["required"] else ""
+            click.echo(f"{option['name']}: {need}{option['type']}{default}")
+            if option["description"]:
+                click.echo(f"    {option['description']}")
+        return
+    found = plugins.installed(group)
     if as_json:
         click.echo(json.dumps([p.__dict__ for p in found], indent=2))
         return

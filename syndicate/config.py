@@ -323,8 +323,6 @@ def located(config: Config, section: str, name: str, exc: ConfigError) -> Config
     keys: tuple[Hashable, ...] = (section, name, *own)
     dotted = ".".join(str(k) for k in keys)
     message = str(exc)
-    for prefix in (f"{dotted}: ", f"{dotted} ", f"{exc.key}: ", f"{exc.key} "):
-        if exc.key and message.startswith(prefix):  # "max_entries must be …": say it once
-            message = message[len(prefix):]
-            break
+    if exc.key and message.startswith(f"{exc.key} must "):  # "max_entries must …": once
+        message = message[len(exc.key) + 1:]
     return ConfigError(f"{config.where(*keys)}: {dotted}: {message}", key=dotted)

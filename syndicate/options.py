@@ -234,13 +234,14 @@ class Option:
         made = secret_from(value, self.name, base_dir)
         if self.secret:
             if made is None:
-                raise ConfigError(f"{self.name} is a secret: give it as {{env: NAME}} or "
-                                  "{file: PATH}, never inline in syndicate.yaml",
+                raise ConfigError(f"{self.name} must be a secret: give it as {{env: NAME}} "
+                                  "or {file: PATH}, never inline in syndicate.yaml",
                                   key=self.name)
             return made
         if made is not None:
-            raise ConfigError(f"{self.name} is not a secret; write its value in "
-                              "syndicate.yaml", key=self.name)
+            raise ConfigError(f"{self.name} must be written in syndicate.yaml itself: it "
+                              "is not a secret, so {env:} and {file:} do not apply",
+                              key=self.name)
         try:
             converted = self.kind.convert(value)
             for entry in converted if isinstance(self.kind, ListOf) else [converted]:
