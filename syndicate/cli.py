@@ -161,6 +161,51 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
             click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
 
 
+@main.command("check")
+@click.option("--online", is_flag=True,
+              help="Also read each source once and log in to each wiki.")
+@json_option
+@click.pass_context
+def check_command(ctx: click.Context, online: bool, as_json: bool) -> None:
+    """Pre-flight: the config, every option, secret and path (and with --online every
+    source and wiki login), then what the next run would do. Exit 0 all good, 2 not.
+
+    Run it after every config change, in the same environment as cron.
+
+    Example: env -i HOME=$HOME SYNDICATE_CONFIG=/srv/council/syndicate.yaml
+    /srv/syndicate/.venv/bin/syndicate check --online
+    """
+    from syndicate import preflight
+
+    config = load_config(ctx)
+    checks = preflight.check(config, online=online)
+    night = preflight.first_night(config)
+    failed = [c for c in checks if not c.ok]
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, "checks": [c.as_dict() for c in checks],
+                               "next_run": night}, indent=2))
+        ctx.exit(2 if failed else 0)
+    quiet = is_quiet(ctx)
+    if not quiet:
+        click.echo(f"config {config.path}: valid ({len(config.sources)} sources, "
+                   f"{len(config.sinks)} sinks)")
+    for found in checks:
+        if not (quiet and found.ok):
+            click.echo(f"{'ok' if found.ok else 'FAIL':<4} {found.subject}: {found.message}")
+    if not quiet:
+        click.echo("next run:")
+        for line in night:
+            click.echo(f"  {line}")
+    if failed:
+        click.echo(f"{len(failed)} problem{'s' if len(failed) > 1 else ''}: fix "
+                   f"{'them' if len(failed) > 1 else 'it'}, then run `syndicate check` again",
+                   err=True)
+    elif not quiet:
+        click.echo("all checks passed" + ("" if online else
+                                          " (add --online to reach sources and wikis)"))
+    ctx.exit(2 if failed else 0)
+
+
 @main.command()
 @click.argument("licence_id", required=False)
 @json_option

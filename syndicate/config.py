@@ -53,6 +53,7 @@ class SinkSpec:
     kinds: frozenset[str]
     sources: frozenset[str] | None
     options: Mapping[str, Any]
+    type: str = ""          # the registered sink type (commons, feed, a plugin's name)
 
     def takes(self, kind: str, source: str) -> bool:
         return kind in self.kinds and (self.sources is None or source in self.sources)
@@ -288,7 +289,8 @@ class _Reader:
                       f"{', '.join(sorted(cls.kinds))}")
         sources = self.names(opts, (*keys, "sources"), frozenset(source_names))
         rest = {k: v for k, v in opts.items() if k not in SINK_COMMON_KEYS}
-        return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest)
+        return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest,
+                        str(options["type"]))
 
     def plugin(self, keys: tuple[Hashable, ...], options: dict[str, Any], load: Any) -> Any:
         if "type" not in options:

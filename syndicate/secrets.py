@@ -94,7 +94,11 @@ def _read_private_file(path: Path, key: str) -> bytes:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise ConfigError(f"secret file {path} is not a regular file", key=key)
-        # Like netrc: a secret anyone else can read is refused.
+        # Like netrc: a secret anyone else can read, or someone else owns, is refused.
+        owner = os.fstat(fd).st_uid
+        if owner != os.getuid():
+            raise ConfigError(f"secret file {path} belongs to another user (uid {owner}); "
+                              "it must belong to the user that runs syndicate", key=key)
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError(f"secret file {path} is readable by others; run "
                               f"chmod 600 {path}", key=key)
