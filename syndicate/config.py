@@ -18,7 +18,7 @@ from typing import Any
 from syndicate import plugins, yamlfile
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
-from syndicate.options import Integer, Option
+from syndicate.options import FilePath, Integer, Option
 from syndicate.secrets import read_env_file, secret_from
 from syndicate.sinks.base import Organisation, Sink, SinkContext
 from syndicate.sources.base import Source, SourceContext
@@ -217,7 +217,7 @@ class _Reader:
                       "{file: PATH} secrets in the sink's username/password options")
 
     def error(self, keys: tuple[Hashable, ...], message: str) -> ConfigError:
-        dotted = ".".join(str(k) for k in keys)
+        dotted = _dotted(keys)
         if keys and message.startswith(f"{keys[-1]} must "):  # "max_pending must …": once
             message = message[len(str(keys[-1])) + 1:]
         prefix = f"{dotted}: " if dotted and not message.startswith(dotted) else ""
@@ -316,6 +316,30 @@ class _Reader:
         return list(value)
 
 
+def source_problem(config: Config, name: str, exc: Exception) -> str:
+    """A source's error for the run report: with the line of the option at fault, and for
+    a path, where paths start from."""
+    message = str(exc)
+    key = getattr(exc, "key", None)
+    spec = config.sources.get(name)
+    if not key or spec is None:
+        return message
+    keys = ("sources", name, key)
+    hint = ""
+    if any(o.name == key and isinstance(o.kind, FilePath) for o in spec.cls.options):
+        hint = (f" (paths are relative to the folder of the config file, "
+                f"{config.base_dir.absolute()})")
+    return f"{config.where(*keys)}: {_dotted(keys)}: {message}{hint}"
+
+
+def _dotted(keys: tuple[Hashable, ...]) -> str:
+    """``licensing.rules[2].licence``: list positions counted from 1, as people count."""
+    text = ""
+    for key in keys:
+        text += f"[{key + 1}]" if isinstance(key, int) else f".{key}" if text else str(key)
+    return text
+
+
 def located(config: Config, section: str, name: str, exc: ConfigError) -> ConfigError:
     """Turn a sink's or source's own ConfigError (raised by its constructor with a key
     relative to itself) into one that names the file, line and full key."""
@@ -323,7 +347,7 @@ def located(config: Config, section: str, name: str, exc: ConfigError) -> Config
     if own[:2] == (section, name):  # a Secret names its full key already
         own = own[2:]
     keys: tuple[Hashable, ...] = (section, name, *own)
-    dotted = ".".join(str(k) for k in keys)
+    dotted = _dotted(keys)
     message = str(exc)
     if exc.key and message.startswith(f"{exc.key} must "):  # "max_entries must …": once
         message = message[len(exc.key) + 1:]

@@ -12,7 +12,7 @@ import json
 import logging
 
 from syndicate.config import located
-from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
+from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem, SourceError
 from syndicate.ledger import Record, now
 from syndicate.model import Receipt
 from syndicate.report import RunReport
@@ -104,6 +104,10 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
         broken[sink_name] = f"{sink_name} unavailable this run: {exc}"
         _fail(ws, record, sink_name, str(exc), report)
         return
+    except SourceError as exc:  # the item's file could not be fetched from its source
+        _fail(ws, record, sink_name, f"could not fetch the file of {item.id} from source "
+              f"{item.source}: {exc}", report, retry=exc.retry)
+        return
     except Exception as exc:  # a bug in a sink must not stop the other sinks
         log.debug("sink %s failed on %s", sink_name, item.id, exc_info=True)
         _fail(ws, record, sink_name, f"unexpected {type(exc).__name__} in sink: {exc}", report)
@@ -144,12 +148,12 @@ def _redacted(receipt: Receipt) -> str | None:
 
 
 def _fail(ws: Workspace, record: Record, sink_name: str, message: str, report: RunReport,
-          report_it: bool = True) -> None:
+          report_it: bool = True, retry: bool = True) -> None:
     ws.ledger.record_outcome(record.item.id, sink_name, record.content_hash, "failed",
                              message)
     report.failed[sink_name] += 1
     if report_it:
-        report.problem("publish", sink_name, record.item.id, message, retry=True)
+        report.problem("publish", sink_name, record.item.id, message, retry=retry)
 
 
 def _settle(ws: Workspace, record: Record) -> None:

@@ -137,7 +137,7 @@ def test_rule_naming_a_missing_source_is_an_error(tmp_path: Path) -> None:
     text = BASE.replace("default: ogl-uk-3.0", "default: ogl-uk-3.0\n  rules:\n"
                         "    - match: {source: photoz}\n      licence: cc-by-4.0")
     message = error(tmp_path, text)
-    assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules.0.match.source: "
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules[1].match.source: "
                               "no source named 'photoz'")
 
 

@@ -98,8 +98,9 @@ class DirectorySource(Source):
 
     def items(self) -> Iterator[Item]:
         if not self.root.is_dir():
-            raise SourceError(f"{self.root}: no such folder (source {self.name!r}); create "
-                              "it or correct its path in syndicate.yaml")
+            raise SourceError(f"{self.root.absolute()}: no such folder (source "
+                              f"{self.name!r}); create it or correct its path in syndicate.yaml",
+                              retry=False, key="path")
         yield from self._folder(self.root)
 
     def _folder(self, folder: Path) -> Iterator[Item]:

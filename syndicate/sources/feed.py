@@ -75,8 +75,9 @@ class FeedSource(Source):
             try:
                 handle = self.path.open("rb")
             except OSError as error:
-                raise SourceError(f"{self.path}: cannot read the feed file "
-                                  f"({error.strerror}); check path:") from None
+                raise SourceError(f"{self.path.absolute()}: cannot read the feed file "
+                                  f"({error.strerror}); check path:", retry=False,
+                                  key="path") from None
             with handle:
                 yield handle, str(self.path), None
             return
