@@ -40,6 +40,11 @@ from syndicate.secrets import Secret, reveal, secret_from
 REQUIRED: Any = object()
 
 
+class Refused(ValueError):
+    """A value refused for a reason of its own, said in full; the value is not repeated
+    (it may hold a credential)."""
+
+
 class OptionType:
     """How one option's value is read from YAML. Subclasses write :meth:`convert`."""
 
@@ -116,8 +121,8 @@ class Url(OptionType):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(self.label)
         if parts.username is not None or parts.password is not None:
-            raise ValueError(f"{self.label} without a user name or password in it (give "
-                             "credentials as a secret option)")
+            raise Refused("an http(s) address without a user name or password in it (give "
+                          "credentials as a secret option)")
         return value.strip()
 
 
@@ -246,6 +251,8 @@ class Option:
             converted = self.kind.convert(value)
             for entry in converted if isinstance(self.kind, ListOf) else [converted]:
                 self._limit(entry)
+        except Refused as refused:
+            raise ConfigError(f"{self.name} must be {refused}", key=self.name) from None
         except ValueError:
             raise ConfigError(f"{self.name} must be {self.label}, not {_show(value)}",
                               key=self.name) from None
@@ -286,8 +293,8 @@ def apply(schema: Iterable[Option], config: Mapping[str, Any], base_dir: Path, *
     for name, option in options.items():
         if name not in result:
             if option.required:
-                hint = f" ({option.description})" if option.description else ""
-                raise ConfigError(f"{name} is required: {option.label}{hint}", key=name)
+                raise ConfigError(f"{name} is required: {option.description or option.label}",
+                                  key=name)
             result[name] = copy.deepcopy(option.default)
     return result
 
