@@ -50,22 +50,20 @@ def last(state_dir: Path, limit: int = 5) -> list[dict[str, Any]]:
 def state_dir_of(config_path: Path) -> Path:
     """Where the runs of a config that did not load would have been recorded: its
     ``state.path`` if the file says so plainly, else ``.syndicate`` beside it."""
-    base = config_path.parent
-    try:
-        data = yamlfile.load(config_path).data
-    except Exception:  # the config is broken: that is why we are here
-        return base / ".syndicate"
-    state = data.get("state") if isinstance(data, dict) else None
-    path = state.get("path") if isinstance(state, dict) else None
-    return base / path if isinstance(path, str) and path.strip() else base / ".syndicate"
+    return config_path.parent / (_state_setting(config_path, "path") or ".syndicate")
 
 
 def metrics_path_of(config_path: Path) -> Path | None:
     """``state.metrics`` of a config that did not load, if the file says so plainly."""
+    path = _state_setting(config_path, "metrics")
+    return config_path.parent / path if path else None
+
+
+def _state_setting(config_path: Path, key: str) -> str | None:
     try:
         data = yamlfile.load(config_path).data
     except Exception:  # the config is broken: that is why we are here
         return None
     state = data.get("state") if isinstance(data, dict) else None
-    path = state.get("metrics") if isinstance(state, dict) else None
-    return config_path.parent / path if isinstance(path, str) and path.strip() else None
+    value = state.get(key) if isinstance(state, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
