@@ -354,6 +354,14 @@ class Configurable:
 
     config: Mapping[str, Any]
 
+    def resolve_secrets(self) -> None:
+        """Read every secret option now (syndicate calls this before a sink opens or a
+        source is read): ConfigError naming the key if one is missing."""
+        for option in self.options:
+            value = self.config.get(option.name)
+            if option.secret and isinstance(value, Secret):
+                value.reveal()
+
     def secret(self, name: str) -> str:
         """The value of the secret option ``name`` — the one way a plugin reads a secret.
 

@@ -16,7 +16,7 @@ from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem, Sourc
 from syndicate.ledger import Record, now
 from syndicate.model import Receipt
 from syndicate.report import RunReport
-from syndicate.secrets import REDACTED, Secret
+from syndicate.secrets import REDACTED
 from syndicate.sinks.base import Sink
 from syndicate.workspace import Workspace
 
@@ -56,7 +56,7 @@ def _open_sinks(ws: Workspace, due: list[Record], opened: dict[str, Sink],
         if ws.dry_run and not sink.supports_dry_run:
             continue
         try:
-            resolve_secrets(sink)
+            sink.resolve_secrets()
             sink.open()
         except ConfigError as exc:  # a secret not set: a person must set it
             message = f"{located(ws.config, 'sinks', name, exc)}; its items wait"
@@ -125,15 +125,6 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
     ws.ledger.record_publication(item.id, sink_name, content_hash, receipt)
     report.published[sink_name] += 1
     log.info("published %s to %s: %s", item.id, sink_name, receipt.url or receipt.remote_id)
-
-
-def resolve_secrets(sink: Sink) -> None:
-    """Read every secret option of ``sink`` before it opens (ConfigError naming the key if
-    one is missing), so a sink never starts work it cannot finish."""
-    for option in sink.options:
-        value = sink.config.get(option.name)
-        if option.secret and isinstance(value, Secret):
-            value.reveal()
 
 
 def _redacted(receipt: Receipt) -> str | None:

@@ -259,3 +259,41 @@ def test_a_secret_formatted_as_text_is_redacted_and_never_recorded(
     for path in council.root.rglob("*"):
         if path.is_file():
             assert b"s3cret-token" not in path.read_bytes(), path
+
+
+KEYED_SOURCE = '''
+from syndicate import Option, Source
+
+
+class Keyed(Source):
+    options = (Option("api_key", secret=True, required=True, description="API key"),)
+
+    def items(self):
+        assert self.secret("api_key")
+        return iter(())
+'''
+
+
+def test_a_source_whose_secret_is_missing_waits_while_the_others_are_read(
+        council: Council, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dist = tmp_path / "keyed_source-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: keyed-source\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[syndicate.sources]\nkeyed = keyed_source_mod:Keyed\n")
+    (tmp_path / "keyed_source_mod.py").write_text(KEYED_SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("NO_SUCH_API_KEY", raising=False)
+    text = council.config.read_text().replace(
+        "sources:\n", "sources:\n  keyed: {type: keyed, api_key: {env: NO_SUCH_API_KEY}}\n", 1)
+    council.write_config(text)
+
+    result = council.run("collect", "--json")
+
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    (problem,) = report["problems"]
+    assert problem["source"] == "keyed"
+    assert problem["message"].startswith(
+        f"{council.config}:{line_of(text, 'keyed:')}: sources.keyed.api_key: environment "
+        "variable NO_SUCH_API_KEY is not set")
+    assert report["collected"]["news"] > 0
