@@ -8,12 +8,13 @@ ones the file names) so their own keys are checked too.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from syndicate import plugins, yamlfile
 from syndicate.errors import ConfigError
@@ -29,6 +30,7 @@ ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path", "metrics")
 SINK_COMMON_KEYS = ("type", "kinds", "sources")
+T = TypeVar("T")
 MAX_PENDING = Option("max_pending", Integer(), default=500, range=(1, 1_000_000))
 KEEP_DAYS = Option("keep_days", Integer(), default=14, range=(1, 36_500))
 #: A user name or password inside a URL (``https://user:secret@host/``).
@@ -155,17 +157,17 @@ def build_all(config: Config) -> None:
     fetcher = Fetcher("syndicate (checking the configuration)")
     for source in config.sources.values():
         context = SourceContext(base_dir=config.base_dir, fetcher=fetcher)
-        construct(config, "sources", source.name, lambda s=source, c=context: s.cls(
-            s.name, s.options, c))
+        construct(config, "sources", source.name,
+                  functools.partial(source.cls, source.name, source.options, context))
     for sink in config.sinks.values():
         sink_context = SinkContext(base_dir=config.base_dir, state_dir=config.state_dir,
                                    organisation=config.organisation, user_agent="syndicate",
                                    dry_run=True)
-        construct(config, "sinks", sink.name, lambda s=sink, c=sink_context: s.cls(
-            s.name, s.options, c))
+        construct(config, "sinks", sink.name,
+                  functools.partial(sink.cls, sink.name, sink.options, sink_context))
 
 
-def construct(config: Config, section: str, name: str, make: Any) -> Any:
+def construct(config: Config, section: str, name: str, make: Callable[[], T]) -> T:
     """``make()`` — a sink or source constructor — with its ConfigError located in the
     file, and any other exception from a plugin turned into a config error naming it."""
     try:
@@ -256,7 +258,7 @@ class _Reader:
         """A plugin's options: unknown keys refused; secrets made :class:`Secret` (a
         secret file is checked now: it must exist and be private)."""
         self.mapping(options, keys, frozenset(common) | cls.config_keys)
-        secret_keys = {o.name for o in cls.options if o.secret} | cls._untyped
+        secret_keys = {o.name for o in cls.options if o.secret} | cls.untyped_keys
         result = {}
         for key, value in options.items():
             if key in secret_keys:

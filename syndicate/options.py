@@ -337,7 +337,8 @@ class Configurable:
     #: The plugin's own options (besides ``type``, and for sinks ``kinds``/``sources``).
     options: ClassVar[tuple[Option, ...]] = ()
     config_keys: ClassVar[frozenset[str]] = frozenset()
-    _untyped: ClassVar[frozenset[str]] = frozenset()
+    #: ``config_keys`` an older plugin lists without declaring them as options.
+    untyped_keys: ClassVar[frozenset[str]] = frozenset()
     #: Keys the pipeline reads itself (``type``…): not the plugin's, so left out of config.
     pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type"})
 
@@ -345,12 +346,12 @@ class Configurable:
         super().__init_subclass__(**kwargs)
         names = frozenset(option.name for option in cls.options)
         if "config_keys" in cls.__dict__:
-            cls._untyped = frozenset(cls.__dict__["config_keys"]) - names
-        cls.config_keys = names | cls._untyped
+            cls.untyped_keys = frozenset(cls.__dict__["config_keys"]) - names
+        cls.config_keys = names | cls.untyped_keys
 
     def _configure(self, config: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
         own = {key: value for key, value in config.items() if key not in self.pipeline_keys}
-        return apply(self.options, own, base_dir, untyped=self._untyped)
+        return apply(self.options, own, base_dir, untyped=self.untyped_keys)
 
     config: Mapping[str, Any]
 

@@ -8,6 +8,7 @@ the rights its sink needs. It changes nothing: no lock, no ledger write, no HTTP
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -149,8 +150,8 @@ def _sources_online(config: Config) -> Iterator[Check]:
         problems: list[str] = []
         context = SourceContext(base_dir=config.base_dir, fetcher=fetcher,
                                 problem=problems.append)
-        source = construct(config, "sources", name, lambda s=spec, c=context: s.cls(
-            s.name, s.options, c))
+        source = construct(config, "sources", name,
+                           functools.partial(spec.cls, name, spec.options, context))
         try:
             first = next(iter(source.items()), None)
         except (SourceError, InputError) as exc:
@@ -170,8 +171,8 @@ def _sources_online(config: Config) -> Iterator[Check]:
 def _wikis_online(config: Config) -> Iterator[Check]:
     """Each wiki sink logs in once with its own credentials and shows its rights."""
     for name, spec in config.sinks.items():
-        sink = construct(config, "sinks", name, lambda s=spec: s.cls(
-            s.name, s.options, _sink_context(config)))
+        sink = construct(config, "sinks", name,
+                         functools.partial(spec.cls, name, spec.options, _sink_context(config)))
         account = getattr(sink, "account", None)
         if not isinstance(account, Account):
             continue
