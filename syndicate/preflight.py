@@ -22,6 +22,7 @@ from syndicate.fetch import Fetcher
 from syndicate.ledger import Ledger
 from syndicate.mediawiki import Account, RetryPolicy
 from syndicate.options import FilePath
+from syndicate.pipeline import check_queue
 from syndicate.secrets import Secret
 from syndicate.sinks.base import SinkContext
 from syndicate.sources.base import SourceContext
@@ -53,7 +54,7 @@ class Check:
 
 def check(config: Config, *, online: bool = False) -> list[Check]:
     """Everything the first night needs, checked without changing anything."""
-    found = [*_secrets(config), *_paths(config)]
+    found = [*_secrets(config), *_paths(config), *_queue(config)]
     if online:
         found.extend(_sources_online(config))
         found.extend(_wikis_online(config))
@@ -117,6 +118,17 @@ def _paths(config: Config) -> Iterator[Check]:
                     yield _readable(config, label, config.base_dir / value, keys)
                 else:
                     yield _writable(config, label, config.base_dir / value, keys)
+
+
+def _queue(config: Config) -> Iterator[Check]:
+    """The editors' queue must read cleanly, or the next run stops before publishing."""
+    if not config.queue.path.exists():
+        return
+    problems = check_queue(config)
+    for problem in problems:
+        yield Check(False, "queue", problem)
+    if not problems:
+        yield Check(True, "queue", f"{config.queue.path} reads cleanly")
 
 
 def _readable(config: Config, label: str, path: Path, keys: tuple[str, ...]) -> Check:

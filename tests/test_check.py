@@ -195,3 +195,13 @@ def test_online_names_the_grants_a_bot_password_lacks(
         f"FAIL logged in to 127.0.0.1:{wiki.port} as {USERNAME}, but the account may not "
         f"{missing}; on the wiki's Special:BotPasswords give this bot password the grants: "
         f"{grant}")
+
+
+def test_a_queue_an_editor_broke_fails_the_check(council: Council) -> None:
+    assert council.run("collect").exit_code == 0
+    assert lines(council.run("check").stdout)["queue"].startswith("ok ")
+    council.queue.write_text(council.queue.read_text().replace("status: pending",
+                                                               "status: aproved", 1))
+    result = council.run("check")
+    assert result.exit_code == 2
+    assert "aproved" in lines(result.stdout)["queue"]

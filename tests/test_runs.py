@@ -64,10 +64,12 @@ def test_exit_0_is_recorded_with_counts_and_timings(council: Council, command: s
     assert f"{command}: exit 0" in line
 
 
-def test_exit_1_from_a_source_is_recorded_and_says_it_needs_a_person(council: Council) -> None:
+@pytest.mark.parametrize("command", ["collect", "run"])
+def test_exit_1_from_a_source_is_recorded_and_says_it_needs_a_person(council: Council,
+                                                                     command: str) -> None:
     break_a_source(council)
 
-    result = council.run("run")
+    result = council.run(command)
 
     assert result.exit_code == 1
     record = latest(council)
@@ -76,7 +78,8 @@ def test_exit_1_from_a_source_is_recorded_and_says_it_needs_a_person(council: Co
     assert problem["stage"] == "collect" and problem["source"] == "scans"
     assert "no-such-folder" in problem["message"]
     assert record["collected"]["news"] > 0        # the other sources were read
-    assert "run: exit 1" in status_lines(council)[0]
+    assert problem["retry"] is False and "[needs a person]" in result.stdout
+    assert f"{command}: exit 1 — collected" in status_lines(council)[0]
 
 
 def test_exit_1_from_a_sink_records_counts_per_sink(
