@@ -34,8 +34,8 @@ def render(report: RunReport, last_success: float | None = None) -> str:
     _gauge(lines, "syndicate_items_collected", "Items read per source in the last run.",
            _per("source", report.collected))
     _gauge(lines, "syndicate_items_blocked",
-           "Items the checks blocked from every sink in the last run.",
-           [({}, report.blocked)])
+           "Items the checks block from every sink, per source (a person must fix them).",
+           _per("source", report.blocked_now))
     sinks = report.sinks()
     for key, name, help_text in (
             ("published", "syndicate_items_published", "Items published per sink."),

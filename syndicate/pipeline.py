@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,6 +86,8 @@ def _stages(ws: Workspace, report: RunReport, *, collect: bool, publish: bool) -
         _sync(ws)
         report.queue = _queue_counts(ws)
         report.backlog = ws.ledger.backlog()
+        report.blocked_now = dict(Counter(
+            record.item.source for record in ws.ledger.records("status = 'blocked'")))
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
 
 

@@ -46,6 +46,8 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)
     queue: dict[str, int] = field(default_factory=dict)
     backlog: int = 0
+    #: Items blocked from every sink after the run, per source (the ledger's count).
+    blocked_now: dict[str, int] = field(default_factory=dict)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished: datetime | None = None
     #: Seconds spent in each stage (collect, publish).
@@ -101,7 +103,7 @@ class RunReport:
             "unchanged": self.unchanged, "excluded": self.excluded, "blocked": self.blocked,
             "withdrawn": self.withdrawn, "published": dict(self.published),
             "failed": dict(self.failed), "skipped": dict(self.skipped),
-            "queue": self.queue, "backlog": self.backlog,
+            "queue": self.queue, "backlog": self.backlog, "blocked_now": self.blocked_now,
             "problems": [p.as_dict() for p in self.problems],
         }
 

@@ -186,6 +186,8 @@ def test_metrics_file_has_what_monitoring_needs(council: Council) -> None:
     assert published == latest(council)["published"]["partners"] > 0
     assert ("syndicate_items_failed", (("sink", "partners"),)) in found
     assert found[("syndicate_queue_backlog", ())] == 0
+    blocked = found[("syndicate_items_blocked", (("source", "photos"),))]
+    assert blocked == latest(council)["blocked_now"]["photos"] > 0   # the demo's two
     assert found[("syndicate_queue_items", (("status", "published"),))] == published
     assert found[("syndicate_problems", ())] == 1
     leftovers = [p.name for p in prom.parent.iterdir() if p.name != "syndicate.prom"]
