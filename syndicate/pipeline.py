@@ -7,6 +7,7 @@ report. The CLI is a thin layer over these functions.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections import Counter
@@ -25,6 +26,8 @@ from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
 from syndicate.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def collect(config: Config, *, dry_run: bool = False, progress: Progress | None = None,
@@ -64,7 +67,12 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
     finally:
         report.finish()
         if not dry_run and report.stopped != LockHeld.exit_code:
-            _record(config.state_dir, metrics_path or config.metrics, report)
+            try:
+                _record(config.state_dir, metrics_path or config.metrics, report)
+            except OSError as exc:  # the run's own error, if any, matters more
+                log.error("the run could not be recorded: %s", exc)
+                if report.stopped is None:
+                    raise
     return report
 
 

@@ -198,3 +198,13 @@ def test_metrics_flag_overrides_the_config(council: Council, tmp_path: Path) -> 
     flag = tmp_path / "flag.prom"
     assert council.run("collect", "--metrics", str(flag)).exit_code == 0
     assert metrics(flag)[("syndicate_last_run_exit_code", (("command", "collect"),))] == 0
+
+
+def test_a_config_failure_is_recorded_in_the_configured_state_folder(council: Council) -> None:
+    council.write_config(council.config.read_text().replace(
+        "  max_pending: 500\n", "  max_pending: 99999999999999999999\n") +
+        "state: {path: var/state}\n")
+    assert council.run("run").exit_code == 2
+    record = json.loads((council.root / "var" / "state" / "runs" / "latest.json").read_text())
+    assert record["exit_code"] == 2 and "queue.max_pending" in record["problems"][0]["message"]
+    assert not (council.root / ".syndicate").exists()
