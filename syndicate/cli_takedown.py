@@ -64,11 +64,13 @@ def add_urgent_options(run: click.Command) -> None:
             ctx.invoke(plain, **options)
             return
         from syndicate import urgent as urgent_lane
-        from syndicate.cli import _finish, _progress
+        from syndicate.cli import _config_for_run, _finish, _progress
 
-        report = urgent_lane.run(load_config(ctx), wait=120.0 if wait is None else wait,
+        config = _config_for_run(ctx, "urgent", options["dry_run"], options["metrics_path"])
+        report = urgent_lane.run(config, wait=120.0 if wait is None else wait,
                                  dry_run=options["dry_run"],
-                                 progress=_progress(ctx, options["as_json"]))
+                                 progress=_progress(ctx, options["as_json"]),
+                                 metrics_path=options["metrics_path"])
         _finish(ctx, report, options["as_json"])
 
     run.callback = callback

@@ -8,54 +8,64 @@ an urgent rule, then the licensing rule that tagged the item, then the source.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syndicate.errors import ConfigError
 from syndicate.model import Item
+from syndicate.options import Duration, Option, Text
 
 if TYPE_CHECKING:
-    from syndicate.config import Config, SourceSpec
+    from syndicate.config import Config
     from syndicate.sinks.base import Sink
 
-#: Keys every source, licensing rule and urgent rule may carry.
-KEYS = ("updates", "expires_after")
-UPDATES = ("auto", "approve")
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|h|d|w)\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+#: What every source, licensing rule and urgent rule may say, declared like a plugin's
+#: options (``syndicate sources --options TYPE`` lists them with each source's own).
+UPDATES = Option(
+    "updates", Text(r"auto|approve", "auto (corrections go out without a new approval) or "
+                    "approve (every version waits for an editor)"),
+    description="auto: a corrected version of a published item goes out without a new "
+    "approval when its licence, attribution and findings are unchanged (default: approve).")
+EXPIRES_AFTER = Option(
+    "expires_after", Duration(), range=(60, None),
+    description="Items are taken off the feed sinks this long after their date (or after "
+    "syndicate first saw them), e.g. 3d; an item's own expires: wins.")
+OPTIONS = (UPDATES, EXPIRES_AFTER)
+KEYS = tuple(option.name for option in OPTIONS)
 
 
 def parse_updates(value: Any, key: str) -> bool | None:
     """``updates: auto`` → True, ``updates: approve`` (every version needs an editor, the
-    default) → False; absent → None (say nothing, let a less specific setting decide)."""
+    default) → False; absent → None (say nothing, let a less specific setting decide).
+    ConfigError naming ``key`` when the value is wrong."""
     if value is None:
         return None
-    if value not in UPDATES:
-        raise ConfigError(f"must be auto (corrections go out without a new approval) or "
-                          f"approve (every version waits for an editor), not {value!r}",
-                          key=key)
-    return bool(value == "auto")
+    return bool(_convert(UPDATES, value, key) == "auto")
 
 
 def parse_duration(value: Any, key: str) -> timedelta | None:
-    """``30m``, ``12h``, ``3d`` or ``2w`` → a timedelta; absent → None."""
+    """``expires_after``: ``30m``, ``12h``, ``3d``, ``2w`` (or seconds) → a timedelta;
+    absent → None. ConfigError naming ``key`` when the value is wrong."""
     if value is None:
         return None
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None or int(match.group(1)) == 0:
-        raise ConfigError(f"must be a duration such as 30m, 12h, 3d or 2w, not {value!r}",
-                          key=key)
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return timedelta(seconds=_convert(EXPIRES_AFTER, value, key))
 
 
-def check_sources(sources: Iterable[SourceSpec]) -> None:
-    """Validate every source's ``updates`` and ``expires_after`` when the config loads."""
-    for spec in sources:
-        parse_updates(spec.options.get("updates"), f"sources.{spec.name}.updates")
-        parse_duration(spec.options.get("expires_after"),
-                       f"sources.{spec.name}.expires_after")
+def source_settings(options: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A source's ``updates`` and ``expires_after``, checked (``key`` is the source's,
+    ``sources.news``); absent ones are None."""
+    return {"updates": parse_updates(options.get("updates"), f"{key}.updates"),
+            "expires_after": parse_duration(options.get("expires_after"),
+                                            f"{key}.expires_after")}
+
+
+def _convert(option: Option, value: Any, key: str) -> Any:
+    try:
+        return option.convert(value, Path.cwd())
+    except ConfigError as exc:
+        raise ConfigError(str(exc), key=key) from None
 
 
 def updates_auto(config: Config, item: Item) -> bool:
@@ -91,8 +101,7 @@ def _said(config: Config, item: Item, key: str) -> Iterable[Any]:
         yield getattr(rule, key)
     spec = config.sources.get(item.source)
     if spec is not None:
-        parse = parse_updates if key == "updates" else parse_duration
-        yield parse(spec.options.get(key), f"sources.{item.source}.{key}")
+        yield spec.policy.get(key)
 
 
 def any_expires_after(config: Config) -> bool:
@@ -100,7 +109,7 @@ def any_expires_after(config: Config) -> bool:
     own ``expires`` can expire, and a run need not look at the others)."""
     return any(rule.expires_after for rule in config.urgent) or \
         any(rule.expires_after for rule in config.licensing.rules) or \
-        any(spec.options.get("expires_after") for spec in config.sources.values())
+        any(spec.policy.get("expires_after") for spec in config.sources.values())
 
 
 def parse_moment(value: Any) -> datetime | None:

@@ -46,9 +46,12 @@ class OpenSinks:
             sink = self.ws.sink(name)
             try:
                 if not self.ws.dry_run:
+                    sink.resolve_secrets()  # as for publishing: syndicate reads them first
                     sink.open()
-            except ConfigError as exc:
-                raise located(self.ws.config, "sinks", name, exc) from None
+            except ConfigError as exc:  # a secret not set: this sink only, a person acts
+                self.broken[name] = f"{name} could not open: " \
+                    f"{located(self.ws.config, 'sinks', name, exc)}"
+                return self.broken[name]
             except Exception as exc:  # a wiki down, a login refused, a plugin's bug
                 self.broken[name] = f"{name} unavailable this run: {exc}"
                 return self.broken[name]

@@ -37,6 +37,7 @@ from syndicate.model import (
     Withdrawal,
     make_id,
 )
+from syndicate.options import Option
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 
 COMMON_KEYS = frozenset({"type", "kinds", "sources"})
@@ -100,6 +101,13 @@ class SinkContract:
         keys = self.sink_class.config_keys
         assert all(isinstance(k, str) for k in keys)
         assert not keys & COMMON_KEYS, "type, kinds and sources are the pipeline's keys"
+
+    def test_declares_typed_options_with_docs(self) -> None:
+        for option in self.sink_class.options:
+            assert isinstance(option, Option), "options are syndicate.Option entries"
+            assert option.description, f"option {option.name} needs a description"
+        names = [option.name for option in self.sink_class.options]
+        assert len(names) == len(set(names)), "each option is declared once"
 
     def test_unknown_option_values_raise_config_error_not_crash(self, tmp_path: Path) -> None:
         # Nonsense values must be refused with ConfigError (named key), never a crash.

@@ -19,25 +19,35 @@ the feeds, and is done in seconds. It waits politely for a nightly run's lock.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import policy, tagging, withdrawals
+from syndicate import options, policy, tagging, withdrawals
 from syndicate.errors import ConfigError
 from syndicate.ledger import Record, now
 from syndicate.model import Item
+from syndicate.options import ListOf, Option, Text
 
 if TYPE_CHECKING:
-    from syndicate.config import Config
+    from syndicate.config import Config, SinkSpec
     from syndicate.progress import Progress
     from syndicate.report import RunReport
     from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-RULE_KEYS = ("match", "sinks", *policy.KEYS)
+#: What an urgent rule says besides ``match:`` (checked like a plugin's options).
+RULE_OPTIONS = (
+    Option("sinks", ListOf(Text(), min_items=1),
+           description="The sinks urgent items go to, e.g. [partners] (default: every feed "
+           "sink); never a wiki."),
+    policy.UPDATES,
+    policy.EXPIRES_AFTER,
+)
 #: Sink types that only ever publish with a person's approval.
 WIKI_TYPES = frozenset({"commons", "wikipedia-draft"})
 
@@ -65,10 +75,10 @@ class UrgentRule:
         return self.rule.matches(item)
 
 
-def parse(value: Any, sinks: Mapping[str, Any], source_names: set[str],
+def parse(value: Any, sinks: Mapping[str, SinkSpec], source_names: set[str],
           feed_sinks: list[str]) -> tuple[UrgentRule, ...]:
     """The ``urgent:`` section; ConfigError with the key (``urgent.0.sinks``) otherwise.
-    ``sinks`` is the raw ``sinks:`` section (for types), ``feed_sinks`` the feed sinks."""
+    ``sinks`` are the configured sinks, ``feed_sinks`` the names of the feed sinks."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -78,47 +88,45 @@ def parse(value: Any, sinks: Mapping[str, Any], source_names: set[str],
                  for index, raw in enumerate(value))
 
 
-def _rule(raw: Any, index: int, sinks: Mapping[str, Any], source_names: set[str],
+def _rule(raw: Any, index: int, sinks: Mapping[str, SinkSpec], source_names: set[str],
           feed_sinks: list[str]) -> UrgentRule:
     key = f"urgent.{index}"
     if not isinstance(raw, Mapping) or "match" not in raw:
         raise ConfigError("needs match: (which items are urgent), as a licensing rule's",
                           key=key)
-    for name in raw:
-        if name not in RULE_KEYS:
-            raise ConfigError(f"unknown key '{name}'; an urgent rule takes "
-                              f"{', '.join(RULE_KEYS)}", key=f"{key}.{name}")
+    try:
+        fields = options.apply(RULE_OPTIONS, raw, Path.cwd(), untyped=("match",))
+    except ConfigError as exc:
+        raise ConfigError(str(exc), key=f"{key}.{exc.key}") from None
     match = tagging._match(raw["match"], f"{key}.match")
     for source in match.get("source", ()):
         if source not in source_names:
             raise ConfigError(f"no source named '{source}'", key=f"{key}.match.source")
-    named = raw.get("sinks")
-    if named is None:
-        if not feed_sinks:
-            raise ConfigError("urgent items go to feed sinks unless a rule names others, "
-                              "and there is no feed sink; add one or name sinks:", key=key)
-        chosen = tuple(feed_sinks)
-    else:
-        if not isinstance(named, list) or not named or \
-                not all(isinstance(n, str) for n in named):
-            raise ConfigError("must be a list of sink names, like [partners]",
-                              key=f"{key}.sinks")
-        for name in named:
-            if name not in sinks:
-                raise ConfigError(f"no sink named '{name}'", key=f"{key}.sinks")
-            kind = sinks[name].get("type") if isinstance(sinks[name], Mapping) else None
-            if kind in WIKI_TYPES:
-                raise ConfigError(f"'{name}' is a {kind} sink: nothing goes to a wiki "
-                                  "without a person's approval, even in an emergency",
-                                  key=f"{key}.sinks")
-        chosen = tuple(named)
     return UrgentRule(
         number=index + 1,
         rule=tagging.Rule(number=index + 1, match=match, licence=None),
-        sinks=chosen,
-        updates=policy.parse_updates(raw.get("updates"), f"{key}.updates"),
-        expires_after=policy.parse_duration(raw.get("expires_after"),
-                                            f"{key}.expires_after"))
+        sinks=_sinks(fields["sinks"], f"{key}.sinks", sinks, feed_sinks),
+        updates=None if fields["updates"] is None else fields["updates"] == "auto",
+        expires_after=None if fields["expires_after"] is None else
+        timedelta(seconds=fields["expires_after"]))
+
+
+def _sinks(named: list[str] | None, key: str, sinks: Mapping[str, SinkSpec],
+           feed_sinks: list[str]) -> tuple[str, ...]:
+    """The rule's sinks: those it names (never a wiki), else every feed sink."""
+    if named is None:
+        if not feed_sinks:
+            raise ConfigError("urgent items go to feed sinks unless a rule names others, "
+                              "and there is no feed sink; add one or name sinks:",
+                              key=key.rsplit(".", 1)[0])
+        return tuple(feed_sinks)
+    for name in named:
+        if name not in sinks:
+            raise ConfigError(f"no sink named '{name}'", key=key)
+        if sinks[name].type in WIKI_TYPES:
+            raise ConfigError(f"'{name}' is a {sinks[name].type} sink: nothing goes to a wiki "
+                              "without a person's approval, even in an emergency", key=key)
+    return tuple(named)
 
 
 def lane_sources(config: Config) -> list[str]:
@@ -130,9 +138,11 @@ def lane_sources(config: Config) -> list[str]:
 
 
 def run(config: Config, *, wait: float = 0.0, dry_run: bool = False,
-        progress: Progress | None = None) -> RunReport:
+        progress: Progress | None = None, metrics_path: Path | None = None) -> RunReport:
     """``syndicate run --urgent``: collect the lane's sources, approve what urgent rules
-    match, publish those items to the rules' sinks, take expired items off the feeds."""
+    match, publish those items to the rules' sinks, take expired items off the feeds.
+    Recorded in ``runs/`` like every run; metrics only to ``metrics_path`` (``state.metrics``
+    stays the nightly job's, which a lane running every few minutes would hide)."""
     from syndicate import pipeline
     from syndicate.errors import InputError
 
@@ -142,7 +152,7 @@ def run(config: Config, *, wait: float = 0.0, dry_run: bool = False,
     lane = replace(config, sources={name: config.sources[name]
                                     for name in lane_sources(config)})
     return pipeline.run_stages(lane, "urgent", dry_run, progress, _stages, wait=wait,
-                               lazy_queue=True)
+                               lazy_queue=True, metrics_path=metrics_path)
 
 
 def _stages(ws: Workspace, report: RunReport) -> None:
@@ -150,10 +160,14 @@ def _stages(ws: Workspace, report: RunReport) -> None:
     from syndicate.collect import collect
     from syndicate.publish import publish
 
+    started = time.monotonic()
     collect(ws, report)
+    report.timed("collect", started)
+    started = time.monotonic()
     with takedown.open_sinks(ws) as sinks:
         takedown.expire(ws, sinks, report)
     publish(ws, report, only=approve(ws, report))
+    report.timed("publish", started)
 
 
 def approve(ws: Workspace, report: RunReport) -> set[str]:

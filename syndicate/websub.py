@@ -12,13 +12,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from lxml import etree
 
-from syndicate.errors import ConfigError
 from syndicate.sinks.feedformats import ATOM
 
 log = logging.getLogger(__name__)
@@ -26,17 +23,6 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 TIMEOUT = 5.0      # seconds per request: an urgent run must finish in seconds
 BACKOFF = 0.5      # seconds before the 2nd attempt, doubled after
-
-
-def hub_setting(value: Any, key: str = "hub") -> str | None:
-    """The ``hub:`` option: an http(s) URL, or None when absent."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") \
-            or not urlsplit(value).hostname:
-        raise ConfigError(f"hub must be the http(s) address of a WebSub hub, not {value!r}",
-                          key=key)
-    return value
 
 
 def add_hub_link(feed: etree._Element, hub: str) -> None:

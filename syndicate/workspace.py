@@ -86,9 +86,16 @@ class Workspace:
             if problem is not None:
                 context.problem = functools.partial(problem, spec.name)
             try:
-                built.append(spec.cls(spec.name, spec.options, context))
+                source = spec.cls(spec.name, spec.options, context)
             except ConfigError as exc:
                 raise located(self.config, "sources", spec.name, exc) from None
+            try:
+                source.resolve_secrets()
+            except ConfigError as exc:  # this source waits for a person; the others run
+                if problem is not None:
+                    problem(spec.name, str(located(self.config, "sources", spec.name, exc)))
+                continue
+            built.append(source)
         return built
 
     def sink(self, name: str) -> Sink:

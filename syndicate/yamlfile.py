@@ -84,8 +84,14 @@ def load(path: Path, text: str | None = None) -> Document:
     return Document(path, data, lines)
 
 
+#: Explicit tags of YAML's core schema; any other (``!!python/object``…) is refused.
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                       for name in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
 def _refuse_anchors(text: str) -> None:
-    """Anchors and aliases let one edit change many items, and aliases can be bombs."""
+    """Anchors and aliases let one edit change many items, and aliases can be bombs;
+    tags outside the core schema ask a loader to build objects."""
     loader = _StrictLoader(text)
     try:
         while loader.check_event():
@@ -94,6 +100,11 @@ def _refuse_anchors(text: str) -> None:
                 raise yaml.MarkedYAMLError(
                     problem="anchors and aliases (& and *) are not allowed here; write the "
                             "value out in full", problem_mark=event.start_mark)
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag not in _CORE_TAGS:
+                raise yaml.MarkedYAMLError(
+                    problem=f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                            "allowed here; write a plain value", problem_mark=event.start_mark)
     finally:
         loader.dispose()
 

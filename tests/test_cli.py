@@ -128,7 +128,7 @@ def test_status_reports_runs_and_counts(council: Council) -> None:
     council.run("collect")
     code, out, _ = invoke("--config", str(council.config), "status")
     assert code == 0
-    assert "run 1: collect" in out and "pending" in out
+    assert "collect: exit 0 — collected 31" in out and "pending" in out
 
 
 def test_inspect_without_config_shows_declared_licences_only(tmp_path: Path) -> None:

@@ -97,6 +97,26 @@ def test_updates_must_be_auto_or_approve(tmp_path: Path) -> None:
     assert "sources.news.updates: must be auto" in result.output
 
 
+def test_source_policy_options_are_typed_documented_and_kept_from_the_source(
+        tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from syndicate import config as config_module
+
+    path = write_config(tmp_path / "c", "https://www.example.gov.uk/news.rss", urgent="")
+    path.write_text(path.read_text().replace("updates: auto",
+                                             "updates: auto\n    expires_after: 2w"))
+    spec = config_module.load(path).sources["news"]
+    assert spec.policy == {"updates": True, "expires_after": timedelta(weeks=2)}
+    assert "updates" not in spec.options and "expires_after" not in spec.options
+    listed = Council(tmp_path / "c").run("sources", "--options", "feed")
+    assert "updates" in listed.output and "expires_after" in listed.output
+    for sink, option in (("feed", "hub"), ("feed", "mirrors"),
+                         ("wikipedia-draft", "withdraw_template"),
+                         ("commons", "withdraw_template")):
+        assert option in Council(tmp_path / "c").run("sinks", "--options", sink).output
+
+
 # -- expiry -----------------------------------------------------------------------------------
 
 def demo_published(council: Council) -> None:

@@ -183,7 +183,7 @@ def test_a_hub_that_fails_once_is_asked_again(snowy: Council, http_server: Local
     ("urgent:\n  - match: {source: news}\n    sink: [partners]\n", "unknown key 'sink'"),
     ("urgent:\n  - sinks: [partners]\n", "needs match:"),
     ("urgent:\n  - match: {source: news}\n    expires_after: soon\n",
-     "must be a duration such as 30m"),
+     "urgent[1].expires_after: must be a duration such as"),
 ])
 def test_urgent_rules_are_checked_when_the_config_loads(tmp_path: Path, rules: str,
                                                         message: str) -> None:
@@ -217,3 +217,25 @@ def test_an_editors_rejection_saved_before_the_urgent_run_wins(
 
     assert snowy.item(item["id"])["status"] == "rejected"
     assert not (snowy.feeds / "partners.atom").exists()
+
+
+def test_an_urgent_run_is_recorded_and_leaves_the_nightly_metrics_alone(
+        snowy: Council, http_server: LocalHTTPServer, tmp_path: Path) -> None:
+    import json
+
+    snowy.config.write_text(snowy.config.read_text().replace(
+        "organisation:", "state: {metrics: nightly.prom}\norganisation:", 1))
+    assert snowy.run("run").exit_code == 0
+    nightly = (snowy.root / "nightly.prom").read_text()
+    serve(http_server, [A61, *ordinary(3)])
+
+    lane_metrics = tmp_path / "urgent.prom"
+    assert snowy.run("run", "--urgent", "--metrics", str(lane_metrics)).exit_code == 0
+
+    runs = snowy.root / ".syndicate" / "runs"
+    latest = json.loads((runs / "latest.json").read_text())
+    assert latest["command"] == "urgent" and latest["exit_code"] == 0
+    assert latest["sinks"]["partners"]["published"] == 1
+    assert latest["record"].endswith("-urgent.json") and (runs / latest["record"]).exists()
+    assert (snowy.root / "nightly.prom").read_text() == nightly   # state.metrics untouched
+    assert 'syndicate_items_published{sink="partners"} 1' in lane_metrics.read_text()

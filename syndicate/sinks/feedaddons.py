@@ -19,7 +19,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -27,6 +27,7 @@ from syndicate import websub
 from syndicate.errors import ConfigError
 from syndicate.files import atomic_write
 from syndicate.model import Item, Receipt, Withdrawal, withdrawal_reason
+from syndicate.options import FilePath, ListOf, Option, Url
 from syndicate.sinks.feedformats import ATOM, FeedEntry, utc_now
 from syndicate.sinks.tombstones import (
     TOMBSTONES,
@@ -41,7 +42,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CONFIG_KEYS = frozenset({"hub", "mirrors"})
+#: The feed sink's options for what this module does (declared with the sink's own).
+OPTIONS = (
+    Option("hub", Url(), description="WebSub hub told after every change, so partners hear "
+           "at once (needs base_url: the feeds' addresses are what the hub announces)."),
+    Option("mirrors", ListOf(FilePath()), default=[],
+           description="Extra folders written atomically with the same feed files (a "
+           "second disk, a synced folder)."),
+)
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
@@ -50,11 +58,11 @@ class FeedAddons:
 
     def __init__(self, sink: FeedSink) -> None:
         self.sink = sink
-        self.hub = websub.hub_setting(sink.config.get("hub"))
+        self.hub: str | None = sink.config["hub"]
         if self.hub and not sink.base_url:
             raise ConfigError("hub needs base_url: the address where the feeds are served "
                               "is what the hub tells subscribers about", key="hub")
-        self.mirrors = _mirrors(sink.config.get("mirrors"), sink.context.base_dir)
+        self.mirrors = [sink.context.base_dir / folder for folder in sink.config["mirrors"]]
         self.store = TombstoneStore(sink.context.state_dir / "feeds" /
                                     f"{sink.name}.tombstones.json")
         self.changed = False
@@ -140,12 +148,3 @@ class FeedAddons:
             self._stones = self.store.load()
         return self._stones
 
-
-def _mirrors(value: Any, base_dir: Path) -> list[Path]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                              for v in value):
-        raise ConfigError("mirrors must be a list of folders, e.g. [/mnt/backup/feeds]",
-                          key="mirrors")
-    return [base_dir / folder for folder in value]
