@@ -34,7 +34,7 @@ from exiftool.exceptions import ExifToolException
 from syndicate import imagedata
 from syndicate.errors import InputError, SyndicateError
 from syndicate.licences import registry
-from syndicate.model import file_sha1
+from syndicate.model import Finding, Item, file_sha1
 from syndicate.rights import Rights
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,9 @@ INSTALL_HINT = ("install ExifTool: `sudo apt install libimage-exiftool-perl` on 
                 "Ubuntu, `brew install exiftool` on macOS")
 WRITABLE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/tiff",
                             "application/pdf"})
-# IIM's maximum lengths in bytes (IPTC IIM 4.2); cut here so a rerun reads back what it wrote.
-_IIM_LIMITS = {"IPTC:By-line": 32, "IPTC:Credit": 32, "IPTC:CopyrightNotice": 128}
+# ExifTool's JSON import keys tags by name, so IPTC:Credit would collide with
+# XMP-photoshop:Credit: it goes on the argument list instead (one line, as IIM text is).
+_AS_ARGUMENT = ("IPTC:Credit",)
 # EXIF's GPS directory and its XMP twin (XMP-exif:GPSLatitude …).
 _GPS_DELETE = ("-GPS:all=", "-XMP-exif:GPS*=")
 _GPS_READ = ("-GPS:all", "-XMP-exif:all")
@@ -82,16 +83,12 @@ def metadata_tags(rights: Rights, media_type: str) -> dict[str, Any]:
     if rights.work_url:
         tags["XMP-cc:AttributionURL"] = rights.work_url
     if media_type == "image/jpeg":
-        tags["IPTC:CodedCharacterSet"] = "UTF8"
-        for key, value in (("IPTC:By-line", rights.creator), ("IPTC:Credit", rights.creator),
-                           ("IPTC:CopyrightNotice", rights.copyright_notice)):
-            tags[key] = _iim(value, _IIM_LIMITS[key])
+        # IIM's length limits (By-line 32 bytes…) are ignored by today's readers, as IPTC
+        # itself notes; ExifTool keeps the whole text under -m instead of cutting names.
+        tags.update({"IPTC:CodedCharacterSet": "UTF8", "IPTC:By-line": rights.creator,
+                     "IPTC:Credit": " ".join(rights.creator.split()),
+                     "IPTC:CopyrightNotice": rights.copyright_notice})
     return tags
-
-
-def _iim(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` UTF-8 bytes without splitting a character."""
-    return text.encode("utf-8")[:limit].decode("utf-8", "ignore").rstrip()
 
 
 class ExifTool:
@@ -119,10 +116,14 @@ class ExifTool:
         shutil.copyfile(source, dest)
         with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8",
                                          delete=False) as handle:
-            json.dump([{"SourceFile": "*", **tags}], handle, ensure_ascii=False)
+            json.dump([{"SourceFile": "*", **{key: value for key, value in tags.items()
+                                               if key not in _AS_ARGUMENT}}],
+                      handle, ensure_ascii=False)
+        arguments = [f"-{key}={tags[key]}" for key in _AS_ARGUMENT if key in tags]
         try:
-            self._tool.execute(f"-j={handle.name}", *(_GPS_DELETE if strip_gps else ()),
-                               "-overwrite_original", str(dest))
+            self._tool.execute("-m", f"-j={handle.name}", *arguments,
+                               *(_GPS_DELETE if strip_gps else ()), "-overwrite_original",
+                               str(dest))
         except ExifToolException as exc:
             raise TaggingError(f"{source}: ExifTool could not write its licence metadata "
                                f"({_why(exc)})") from None
@@ -285,3 +286,31 @@ def _first(value: Any) -> str | None:
         value = value[0] if value else None
     text = str(value).strip() if value is not None else ""
     return text or None
+
+
+def read_embedded(item: Item) -> None:
+    """Take the licence and creator an item's file declares in its own metadata as the
+    source's declaration (the directory source's hook). The sidecar is the council's word
+    on the file and wins; a sidecar licence that differs from the file's is a
+    ``licence.conflict`` finding an editor sees."""
+    if item.path is None or item.media_type is None:
+        return
+    found = embedded(item.path, item.media_type)
+    if found is None:
+        return
+    if found.creator and not item.creator:
+        item.creator = found.creator
+    if not found.licences:
+        return
+    if not item.declared_licences:
+        item.declared_licences = list(found.licences)
+        return
+    ids = {registry().recognise(raw).licence for raw in found.licences} - {None}
+    said = {registry().recognise(raw).licence for raw in item.declared_licences} - {None}
+    if ids and said and not ids & said:
+        item.findings.append(Finding(
+            "licence.conflict", "warning",
+            f"{item.path.name} says in its own metadata that it is licensed under "
+            f"{', '.join(sorted(lic.short_name for lic in ids if lic))} but its sidecar says "
+            f"{', '.join(sorted(lic.short_name for lic in said if lic))}; using the sidecar. "
+            "Check with whoever made the file"))
