@@ -13,9 +13,20 @@ import json
 from typing import Any
 
 from syndicate.model import Item
-from syndicate.rights import Rights
+from syndicate.rights import Rights, rights_of
+from syndicate.sinks.base import Organisation
+from syndicate.tagging import Licensing
 
 SCHEMA_TYPES = {"image": "ImageObject", "article": "Article", "document": "DigitalDocument"}
+
+
+def for_item(item: Item, licensing: Licensing, organisation: Organisation) -> dict[str, Any]:
+    """The snippets of one item as ``inspect`` shows them: ``json_ld`` and ``rdfa`` (both
+    None when the item has no licence)."""
+    rights = rights_of(item, licensing, organisation)
+    if rights is None or item.attribution is None:
+        return {"json_ld": None, "rdfa": None}
+    return {"json_ld": json_ld(item, rights), "rdfa": item.attribution.html}
 
 
 def json_ld(item: Item, rights: Rights) -> dict[str, Any]:
