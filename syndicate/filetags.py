@@ -178,15 +178,17 @@ class FileTagger:
         if media_type not in WRITABLE_TYPES:
             return Tagged(source, "not-writable")
         tags = metadata_tags(rights, media_type)
-        if self._carries(source, tags, strip_gps=not keep_location):
-            return Tagged(source, "unchanged")
         if in_place:
+            if self._carries(source, tags, strip_gps=not keep_location):
+                return Tagged(source, "unchanged")
             self._write(source, source, media_type, tags, keep_location)
             return Tagged(source, "written")
         key = file_sha1(source) + json.dumps([tags, keep_location], sort_keys=True)
         dest = self.folder / f"{item_id}-{_short_hash(key)}{source.suffix.lower()}"
         if dest.exists():
             return Tagged(dest, "unchanged")
+        if self._carries(source, tags, strip_gps=not keep_location):
+            return Tagged(source, "unchanged")
         self._write(source, dest, media_type, tags, keep_location)
         for old in self.folder.glob(f"{item_id}-*"):
             if old != dest:
