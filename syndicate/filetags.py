@@ -255,7 +255,8 @@ _missing_said = False
 def embedded(path: Path, media_type: str) -> Embedded | None:
     """What ``path`` declares about its own licence and creator (a photographer's
     ``cc:license``, a ``WebStatement`` that is a licence URL, ``dc:creator``), or None when
-    it declares nothing or cannot be read. Without ExifTool nothing is read (said once)."""
+    it declares nothing or cannot be read. Without ExifTool nothing is read (logged once
+    at info level: a nightly cron job must not mail about it every night)."""
     global _shared, _missing_said
     if media_type not in WRITABLE_TYPES:
         return None
@@ -264,7 +265,7 @@ def embedded(path: Path, media_type: str) -> Embedded | None:
             _shared = ExifTool()
         except ExifToolMissing:
             if not _missing_said:
-                log.warning("licences embedded in files are not read: %s", INSTALL_HINT)
+                log.info("licences embedded in files are not read: %s", INSTALL_HINT)
                 _missing_said = True
             return None
         atexit.register(_shared.close)

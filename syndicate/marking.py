@@ -97,7 +97,7 @@ def mark(config: Config, *, every_licensed: bool = False, in_place: bool = False
 
 
 def _chosen(ws: Workspace, every_licensed: bool) -> Iterator[Item]:
-    where = "status != 'excluded'" if every_licensed else \
+    where = "status NOT IN ('excluded', 'withdrawn')" if every_licensed else \
         "status IN ('approved', 'published')"
     for record in ws.ledger.records(where):
         if record.item.licence is not None:

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner
 from pyRdfa import pyRdfa
 
+from syndicate import filetags
+from syndicate.cli import main
 from syndicate.licences import registry
 from tests.council import Council
 from tests.filetags_readers import exiftool_json, needs_exiftool, xmp_fields
@@ -128,3 +131,12 @@ def test_inspect_json_carries_the_snippets(approved: Council) -> None:
     data = json.loads(result.output.splitlines()[0])
     assert data["json_ld"]["license"] == data["licence_url"]
     assert 'rel="license cc:license"' in data["rdfa"]
+
+
+def test_the_demo_runs_without_exiftool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a user's machine without exiftool
+    monkeypatch.setattr(filetags, "_shared", None)
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "ExifTool" not in result.output
+    assert (tmp_path / "demo" / "public" / "feeds" / "partners.atom").exists()
