@@ -103,6 +103,7 @@ class ExifTool:
 
     def read(self, path: Path, *tags: str) -> dict[str, Any]:
         """The named tags (``-GROUP:Name``) of one file, as ExifTool's JSON gives them."""
+        _one_line(path)
         try:
             result = self._tool.execute_json(*tags, str(path))
         except ExifToolException as exc:
@@ -113,6 +114,7 @@ class ExifTool:
               strip_gps: bool) -> None:
         """Write ``source`` with ``tags`` set (and GPS removed) to the new file ``dest``.
         ExifTool edits a copy in place: its ``-o`` refuses WebP (ExifTool 12.57)."""
+        _one_line(dest)
         shutil.copyfile(source, dest)
         with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8",
                                          delete=False) as handle:
@@ -133,6 +135,14 @@ class ExifTool:
     def close(self) -> None:
         if self._tool.running:
             self._tool.terminate()
+
+
+def _one_line(path: Path) -> None:
+    """``-stay_open`` takes one argument a line: a line break in a file name would turn the
+    rest of the name into ExifTool options."""
+    if "\n" in str(path) or "\r" in str(path):
+        raise TaggingError(f"{str(path)!r}: a file name with a line break cannot be handed "
+                           "to ExifTool; rename the file")
 
 
 def _why(exc: ExifToolException) -> str:

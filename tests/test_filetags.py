@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -128,17 +129,21 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     assert tagger.tag(item.id, first.path, rights).status == "unchanged"
 
 
-def test_in_place_writes_the_original_once(tmp_path: Path) -> None:
-    original = picture(tmp_path / "market.png")
-    before_pixels = pixels(original)
+@pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp", ".tif", ".pdf"])
+def test_in_place_writes_the_original_once(tmp_path: Path, suffix: str) -> None:
+    original = picture(tmp_path / f"market{suffix}")
+    before = shutil.copy(original, tmp_path / f"before{suffix}")
     item, rights = tagged_item(original)
     tagger = FileTagger(tmp_path / "tagged")
     assert tagger.tag(item.id, original, rights, in_place=True).status == "written"
     written = original.read_bytes()
     assert tagger.tag(item.id, original, rights, in_place=True).status == "unchanged"
     assert original.read_bytes() == written
-    assert pixels(original) == before_pixels
     assert xmp_fields(original)["cc:license"] == [BY]
+    if suffix == ".pdf":
+        assert written.startswith(before.read_bytes())
+    else:
+        assert pixels(original) == pixels(before)
     assert not (tmp_path / "tagged").exists()
 
 
@@ -224,3 +229,11 @@ def test_only_jpeg_gets_iptc() -> None:
     assert not [k for k in metadata_tags(rights, "image/png") if k.startswith("IPTC")]
     assert {"IPTC:By-line", "IPTC:Credit", "IPTC:CopyrightNotice"} <= set(
         metadata_tags(rights, "image/jpeg"))
+
+
+def test_a_line_break_in_a_file_name_never_reaches_exiftool(tmp_path: Path) -> None:
+    sneaky = picture(tmp_path / "a.jpg").rename(tmp_path / "a\n-delete_original!\nb.jpg")
+    item, rights = tagged_item(sneaky)
+    with pytest.raises(TaggingError, match="line break"):
+        FileTagger(tmp_path / "tagged").tag(item.id, sneaky, rights, in_place=True)
+    assert sneaky.exists()
