@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -182,6 +183,7 @@ class FileTagger:
     def tag(self, item_id: str, source: Path, rights: Rights, *, keep_location: bool = False,
             in_place: bool = False) -> Tagged:
         """Tag ``source`` (the file of item ``item_id``) with ``rights``."""
+        # Imported here: the directory source imports this module to read embedded licences.
         from syndicate.sources.directory import sniff_media_type
 
         media_type = sniff_media_type(source)
@@ -200,8 +202,9 @@ class FileTagger:
         if self._carries(source, tags, strip_gps=not keep_location):
             return Tagged(source, "unchanged")
         self._write(source, dest, media_type, tags, keep_location)
-        for old in self.folder.glob(f"{item_id}-*"):
-            if old != dest:
+        mine = re.compile(re.escape(item_id) + r"-[0-9a-f]{16}\.\w+")
+        for old in self.folder.iterdir():
+            if old != dest and mine.fullmatch(old.name):
                 old.unlink(missing_ok=True)
         return Tagged(dest, "written")
 
