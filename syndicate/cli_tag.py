@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import click
 
+from syndicate import progress
 from syndicate.cli_common import is_quiet, json_option, load_config
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -39,8 +43,9 @@ def tag(ctx: click.Context, every_licensed: bool, in_place: bool, snippet_dir: P
 
     config = load_config(ctx)
     counts: dict[str, int] = {}
+    bar = progress.for_terminal(quiet=is_quiet(ctx) or as_json)
     for marked in mark(config, every_licensed=every_licensed, in_place=in_place,
-                       files=files, snippet_dir=snippet_dir):
+                       files=files, snippet_dir=snippet_dir, progress=bar):
         counts[marked.status] = counts.get(marked.status, 0) + 1
         if as_json:
             click.echo(json.dumps({"id": marked.item_id, "status": marked.status,
@@ -48,8 +53,8 @@ def tag(ctx: click.Context, every_licensed: bool, in_place: bool, snippet_dir: P
                                    "message": marked.message}))
         elif marked.status == "failed":
             click.echo(f"{marked.item_id}: failed: {marked.message}", err=True)
-        elif not is_quiet(ctx) and marked.status != "unchanged":
-            click.echo(f"{marked.item_id}: {marked.status} {marked.path or ''}".rstrip())
+        else:  # -v lists every item
+            log.info("%s: %s %s", marked.item_id, marked.status, marked.path or "")
     if not as_json and not is_quiet(ctx):
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         click.echo(f"tag: {summary or 'no items to tag (approve some first, or use --all)'}"

@@ -21,6 +21,7 @@ from syndicate.errors import SyndicateError
 from syndicate.files import atomic_write
 from syndicate.filetags import FileTagger, Status
 from syndicate.model import Finding, Item
+from syndicate.progress import Progress
 from syndicate.rights import Rights, rights_of
 from syndicate.workspace import Workspace
 
@@ -70,7 +71,8 @@ class Marked:
 
 
 def mark(config: Config, *, every_licensed: bool = False, in_place: bool = False,
-         files: bool = True, snippet_dir: Path | None = None) -> Iterator[Marked]:
+         files: bool = True, snippet_dir: Path | None = None,
+         progress: Progress | None = None) -> Iterator[Marked]:
     """Tag the files of approved and published items (every licensed item with
     ``every_licensed``) and write their page snippets into ``snippet_dir``.
 
@@ -81,8 +83,9 @@ def mark(config: Config, *, every_licensed: bool = False, in_place: bool = False
     try:
         if files:
             tagger.tool  # noqa: B018 - start ExifTool now: missing, nothing is done
-        with Workspace(config) as ws:
+        with Workspace(config, progress=progress) as ws:
             for item in _chosen(ws, every_licensed):
+                ws.progress.advance("tag", item.source)
                 rights = rights_of(item, config.licensing, config.organisation)
                 if rights is None:
                     continue
