@@ -34,11 +34,19 @@ def digest(data: bytes, media_type: str) -> str | None:
 
 def unchanged(before: Path, after: Path, media_type: str) -> bool:
     """Whether ``after`` holds exactly the image data of ``before``."""
-    old, new = before.read_bytes(), after.read_bytes()
     if media_type == "application/pdf":
-        return new.startswith(old)
-    old_digest = digest(old, media_type)
-    return old_digest is None or old_digest == digest(new, media_type)
+        return _is_prefix(before, after)
+    old_digest = digest(before.read_bytes(), media_type)
+    return old_digest is None or old_digest == digest(after.read_bytes(), media_type)
+
+
+def _is_prefix(before: Path, after: Path) -> bool:
+    """Whether ``after`` starts with all of ``before``, read in blocks (PDFs can be large)."""
+    with before.open("rb") as old, after.open("rb") as new:
+        for block in iter(lambda: old.read(1 << 20), b""):
+            if new.read(len(block)) != block:
+                return False
+    return True
 
 
 def _jpeg(data: bytes) -> list[bytes]:

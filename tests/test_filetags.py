@@ -237,3 +237,20 @@ def test_a_line_break_in_a_file_name_never_reaches_exiftool(tmp_path: Path) -> N
     with pytest.raises(TaggingError, match="line break"):
         FileTagger(tmp_path / "tagged").tag(item.id, sneaky, rights, in_place=True)
     assert sneaky.exists()
+
+
+def test_the_image_data_check_tells_metadata_from_pixels(tmp_path: Path) -> None:
+    jpeg = picture(tmp_path / "a.jpg")
+    with_comment = shutil.copy(jpeg, tmp_path / "b.jpg")
+    exiftool(with_comment, "-Comment=metadata only", "-XMP-dc:Title=Only metadata")
+    assert imagedata.unchanged(jpeg, with_comment, "image/jpeg")
+    with Image.open(jpeg) as image:
+        image.save(tmp_path / "c.jpg", "JPEG", quality=60)  # re-encoded
+    assert not imagedata.unchanged(jpeg, tmp_path / "c.jpg", "image/jpeg")
+    png = picture(tmp_path / "a.png")
+    with Image.open(png) as image:
+        image.rotate(180).save(tmp_path / "b.png", "PNG")
+    assert not imagedata.unchanged(png, tmp_path / "b.png", "image/png")
+    pdf = picture(tmp_path / "a.pdf")
+    (tmp_path / "b.pdf").write_bytes(pdf.read_bytes().replace(b"minutes", b"MINUTES"))
+    assert not imagedata.unchanged(pdf, tmp_path / "b.pdf", "application/pdf")
