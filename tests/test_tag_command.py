@@ -140,3 +140,16 @@ def test_the_demo_runs_without_exiftool(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and "ExifTool" not in result.output
     assert (tmp_path / "demo" / "public" / "feeds" / "partners.atom").exists()
+
+
+@needs_exiftool
+def test_pending_items_are_tagged_only_with_all(council: Council) -> None:
+    assert council.run("collect").exit_code == 0
+    first = council.run("tag")
+    assert first.exit_code == 0 and "no items to tag" in first.output
+    assert not (council.root / ".syndicate" / "tagged").exists()
+    every = council.run("tag", "--all")
+    assert every.exit_code == 0, every.output
+    photos = [i for i in council.queue_items()  # the folder's files, not feed images
+              if i["source"] == "photos" and i["licence"]]
+    assert len(list((council.root / ".syndicate" / "tagged").iterdir())) == len(photos)
