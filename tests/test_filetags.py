@@ -251,6 +251,13 @@ def test_the_image_data_check_tells_metadata_from_pixels(tmp_path: Path) -> None
     with Image.open(png) as image:
         image.rotate(180).save(tmp_path / "b.png", "PNG")
     assert not imagedata.unchanged(png, tmp_path / "b.png", "image/png")
+    tiff = picture(tmp_path / "a.tif")
+    with_xmp = shutil.copy(tiff, tmp_path / "b.tif")
+    exiftool(with_xmp, "-XMP-dc:Title=" + "a long title " * 200)  # the strips move
+    assert imagedata.unchanged(tiff, with_xmp, "image/tiff")
+    with Image.open(tiff) as image:
+        image.rotate(90).save(tmp_path / "c.tif", "TIFF")
+    assert not imagedata.unchanged(tiff, tmp_path / "c.tif", "image/tiff")
     pdf = picture(tmp_path / "a.pdf")
     (tmp_path / "b.pdf").write_bytes(pdf.read_bytes().replace(b"minutes", b"MINUTES"))
     assert not imagedata.unchanged(pdf, tmp_path / "b.pdf", "application/pdf")
