@@ -3,13 +3,16 @@ tagged copy every sink is handed (Workspace.media)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from syndicate import config as config_module
+from syndicate.cli import main
 from syndicate.collect import examine
 from syndicate.fetch import Fetcher
 from syndicate.model import Item
@@ -140,3 +143,14 @@ def test_without_exiftool_sinks_get_the_original_and_a_warning(
         assert ws.media(item) == photo
     (untagged,) = [f for f in item.findings if f.code == "file.untagged"]
     assert untagged.severity == "warning" and "ExifTool is not installed" in untagged.message
+
+
+@needs_exiftool
+def test_inspect_shows_the_licence_a_file_carries(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    photo = photographers_jpeg(tmp_path / "fair.jpg")
+    monkeypatch.chdir(tmp_path)  # no syndicate.yaml here: what the file itself says
+    result = CliRunner().invoke(main, ["inspect", "--json", str(photo)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output.splitlines()[0])
+    assert (data["licence"], data["creator"]) == ("cc-by-sa-4.0", "Sam Lens")
