@@ -12,7 +12,7 @@ import rdflib
 from click.testing import CliRunner
 from pyRdfa import pyRdfa
 
-from syndicate import filetags
+from syndicate import embedded
 from syndicate.cli import main
 from syndicate.licences import registry
 from tests.council import Council
@@ -135,7 +135,7 @@ def test_inspect_json_carries_the_snippets(approved: Council) -> None:
 
 def test_the_demo_runs_without_exiftool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # a user's machine without exiftool
-    monkeypatch.setattr(filetags, "_shared", None)
+    monkeypatch.setattr(embedded, "_shared", None)
     result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and "ExifTool" not in result.output

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate import filetags
+from syndicate import embedded
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Item, Kind, make_id
 from syndicate.sources.base import Source, SourceContext
@@ -141,7 +141,7 @@ class DirectorySource(Source):
                     size=path.stat().st_size)
         if sidecar is not None:
             apply_sidecar(item, load(sidecar), path.name)
-        filetags.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
+        embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
         return item
 
 
