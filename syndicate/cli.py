@@ -24,6 +24,7 @@ from syndicate.cli_common import (
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.cli_tag import tag
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
@@ -146,8 +147,9 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
     from syndicate.inspect import as_json as item_json
     from syndicate.inspect import inspect
 
-    for item in inspect(target, load_config(ctx, required=False)):
-        data = item_json(item)
+    config = load_config(ctx, required=False)
+    for item in inspect(target, config):
+        data = item_json(item, config)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
             continue
@@ -156,6 +158,9 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
         click.echo(f"  licence: {item.licence or 'none'}  {item.licence_url or ''}".rstrip())
         if data["attribution"]:
             click.echo(f"  attribution: {data['attribution']}")
+        if data.get("json_ld"):
+            click.echo(f"  json-ld: {json.dumps(data['json_ld'], ensure_ascii=False)}")
+            click.echo(f"  rdfa: {data['rdfa']}")
         for finding in item.findings:
             sink = f" [{finding.sink}]" if finding.sink else ""
             click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
@@ -317,4 +322,5 @@ def _run_counts(run_row: dict[str, Any]) -> str:
 
 
 main.add_command(queue)
+main.add_command(tag)
 add_verbosity_options(main)
