@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,14 @@ from syndicate.sinks.base import Organisation, Sink
 from syndicate.sources.base import Source
 from syndicate.tagging import Licensing
 
-TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state")
+TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "notify")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path",)
+NOTIFY_KEYS = ("email", "review_url")
+EMAIL_KEYS = ("to", "from", "host", "port", "security", "username", "password", "ca_file",
+              "max_items")
+EMAIL_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
 SINK_COMMON_KEYS = ("type", "kinds", "sources")
 
 
@@ -59,6 +64,29 @@ class QueueSettings:
     keep_days: int = 14
 
 
+@dataclass(frozen=True)
+class EmailSettings:
+    """Where the digest goes and how it is sent (``notify.email``)."""
+
+    to: tuple[str, ...]
+    sender: str
+    host: str
+    port: int
+    security: str                  # starttls | ssl | none
+    username: str | None = None
+    password: Secret | None = None
+    ca_file: Path | None = None     # a private CA for the mail relay's certificate
+    max_items: int = 20
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """``notify:``: the email digest and the review page's address for links."""
+
+    email: EmailSettings | None = None
+    review_url: str | None = None
+
+
 @dataclass
 class Config:
     """A validated configuration. ``document`` keeps the file's lines for later errors."""
@@ -71,6 +99,7 @@ class Config:
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def base_dir(self) -> Path:
@@ -118,6 +147,7 @@ def load(path: Path) -> Config:
             max_pending=reader.positive_int(queue, ("queue", "max_pending"), 500),
             keep_days=reader.positive_int(queue, ("queue", "keep_days"), 14)),
         state_dir=base / str(state.get("path", ".syndicate")),
+        notify=reader.notify(data.get("notify")),
     )
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
@@ -188,6 +218,50 @@ class _Reader:
             base = self.doc.path.parent
             return Secret(file=base / str(value["file"]), key=dotted)
         return value
+
+    def notify(self, value: Any) -> NotifySettings:
+        section = self.mapping(value, ("notify",), NOTIFY_KEYS)
+        url = section.get("review_url")
+        if url is not None and not str(url).startswith(("https://", "http://")):
+            self.fail(("notify", "review_url"), "must be an http(s) address of the review "
+                      "page, like https://intranet.example.gov.uk/syndicate/queue.html")
+        email = None
+        if section.get("email") is not None:
+            email = self.email(section["email"])
+        return NotifySettings(email, str(url) if url is not None else None)
+
+    def email(self, value: Any) -> EmailSettings:
+        keys: tuple[Hashable, ...] = ("notify", "email")
+        section = self.mapping(value, keys, EMAIL_KEYS)
+        for required in ("to", "from", "host"):
+            if not section.get(required):
+                self.fail((*keys,), f"notify.email.{required} is required")
+        to = section["to"] if isinstance(section["to"], list) else [section["to"]]
+        for address in [*to, section["from"]]:
+            if not isinstance(address, str) or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+",
+                                                                address.strip()):
+                self.fail((*keys, "to" if address in to else "from"),
+                          f"{address!r} is not an email address like editors@example.gov.uk")
+        security = str(section.get("security", "starttls")).lower()
+        if security not in EMAIL_SECURITY:
+            self.fail((*keys, "security"), f"must be one of {', '.join(EMAIL_SECURITY)}")
+        port = self.positive_int(section, (*keys, "port"), EMAIL_SECURITY[security])
+        password = self.secret(section.get("password"), (*keys, "password"))
+        if password is not None and not isinstance(password, Secret):
+            self.fail((*keys, "password"), "credentials must come from {env: NAME} or "
+                      "{file: PATH}, never inline")
+        if password is not None and security == "none" and \
+                str(section["host"]) not in ("localhost", "127.0.0.1", "::1"):
+            self.fail((*keys, "security"), "a password is never sent unencrypted: use "
+                      "starttls or ssl")
+        ca_file = section.get("ca_file")
+        return EmailSettings(
+            to=tuple(a.strip() for a in to), sender=str(section["from"]).strip(),
+            host=str(section["host"]), port=port, security=security,
+            username=str(section["username"]) if section.get("username") else None,
+            password=password,
+            ca_file=self.doc.path.parent / str(ca_file) if ca_file else None,
+            max_items=self.positive_int(section, (*keys, "max_items"), 20))
 
     def source(self, name: str, options: Any) -> SourceSpec:
         keys: tuple[Hashable, ...] = ("sources", name)

@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from syndicate import queue, reconcile
+from syndicate import notify, queue, reconcile, review
 from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
 from syndicate.errors import InputError
@@ -54,19 +55,29 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
             if publish:
                 publish_stage(ws, report)
         finally:
+            review.make_thumbnails(ws)
             _sync(ws)
             report.queue = _queue_counts(ws)
             report.backlog = ws.ledger.backlog()
+            if not dry_run:
+                _for_people(ws, report, run_id)
             ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
             if not dry_run:
                 _write_report(config, run_id, report)
     return report
 
 
+def _for_people(ws: Workspace, report: RunReport, run_id: int) -> None:
+    """The review page, and the email digest when something waits for a person."""
+    review.write_page(ws)
+    notify.after_run(ws, report, run_id)
+
+
 def _sync(ws: Workspace) -> None:
     settings = ws.config.queue
     reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks), settings.max_pending,
-                   settings.keep_days, write=not ws.dry_run)
+                   settings.keep_days, write=not ws.dry_run,
+                   thumbnail=review.thumbnail_for(ws))
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
@@ -126,6 +137,14 @@ def _chosen(ws: Workspace, ids: list[str], every_pending: bool,
         where, params = where + " AND source = ?", (source,)
     return [(r.item.id, r) for r in ws.ledger.records(where, params)
             if not any(f.is_error for f in r.item.findings)]
+
+
+def preview(config: Config) -> Path:
+    """Apply editors' edits and write queue.html now (``syndicate queue preview``)."""
+    with Workspace(config) as ws:
+        review.make_thumbnails(ws)
+        _sync(ws)
+        return review.write_page(ws)
 
 
 def queue_items(config: Config) -> list[dict[str, Any]]:

@@ -203,7 +203,9 @@ class _Validator:
         """An editor's free text as typed. YAML reads ``12:30`` as a number, ``2026-01-05``
         as a date, ``yes`` as text but ``#3 first`` as a comment: whatever is not already
         text is taken from the line itself, so nothing the editor wrote is changed or lost."""
-        value = raw.get(key)
+        if key not in raw:
+            return None
+        value = raw[key]
         if isinstance(value, str):
             return value
         if isinstance(value, list | dict):
