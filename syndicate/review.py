@@ -71,6 +71,9 @@ def make_thumbnails(ws: Workspace) -> None:
     publishing finds it later."""
     if ws.dry_run:
         return
+    settings = ws.config.queue
+    # What the queue is about to show (the sync that writes it does the same again).
+    reconcile.admit_and_expire(ws.ledger, settings.max_pending, settings.keep_days)
     keep = set()
     for record in ws.ledger.records("in_queue = 1"):
         item = record.item
@@ -205,7 +208,7 @@ padding:.75rem;background:#fff;border:1px solid var(--line)}
 .cards{list-style:none;margin:0;padding:0;display:grid;gap:1rem;
 grid-template-columns:repeat(auto-fill,minmax(min(100%,22rem),1fr))}
 .card{background:#fff;border:1px solid var(--line);border-top:6px solid #505a5f;
-padding:1rem;min-width:0}
+padding:1rem;min-width:0;overflow-wrap:anywhere}
 .card[data-status=pending]{border-top-color:#1d70b8}
 .card[data-status=approved]{border-top-color:#00703c}
 .card[data-status=blocked],.card[data-status=failed]{border-top-color:#b10e1e}

@@ -42,7 +42,8 @@ def test_duplicate_key_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD + "  status: rejected\n")
     with pytest.raises(queue.QueueError) as caught:
         queue.read(path, SINKS)
-    assert f"{path}:7: item news-4f2c1a9b: duplicate key 'status' (first at line 3)" in str(caught.value)
+    assert f"{path}:7: item news-4f2c1a9b: duplicate key 'status' (first at line 3)" in \
+        str(caught.value)
 
 
 def test_anchors_are_refused(tmp_path: Path) -> None:
