@@ -206,17 +206,25 @@ class _Validator:
         if key not in raw:
             return None
         value = raw[key]
+        typed = self.typed(at, key)
         if isinstance(value, str):
+            # "call ext #3": YAML takes " #3" for a comment; in free text it is the text.
+            if "\n" not in value and typed[:1] not in ("'", '"', "|", ">") and \
+                    typed.startswith(value) and typed[len(value):].lstrip().startswith("#"):
+                return typed
             return value
         if isinstance(value, list | dict):
             self.problem((*at, key), f"item {item_id}: {key} starts with [ or {{, which YAML "
                          f"reads as a list; put the text in quotes: {key}: \"…\"")
             return None
+        return typed or None
+
+    def typed(self, at: tuple[Any, ...], key: str) -> str:
+        """What follows ``key:`` on its line, as the editor typed it."""
         line = self.doc.line(*at, key)
-        typed = ""
-        if line and line <= len(self.lines):
-            typed = self.lines[line - 1].split(":", 1)[-1].strip()
-        return typed if typed else None
+        if not line or line > len(self.lines):
+            return ""
+        return self.lines[line - 1].split(":", 1)[-1].strip()
 
 
 def render(entries: list[dict[str, Any]]) -> str:

@@ -132,10 +132,15 @@ def _construct(loader: _StrictLoader, node: yaml.Node, at: KeyPath,
     return loader.construct_object(node, deep=True)
 
 
+# Long text stays on one line: an editor who deletes "the notice: line" deletes all of it,
+# and their editor's soft wrap shows it whole.
+_NEVER_FOLD = 1 << 30
+
+
 def dump(data: Mapping[str, Any] | list[Any]) -> str:
     """YAML for a person to read: block style, keys in the order given, Unicode as is."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100)
+                     default_flow_style=False, width=_NEVER_FOLD)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -163,7 +168,7 @@ _PLAIN: tuple[tuple[str, bool, str], ...] = (
     ("duplicate key", False, "{problem}"),         # our own refusals say it already
     ("anchors and aliases", False, "{problem}"),
     ("a key must be plain text", False, "{problem}"),
-    ("tab character", False,
+    ("tab character", False,                       # [3]: also used for any tab-indented line
      "a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces so "
      "the line starts like the lines around it"),
     ("mapping values are not allowed", False,
@@ -218,46 +223,46 @@ def plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
             continue
         mark = (exc.context_mark if at_start else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        return line, _fill(template, text.splitlines(), line, problem)
+        column = mark.column if mark is not None else 0
+        return line, _fill(template, text.splitlines(), line, column, problem)
     mark = exc.problem_mark or exc.context_mark
     return (mark.line + 1 if mark is not None else None), (
         f"{problem} (the YAML parser's words; check the quotes and the indentation on "
         "this line and the one above)")
 
 
-def _fill(template: str, lines: list[str], line: int | None, problem: str) -> str:
+def _fill(template: str, lines: list[str], line: int | None, column: int,
+          problem: str) -> str:
     raw = lines[line - 1] if line and line <= len(lines) else ""
+    indent = len(raw) - len(raw.lstrip())
+    if "\t" in raw[:indent]:                   # the parser's words vary with the context
+        template = _PLAIN[3][2]
     match = _KEY_LINE.match(raw)
     key = match["key"].strip() if match else "note"
     value = (match["value"] or "").strip() if match else raw.strip()
     quoted = value[:1] in ("'", '"')
-    if quoted and len(value) > 1 and value[-1] == value[0]:
-        value = value[1:-1]                        # suggest the text, not its old quotes
-    shown = value.replace("\\", "\\\\").replace('"', '\\"')
-    above = next((lines[n] for n in range(line - 2, -1, -1) if lines[n].strip()), "") \
-        if line else ""
-    misaligned = match is not None and bool(above) and \
-        len(match["indent"]) != len(above) - len(above.lstrip()) and \
-        not above.rstrip().endswith(":")
-    in_quotes = f"{key}: '{value}'" if '"' in value and "'" not in value else \
+    inner = value[1:-1] if quoted and len(value) > 1 and value[-1] == value[0] else value
+    shown = inner.replace("\\", "\\\\").replace('"', '\\"')
+    in_quotes = f"{key}: '{inner}'" if '"' in inner and "'" not in inner else \
         f'{key}: "{shown}"'
-    realign = (f"'{key}:' is indented differently from the line above. Line it up with the "
-               "other keys of the same item")
+    realign = (f"'{key}:' is indented differently from the other keys of this item. Line "
+               "it up with them (the same number of spaces before each key)")
+    in_value = match is not None and column > indent + len(key)   # not at the key itself
     fields = {
         "key": key, "value": shown, "problem": problem,
         "first": repr(value[:1]) if value else "this character",
-        "colon": realign if misaligned else (
+        "colon": (
             "the text has a colon followed by a space, which YAML reads as a new key. Put "
-            f"the text in quotes: {in_quotes}"),
+            f"the text in quotes: {in_quotes}") if ": " in value else realign,
         "after": (
             f"text goes on after the closing quote. Put the whole text in quotes: {in_quotes}"
             if quoted else
             "| and > start a block of text on the lines below. To start the text with | or "
             f">, put it in quotes: {in_quotes}"),
-        "quote": realign if misaligned or not quoted else (
+        "quote": (
             "the text starts with a quote, so it ends at the next matching quote (an "
             "apostrophe inside '…' ends it) and the rest is left over. Put the whole text in "
-            f"double quotes: {in_quotes} — or inside single quotes write an apostrophe "
-            "twice: 'it''s'"),
+            f"quotes: {in_quotes} (inside single quotes, write an apostrophe twice: "
+            "'it''s')") if quoted and in_value else realign,
     }
     return template.format(**fields)
