@@ -47,38 +47,45 @@ class Digest:
         return not (self.new or self.blocked or self.problems)
 
 
-def digest_for(ws: Workspace, report: RunReport, run_id: int) -> Digest:
-    """What this run (``run_id``) brought that a person should hear about."""
-    row = ws.ledger.db.execute("SELECT started FROM runs WHERE id = ?", (run_id,)).fetchone()
-    started = row[0] if row else ""
+# The digest remembers which version of each item it has told people about (in the
+# ledger's key-value store, under a name no sink can have), so a second run in the same
+# second, a rerun after a failure, or an item merely staying in the queue is never news.
+_STORE = ("(digest)", "announced")
+
+
+def digest_for(ws: Workspace, report: RunReport) -> tuple[Digest, dict[str, str]]:
+    """What people have not heard about yet, and the versions to remember once told."""
+    announced: dict[str, str] = ws.ledger.sink_value(*_STORE) or {}
     digest = Digest(ws.config.organisation.name, review_url=ws.config.notify.review_url)
+    now_waiting = {}
     for record in reconcile.ordered(ws.ledger.records("in_queue = 1")):
-        if record.status == "pending":
-            digest.pending += 1
-        if record.updated < started or record.shown is None:
+        if record.status not in ("pending", "blocked"):
             continue
-        if record.status == "pending":
-            digest.new.append(record)
-        elif record.status == "blocked":
-            digest.blocked.append(record)
+        digest.pending += record.status == "pending"
+        now_waiting[record.item.id] = record.content_hash
+        if announced.get(record.item.id) == record.content_hash:
+            continue
+        (digest.new if record.status == "pending" else digest.blocked).append(record)
     digest.problems = [p for p in report.problems if not p.retry]
-    return digest
+    return digest, now_waiting
 
 
-def after_run(ws: Workspace, report: RunReport, run_id: int) -> None:
+def after_run(ws: Workspace, report: RunReport) -> None:
     """Send the digest if email is configured and the run has news for people. A digest
-    that cannot be sent is a problem in the run report, never a crash."""
+    that cannot be sent is a problem in the run report, never a crash; what it would
+    have said is said again next run."""
     settings = ws.config.notify.email
     if settings is None:
         return
-    digest = digest_for(ws, report, run_id)
-    if digest.quiet:
-        return
-    try:
-        send(settings, compose(digest, settings, ws.config.state_dir))
-    except (OSError, smtplib.SMTPException, ConfigError) as exc:
-        report.problem("notify", "email", None, f"the digest could not be sent to "
-                       f"{settings.host}:{settings.port}: {exc}", retry=False)
+    digest, waiting = digest_for(ws, report)
+    if not digest.quiet:
+        try:
+            send(settings, compose(digest, settings, ws.config.state_dir))
+        except (OSError, smtplib.SMTPException, ConfigError) as exc:
+            report.problem("notify", "email", None, f"the digest could not be sent to "
+                           f"{settings.host}:{settings.port}: {exc}", retry=False)
+            return
+    ws.ledger.put_sink_value(*_STORE, waiting)
 
 
 def subject(digest: Digest) -> str:

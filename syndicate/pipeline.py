@@ -60,17 +60,17 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
             report.queue = _queue_counts(ws)
             report.backlog = ws.ledger.backlog()
             if not dry_run:
-                _for_people(ws, report, run_id)
+                _for_people(ws, report)
             ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
             if not dry_run:
                 _write_report(config, run_id, report)
     return report
 
 
-def _for_people(ws: Workspace, report: RunReport, run_id: int) -> None:
+def _for_people(ws: Workspace, report: RunReport) -> None:
     """The review page, and the email digest when something waits for a person."""
     review.write_page(ws)
-    notify.after_run(ws, report, run_id)
+    notify.after_run(ws, report)
 
 
 def _sync(ws: Workspace) -> None:
