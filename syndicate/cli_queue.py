@@ -18,7 +18,8 @@ def queue() -> None:
 
 
 @queue.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="Only items with this status.")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
+              help="Only items with this status.")
 @click.option("--source", help="Only items from this source.")
 @json_option
 @click.pass_context

@@ -121,6 +121,7 @@ def decide(config: Config, ids: Iterable[str], status: str, *, reason: str = "",
                 ws.ledger.save(record)
             results.append(Decision(item_id, why_not is None, why_not or status))
         _sync(ws)
+        review.write_page(ws)
     return results
 
 

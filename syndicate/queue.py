@@ -174,6 +174,8 @@ class _Validator:
         status = raw.get("status", "pending")
         if isinstance(status, str):
             status = status.strip().lower()    # "Approved" is what an editor means
+            if status in STATUSES:
+                raw["status"] = status
         if status not in STATUSES:
             close = difflib.get_close_matches(str(status), STATUSES, n=1)
             hint = f"did you mean '{close[0]}'?" if close else \

@@ -88,11 +88,18 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
             if record.item.id not in snapshot.entries:
                 notices[record.item.id] = (
                     f"{today}: this item was missing from queue.yaml (deleted, or the file "
-                    "was saved from an older copy), so syndicate put it back: it keeps every "
-                    "item until it is decided. To turn it down, set status: rejected")
+                    f"was saved from an older copy), so syndicate put it back: "
+                    f"{_stays(record.status)}")
     for note in notes:
         log.warning("%s", note)
     return notes
+
+
+def _stays(status: str) -> str:
+    if status in LEAVES_AFTER_KEEP_DAYS:
+        return (f"a {status} item leaves the queue by itself once the queue's keep_days "
+                "have passed")
+    return "it keeps every item until it is decided. To turn it down, set status: rejected"
 
 
 def _why(record: Record, note: str) -> str:

@@ -67,7 +67,9 @@ class Relay:
         self.messages.append(email.message_from_bytes(  # type: ignore[arg-type]
             envelope.content, policy=email.policy.default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.secure.append(session.ssl is not None)
+        # session.ssl: after STARTTLS; the transport's ssl_object: TLS from the first byte
+        self.secure.append(session.ssl is not None or
+                           server.transport.get_extra_info("ssl_object") is not None)
         return "250 OK"
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
@@ -95,6 +97,23 @@ def relay(tmp_path: Path) -> Iterator[Relay]:
     controller = Controller(found, hostname="127.0.0.1", port=found.port, tls_context=context,
                             require_starttls=True, authenticator=found.authenticate,
                             auth_require_tls=True)
+    controller.start()
+    try:
+        yield found
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def ssl_relay(tmp_path: Path) -> Iterator[Relay]:
+    """An SMTP server on 127.0.0.1 speaking TLS from the first byte (port 465 style)."""
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    found = Relay(free_port(), cert)
+    # aiosmtpd offers AUTH only after its own STARTTLS unless told that TLS is there already
+    controller = Controller(found, hostname="127.0.0.1", port=found.port, ssl_context=context,
+                            authenticator=found.authenticate, auth_require_tls=False)
     controller.start()
     try:
         yield found
@@ -239,3 +258,13 @@ def test_quiet_summary_line() -> None:
     assert notify.waiting_line(report) == (
         "for people: 12 items wait for a decision (3 new or changed this run); 2 blocked; "
         "1 problem needs a person (see queue.html)")
+
+
+def test_digest_over_implicit_tls(council: Council, ssl_relay: Relay,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNDICATE_SMTP_PASSWORD", PASSWORD)
+    with_digest(council, ssl_relay, security="ssl")
+    result = council.run("collect")
+    assert result.exit_code == 0, result.output
+    assert len(ssl_relay.messages) == 1 and ssl_relay.secure == [True]
+    assert ssl_relay.logins == [USER]
