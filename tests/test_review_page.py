@@ -60,9 +60,22 @@ def reviewed(council: Council) -> Council:
     (photos / "minutes.pdf.yaml").write_text(
         "title: Council minutes\ndescription: Minutes of the full council meeting.\n"
         "date: 2026-10-01\nurl: https://www.example.gov.uk/minutes\n")
+    news = council.root / "content" / "news.rss"
+    news.write_text(news.read_text().replace(
+        "xmlns:dc=", 'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc=', 1
+    ).replace("</channel>", ARTICLE + "</channel>"))
     result = council.run("collect")
     assert result.exit_code in (0, 1), result.output
     return council
+
+
+ARTICLE = """<item><title>Library opening hours</title>
+<link>https://www.example.gov.uk/news/library-hours</link><guid>ebc-library-hours</guid>
+<pubDate>Fri, 27 Nov 2026 09:00:00 GMT</pubDate><dc:creator>Libraries</dc:creator>
+<description>The library opens late on Thursdays.</description>
+<content:encoded><![CDATA[<p>The library <script>alert("x")</script>opens <b>late</b> on
+Thursdays from December.</p><p>Ask at the desk.</p>]]></content:encoded></item>
+"""
 
 
 def queue_ids(council: Council) -> list[str]:
@@ -181,6 +194,15 @@ def test_review_page_in_a_real_browser(reviewed: Council, browser: Any) -> None:
     assert summary.text == "Page text for commons, exactly as it will be written"
     summary.click()
     assert text.is_displayed() and text.text.startswith("=={{int:filedesc}}==\n{{Information")
+
+    library = next(i for i in reviewed.queue_items() if i["title"] == "Library opening hours")
+    assert "wikipedia" in library["sinks"]
+    draft = browser.find_element("css selector", f"#item-{library['id']} details")
+    draft.find_element("tag name", "summary").click()
+    wikitext = draft.find_element("tag name", "pre").text
+    assert "opens '''late''' on" in wikitext and "== References ==" in wikitext
+    assert "alert" not in wikitext
+    assert browser.execute_script("return document.scripts.length") == 1   # only our own
 
     # filters (progressive: the form is hidden until the script shows it)
     assert browser.find_element("id", "filters").is_displayed()
