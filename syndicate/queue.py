@@ -216,8 +216,9 @@ class _Validator:
                 return typed
             return value
         if isinstance(value, list | dict):
+            shown = typed.replace("\\", "\\\\").replace('"', '\\"') or "…"
             self.problem((*at, key), f"item {item_id}: {key} starts with [ or {{, which YAML "
-                         f"reads as a list; put the text in quotes: {key}: \"…\"")
+                         f"reads as a list; put the text in quotes: {key}: \"{shown}\"")
             return None
         return typed or None
 

@@ -245,8 +245,9 @@ def _fill(template: str, lines: list[str], line: int | None, column: int,
     shown = inner.replace("\\", "\\\\").replace('"', '\\"')
     in_quotes = f"{key}: '{inner}'" if '"' in inner and "'" not in inner else \
         f'{key}: "{shown}"'
-    realign = (f"'{key}:' is indented differently from the other keys of this item. Line "
-               "it up with them (the same number of spaces before each key)")
+    realign = (f"'{key}:' is indented differently from the keys around it. Line it up "
+               "with the other keys of the same item or section (the same number of spaces "
+               "before each key)")
     in_value = match is not None and column > indent + len(key)   # not at the key itself
     fields = {
         "key": key, "value": shown, "problem": problem,
