@@ -329,6 +329,9 @@ def _card(card: Card, queue_name: str) -> str:
         out.append(f'<img class="thumb" src="{uri}" alt="{e(card.alt)}">')
     elif card.kind == "document":
         out.append('<span class="doc" role="img" aria-label="Document">DOC</span>')
+    elif card.kind == "image":   # a format Pillow cannot read (SVG, HEIC), or not fetched
+        out.append('<span class="doc" role="img" aria-label="Picture, no preview">'
+                   "PICTURE</span>")
     if card.notice:
         out.append(f'<p class="notice"><strong>Notice:</strong> {e(card.notice)}</p>')
     if card.excerpt:

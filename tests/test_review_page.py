@@ -292,3 +292,22 @@ def test_a_remote_picture_is_fetched_once_for_its_thumbnail(
     council.run("collect")
     assert len(http_server.requests_for("/gritter.jpg")) == 1
     assert image["id"] in (council.root / "queue.html").read_text()
+
+
+def test_queue_preview_open_hands_the_page_to_the_browser(
+        reviewed: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []       # no desktop to open a browser on here: record the call
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    result = reviewed.run("queue", "preview", "--open")
+    assert result.exit_code == 0, result.output
+    assert opened == [(reviewed.root / "queue.html").resolve().as_uri()]
+
+
+def test_a_picture_without_a_preview_says_so() -> None:
+    card = review.Card(
+        id="photos-1", status="pending", kind="image", source="photos", date="2026-01-05",
+        title="Map", url="", excerpt="", licence="cc-by-4.0", licence_name="", licence_url="",
+        attribution="", sinks=[], findings=[])
+    assert 'aria-label="Picture, no preview"' in review.render([card], "Council")
