@@ -13,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,10 @@ def make(source: Path, dest: Path, size: int = SIZE) -> Path | None:
         return dest
     try:
         data = _thumbnail_bytes(source, size)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError,
-            SyntaxError) as exc:   # SyntaxError: Pillow's word for some corrupt headers
+    except Exception as exc:
+        # Pillow's decoders meet hostile and broken files with many kinds of exception
+        # (OSError, SyntaxError, struct.error, EOFError, DecompressionBombError…); a
+        # picture without a preview must never stop a run.
         log.info("no thumbnail for %s: %s", source, exc)
         return None
     # A cache, not a record: written whole (temp file + rename) but not fsynced.

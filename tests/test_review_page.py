@@ -311,3 +311,15 @@ def test_a_picture_without_a_preview_says_so() -> None:
         title="Map", url="", excerpt="", licence="cc-by-4.0", licence_name="", licence_url="",
         attribution="", sinks=[], findings=[])
     assert 'aria-label="Picture, no preview"' in review.render([card], "Council")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "header only", "empty"])
+def test_a_broken_photo_gets_no_thumbnail_and_stops_nothing(tmp_path: Path,
+                                                            damage: str) -> None:
+    photo = tmp_path / "phone.jpg"
+    photo_with_gps(photo)
+    data = photo.read_bytes()
+    photo.write_bytes({"truncated": data[:len(data) // 3], "header only": data[:200],
+                       "empty": b""}[damage])
+    assert thumbnails.make(photo, tmp_path / "t.jpg") is None
+    assert not (tmp_path / "t.jpg").exists()
