@@ -12,6 +12,7 @@ again.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -151,9 +152,18 @@ Thumbnail = Callable[[Record], str | None]
 
 def ordered(records: Iterable[Record]) -> list[Record]:
     """The order editors work in: needing a decision first, newest first within a status."""
-    shown = sorted(records, key=lambda r: (item_date(r), r.item.id), reverse=True)
+    shown = sorted(records, key=lambda r: (_sortable(item_date(r), r), r.item.id),
+                   reverse=True)
     shown.sort(key=lambda r: QUEUE_STATUSES.index(r.status))
     return shown
+
+
+def _sortable(date: str, record: Record) -> str:
+    """ISO dates sort as text; "about 1950" sorts as 1950; anything else as first seen."""
+    if re.match(r"\d{4}(-\d\d)?", date):
+        return date
+    year = re.search(r"\b(1\d{3}|20\d\d)\b", date)
+    return year[1] if year else record.first_seen
 
 
 def item_date(record: Record) -> str:

@@ -300,7 +300,7 @@ def test_queue_is_newest_first_within_status_with_date_and_excerpt(council: Coun
     ranks = [reconcile.QUEUE_STATUSES.index(i["status"]) for i in items]
     assert ranks == sorted(ranks) and items[0]["status"] == "pending"
     for status in {i["status"] for i in items}:
-        dates = [i["date"] for i in items if i["status"] == status]
+        dates = [i["date"].replace("about ", "") for i in items if i["status"] == status]
         assert dates == sorted(dates, reverse=True)
     snow = next(i for i in items if i["title"].startswith("Snow update"))
     assert snow["date"].startswith("2026-11-25")
@@ -391,3 +391,15 @@ def test_what_an_editor_types_survives_runs(council: Council) -> None:
     council.run("collect")
     council.run("collect")
     assert council.item(item_id)["note"] == "Ask Sam re: it's #3"
+
+
+def test_syndicate_yaml_mistakes_are_in_plain_words_too(council: Council) -> None:
+    text = council.config.read_text()
+    council.write_config(text.replace("  name: Example Borough Council",
+                                      "  name: Example Borough Council: Comms", 1))
+    line = text.splitlines().index("  name: Example Borough Council") + 1
+    result = council.run("collect")
+    assert result.exit_code == 2
+    assert (f"syndicate.yaml:{line}: the text has a colon followed by a space, which YAML "
+            'reads as a new key. Put the text in quotes: name: "Example Borough Council: '
+            'Comms"') in result.output
