@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from syndicate import __version__, pipeline, plugins, progress
+from syndicate import __version__, notify, pipeline, plugins, progress
 from syndicate.cli_common import (
     ErrorHandlingGroup,
     add_verbosity_options,
@@ -50,6 +50,8 @@ def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
         click.echo(json.dumps(report.as_dict(), indent=2))
     elif not is_quiet(ctx) or report.exit_code:
         click.echo(report.summary())
+    if is_quiet(ctx) and not as_json and (waiting := notify.waiting_line(report)):
+        click.echo(waiting)   # cron mails -q output: it must say that people have work
     ctx.exit(report.exit_code)
 
 
