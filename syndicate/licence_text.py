@@ -185,13 +185,14 @@ class Recogniser:
             self.by_ref[ref] = licence
 
     def _add_names(self, licence: Licence) -> None:
-        keys: set[tuple[str, str, str | None]] = set()
-        for label in (licence.id, licence.spdx, licence.short_name, licence.name):
-            phrases = self.phrases(label)
-            if len(phrases) != 1 or len(phrases[0].versions) != 1:
-                continue  # a long descriptive name; the id and short name still index it
-            phrase = phrases[0]
-            keys.add((phrase.words, phrase.versions[0], phrase.jurisdiction))
+        # The id spells the key out ("cc-by-sa-3.0-de"); the names, SPDX id and short name
+        # read the same (tests hold every one of them to it), so parsing the id suffices.
+        phrases = self.phrases(licence.id)
+        if len(phrases) != 1 or len(phrases[0].versions) != 1:
+            raise InputError(f"licence registry: the id {licence.id!r} does not read as a "
+                             "licence name with one version")
+        phrase = phrases[0]
+        keys = {(phrase.words, phrase.versions[0], phrase.jurisdiction)}
         if licence.jurisdiction and licence.family != "cc":
             # The OGL's names do not say "UK"; CC's PD certification is US-only.
             keys |= {(words, version, None) for words, version, _ in keys}

@@ -10,9 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from syndicate.errors import InputError
+from syndicate.cli import main
+from syndicate.errors import ConfigError, InputError
 from syndicate.licences import Registry, registry
+from syndicate.model import Item
+from syndicate.tagging import Licensing
 
 REPO_REGISTRY = Path(__file__).resolve().parent.parent / "licences"
 CASES = Path(__file__).resolve().parent / "data" / "licences"
@@ -703,3 +707,67 @@ def test_a_port_carries_jurisdiction_generic_language_and_title() -> None:
     assert port.title == "Namensnennung - Weitergabe unter gleichen Bedingungen 3.0 Deutschland"
     assert port.commons_template == "Cc-by-sa-3.0-de"
     assert port in registry().ports(registry().get("cc-by-sa-3.0"))
+
+
+# --- choosing among the licences a source offers (tagging) ----------------------------------
+
+def _tag(*declared: str) -> Item:
+    item = Item(id="photos-1", source="photos", kind="image", title="Town hall",
+                url="https://www.example.gov.uk/photos/1", declared_licences=list(declared))
+    Licensing.from_config({"default": "none"}).tag(item)
+    return item
+
+
+def test_a_multi_version_commons_tag_gives_the_best_version_not_the_last() -> None:
+    item = _tag("cc-by-sa-3.0-2.5-2.0-1.0")
+    assert item.licence == "cc-by-sa-3.0"  # was read as BY-SA 1.0, which Wikipedia refuses
+    assert registry().get(item.licence).accepted_by("wikipedia_text")
+    dual = next(f for f in item.findings if f.code == "licence.dual")
+    assert "CC BY-SA 1.0 (Commons accept it)" in dual.message
+    assert "CC BY-SA 3.0 (Commons and Wikipedia accept it)" in dual.message
+
+
+def test_one_point_oh_plus_offers_the_newest_version() -> None:
+    assert _tag("cc-by-sa-1.0+").licence == "cc-by-sa-4.0"
+
+
+def test_a_declared_port_is_tagged_as_the_port() -> None:
+    item = _tag("https://creativecommons.org/licenses/by-sa/3.0/de/deed.de")
+    assert item.licence == "cc-by-sa-3.0-de"
+    assert item.licence_url == "https://creativecommons.org/licenses/by-sa/3.0/de/"
+    assert not [f for f in item.findings if f.severity == "error"]
+
+
+def test_the_public_domain_mark_cannot_be_the_councils_default() -> None:
+    with pytest.raises(ConfigError, match="Public Domain Mark"):
+        Licensing.from_config({"default": "pdm-1.0"})
+    assert Licensing.from_config({"default": "cc0-1.0"}).default is not None
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def test_licences_command_lists_ports_grouped_by_jurisdiction() -> None:
+    result = CliRunner().invoke(main, ["licences"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    germany = lines.index("Germany (de)")
+    group = lines[germany + 1:next(i for i in range(germany + 1, len(lines))
+                                   if not lines[i].startswith("  "))]
+    assert {line.split()[0] for line in group} == {
+        lic.id for lic in registry() if lic.jurisdiction == "de"}
+    assert lines[0] == "Generic, international, universal"
+    assert any(line.startswith("  cc-sampling-1.0 ") and "(retired)" in line for line in lines)
+    assert "UK: Scotland (scotland)" in lines and "United Kingdom (uk)" in lines
+
+
+def test_licences_command_shows_one_port_in_full() -> None:
+    result = CliRunner().invoke(main, ["licences", "cc-by-sa-3.0-de"])
+    assert result.exit_code == 0, result.output
+    assert "generic: cc-by-sa-3.0" in result.output
+    assert "jurisdiction_name: Germany" in result.output
+    assert "title: Namensnennung - Weitergabe unter gleichen Bedingungen 3.0 Deutschland" \
+        in result.output
+    assert "language: de" in result.output and "commons_template: Cc-by-sa-3.0-de" in \
+        result.output
+    generic = CliRunner().invoke(main, ["licences", "cc-by-sa-3.0", "--json"])
+    assert "cc-by-sa-3.0-de" in json.loads(generic.output)["ports"]
