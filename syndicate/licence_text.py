@@ -14,74 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
 
 from syndicate.errors import InputError
+from syndicate.licence_urls import (
+    ELEMENTS,
+    EMBEDDED_URL,
+    QUOTES,
+    URL_START,
+    UrlIndex,
+    ambiguous,
+    listing,
+    version_text,
+)
 from syndicate.licences import Licence, Recognition
-
-
-class Ref(NamedTuple):
-    """Where a licence URL points, with the decoration (scheme, www, deed, case) removed."""
-
-    scheme: str               # "cc" or "ogl"
-    unit: str                 # "licenses/by-sa", "publicdomain/zero", "open-government-licence"
-    version: str | None       # "4.0"; None when the URL names no version
-    jurisdiction: str | None  # CC port ("de", "uk", "scotland"); None when generic
-
-
-_PAGE_SUFFIX = re.compile(r"^(?:deed|legalcode|rdf)(?:\.[a-z0-9_@-]+)*$|\.(?:html?|rdf)$")
-# creativecommons.org's pages about CC0 and the Public Domain Mark, linked as if licences.
-_SHARE_YOUR_WORK = {"cc0": Ref("cc", "publicdomain/zero", "1.0", None),
-                    "pdm": Ref("cc", "publicdomain/mark", "1.0", None)}
-_QUOTES = "<>\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"  # and typographic quotes
-_EMBEDDED_URL = re.compile(
-    r"(?:https?:)?//[^\s<>\"'()\[\]]+"
-    r"|(?<![\w./-])(?:www\.)?(?:creativecommons\.org|nationalarchives\.gov\.uk)/[^\s<>\"'()\[\]]*",
-    re.IGNORECASE)
-_URL_START = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/")
-
-
-def version_text(text: str) -> str:
-    """``4`` and ``4.0`` are the same version; URLs and names use both."""
-    return f"{text}.0" if text.isdigit() else text
-
-
-def parse_url(text: str) -> Ref | None:
-    """The licence a CC or OGL URL points at, or None if it is not such a URL."""
-    raw = text.strip().strip(_QUOTES).strip().lower()
-    if not raw.startswith(("http:", "https:", "//")):
-        raw = "http://" + raw
-    parts = urlsplit(raw)
-    host = (parts.hostname or "").removeprefix("www.")
-    segments = [s for s in unquote(parts.path).split("/") if s]
-    if len(segments) > 1 and segments[0] == "licenses":
-        segments[1] = _element_order(segments[1])
-    while segments and _PAGE_SUFFIX.search(segments[-1]):
-        segments.pop()
-    if host == "creativecommons.org" and segments[:2] == ["share-your-work", "public-domain"]:
-        return _SHARE_YOUR_WORK.get(segments[2]) if len(segments) == 3 else None
-    if host == "creativecommons.org" and 2 <= len(segments) <= 4 \
-            and segments[0] in ("licenses", "publicdomain"):
-        version = version_text(segments[2]) if len(segments) > 2 else None
-        jurisdiction = segments[3] if len(segments) > 3 else None
-        return Ref("cc", f"{segments[0]}/{segments[1]}", version, jurisdiction)
-    if host == "nationalarchives.gov.uk" and len(segments) >= 2 and segments[0] == "doc" \
-            and segments[1].startswith("open-government-licence"):
-        rest = segments[2:]
-        if not rest:
-            return Ref("ogl", segments[1], None, None)
-        if len(rest) == 2 and rest[0] == "version":
-            return Ref("ogl", segments[1], version_text(rest[1]), None)
-    return None
-
-
-def _element_order(unit: str) -> str:
-    """CC's 1.0-era URLs put ND before NC (``by-nd-nc``); it is the same licence."""
-    parts = unit.split("-")
-    if set(parts) <= set(_ELEMENTS):
-        return "-".join(sorted(parts, key=_ELEMENTS.index))
-    return unit
-
 
 # Words people use for the same thing in licence names, mapped to the words of our ids.
 _SYNONYMS = tuple((re.compile(pattern, re.IGNORECASE), word) for pattern, word in (
@@ -106,7 +51,6 @@ _BRANDS = frozenset({"cc", "cc0", "pdm", "ogl", "pddc"})
 _TAG_SUFFIXES = frozenset({"migrated", "with", "disclaimers", "heirs", "stma", "gfdl"})
 # The words licence names are made of, once synonyms are merged.
 _WORDS = _BRANDS | {"by", "nc", "nd", "sa", "sampling", "plus", "devnations", "pddc"}
-_ELEMENTS = ("by", "nc", "nd", "sa")
 _TOKEN = re.compile(r"j_[a-z]+|cc0|[a-z]+|(?<!\d)(?<!\d\.)\d{1,2}(?:\.\d{1,2})?\+?(?!\d|\.\d)")
 # A jurisdiction code beside a licence name: "CC BY-SA 3.0 DE", "cc-by-sa-3.0-de".
 _CODE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,8})(?![A-Za-z])")
@@ -125,13 +69,13 @@ def _canonical(words: list[str]) -> str:
     ("Attribution-ShareAlike 2.0 UK: England & Wales") or repeat it ("Creative Commons
     CC0 1.0"); BY-ND-NC 1.0 and BY-NC-ND are one licence."""
     unique = list(dict.fromkeys(words))
-    if (unique and unique[0] in (*_ELEMENTS[1:], "sampling", "devnations")) or \
+    if (unique and unique[0] in (*ELEMENTS[1:], "sampling", "devnations")) or \
             unique[:1] == ["by"]:
         unique.insert(0, "cc")
     if "cc" in unique and _BRANDS & set(unique) - {"cc"}:
         unique.remove("cc")
-    elements = iter(sorted((w for w in unique if w in _ELEMENTS), key=_ELEMENTS.index))
-    return " ".join(next(elements) if w in _ELEMENTS else w for w in unique)
+    elements = iter(sorted((w for w in unique if w in ELEMENTS), key=ELEMENTS.index))
+    return " ".join(next(elements) if w in ELEMENTS else w for w in unique)
 
 
 class Recogniser:
@@ -140,17 +84,14 @@ class Recogniser:
     def __init__(self, licences: list[Licence]) -> None:
         self.licences = licences
         self.codes = {lic.jurisdiction for lic in licences if lic.jurisdiction}
-        self.cc_codes = {lic.jurisdiction for lic in licences
-                         if lic.jurisdiction and lic.family == "cc"}
         self._place_names = self._names_of_places(licences)
         self._places = self._place_pattern(self._place_names)
-        self.by_ref: dict[Ref, Licence] = {}
+        self.urls = UrlIndex(licences)
         self.by_name: dict[tuple[str, str, str | None], Licence] = {}
         self.groups: dict[tuple[str, str | None], list[Licence]] = {}
         self.by_template = {lic.commons_template.casefold(): lic for lic in licences
                             if lic.commons_template}
         for licence in licences:
-            self._add_urls(licence)
             self._add_names(licence)
 
     @staticmethod
@@ -172,17 +113,6 @@ class Recogniser:
         alternatives = sorted(names, key=len, reverse=True)
         pattern = "|".join(r"[\W_]+".join(map(re.escape, n.split())) for n in alternatives)
         return re.compile(rf"(?<![a-z])({pattern})(?![a-z])", re.IGNORECASE)
-
-    def _add_urls(self, licence: Licence) -> None:
-        for url in (licence.url, *licence.aliases):
-            ref = parse_url(url)
-            if ref is None or ref.version is None:
-                raise InputError(f"licence registry: {licence.id}: {url} is not a versioned "
-                                 "Creative Commons or Open Government Licence URL")
-            if self.by_ref.get(ref, licence) is not licence:
-                raise InputError(f"licence registry: {url} belongs to both "
-                                 f"{self.by_ref[ref].id} and {licence.id}")
-            self.by_ref[ref] = licence
 
     def _add_names(self, licence: Licence) -> None:
         # The id spells the key out ("cc-by-sa-3.0-de"); the names, SPDX id and short name
@@ -272,16 +202,16 @@ class Recogniser:
     def recognise(self, text: str) -> Recognition:
         """See :meth:`syndicate.licences.Registry.recognise`."""
         text = text.strip()
-        bare = text.strip(_QUOTES).strip()
+        bare = text.strip(QUOTES).strip()
         if not bare:
             return Recognition.failed("licence.unknown",
                                       "no licence given: state a licence URL or name")
-        if _URL_START.match(bare.lower()) and " " not in bare:
-            return self.recognise_url(bare)
+        if URL_START.match(bare.lower()) and " " not in bare:
+            return self.urls.recognise_url(bare)
         template = self._template(bare)
         if template is not None:
             return template
-        urls = [self.recognise_url(u.rstrip(".,;:")) for u in _EMBEDDED_URL.findall(text)]
+        urls = [self.urls.recognise_url(u.rstrip(".,;:")) for u in EMBEDDED_URL.findall(text)]
         named = [r for r in urls if r.licence is not None]
         if named:  # the URL wins over the words around it
             return Recognition.of(lic for r in named for lic in r.offered)
@@ -330,7 +260,7 @@ class Recogniser:
             if len(group) == 1 and group[0].family == "pd":
                 return Recognition.of(group)
             if group:
-                return self._ambiguous(text, group)
+                return ambiguous(text, group)
             return self._no_such(phrase, text, None)
         licences: list[Licence] = []
         for version in phrase.versions:
@@ -346,15 +276,6 @@ class Recogniser:
                 return self._no_such(phrase, text, version)
             licences.append(licence)
         return Recognition.of(licences)
-
-    def _ambiguous(self, what: str, options: list[Licence]) -> Recognition:
-        note = ""
-        if any(lic.commons_template == "OGL" for lic in options):
-            note = " (On Commons the tag {{OGL}} means v1.0; write it with its braces.)"
-        return Recognition.failed(
-            "licence.ambiguous", f"{what!r} names no version, and the licence exists in "
-            f"several: {listing(options)}. Ask the publisher (the council) to state the "
-            f"version they mean.{note}")
 
     def _no_such(self, phrase: Phrase, text: str, version: str | None) -> Recognition:
         group = self.groups.get((phrase.words, phrase.jurisdiction), [])
@@ -375,64 +296,10 @@ class Recogniser:
                                   "knows; give a licence URL or choose one from "
                                   "`syndicate licences`")
 
-    # --- URLs ----------------------------------------------------------------------------
-
-    def recognise_url(self, url: str) -> Recognition:
-        """The licence a URL points at, or why none."""
-        ref = parse_url(url)
-        if ref is None:
-            return Recognition.failed("licence.unknown", f"{url} is not a Creative Commons or "
-                                      "Open Government Licence URL that syndicate knows; "
-                                      "choose a licence from `syndicate licences`")
-        licence = self.by_ref.get(ref)
-        return Recognition.of([licence]) if licence else self._explain_url(url, ref)
-
-    def _explain_url(self, url: str, ref: Ref) -> Recognition:
-        same_unit = {lic: r for r, lic in self.by_ref.items()
-                     if (r.scheme, r.unit) == (ref.scheme, ref.unit)}
-        if not same_unit:
-            return Recognition.failed("licence.unknown", f"{url} is not a licence in "
-                                      "syndicate's registry; choose one from `syndicate "
-                                      "licences`")
-        if ref.version is None:
-            options = [lic for lic, r in same_unit.items() if r.jurisdiction == ref.jurisdiction]
-            return self._ambiguous(url, options or list(same_unit))
-        if ref.jurisdiction is None:
-            known_versions = {r.version for r in self.by_ref if r.scheme == ref.scheme}
-            if ref.scheme == "ogl" and ref.version in known_versions:
-                ogl = [lic for lic in self.licences if lic.family == "ogl"]
-                return Recognition.failed(
-                    "licence.unknown", f"{url}: this text of that OGL version is not in "
-                    f"syndicate's registry; use the English text's URL instead: {listing(ogl)}")
-            options = [lic for lic, r in same_unit.items() if r.jurisdiction is None]
-            return Recognition.failed("licence.nonexistent", f"{url} does not exist: there is "
-                                      f"no version {ref.version} of this licence. What "
-                                      f"exists: {listing(options)}.")
-        ports = [lic for lic, r in same_unit.items() if r.jurisdiction == ref.jurisdiction]
-        if ref.jurisdiction in self.cc_codes:
-            versions = ports or [lic for lic, r in same_unit.items() if r.jurisdiction]
-            return Recognition.failed(
-                "licence.nonexistent", f"{url} does not exist: Creative Commons never "
-                f"published version {ref.version} of this licence for '{ref.jurisdiction}'. "
-                f"The ports that exist are {listing(versions)}; a generic version is a "
-                "different licence and cannot stand in for a port.")
-        return Recognition.failed("licence.nonexistent", f"{url} does not exist: Creative "
-                                  f"Commons never ported a licence to '{ref.jurisdiction}'. "
-                                  f"What exists: {listing(_generic(same_unit))}.")
-
-
 def _plain_words(name: str) -> list[str]:
     return re.findall(r"[a-z]+", name.lower().replace("&", " and "))
-
-
-def _generic(licences: Iterable[Licence]) -> list[Licence]:
-    return [lic for lic in licences if lic.jurisdiction is None]
 
 
 def _numbers(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", version))
 
-
-def listing(licences: list[Licence]) -> str:
-    """"CC BY 2.0 UK (https://…), …" for messages."""
-    return ", ".join(f"{lic.short_name} ({lic.url})" for lic in licences)

@@ -3,8 +3,8 @@
 Every fact about a licence lives in one YAML file under ``licences/`` (installed as the
 package ``syndicate.registry``): the Creative Commons ones are generated from CC's own list
 of legal tools by ``tools/cc_registry.py``, the others are written by hand. This module and
-:mod:`syndicate.licence_text` (which reads URLs and names) are the only code that knows a
-licence id, URL or template name.
+:mod:`syndicate.licence_text` and :mod:`syndicate.licence_urls` (which read names and URLs)
+are the only code that knows a licence id, URL or template name.
 
 Recognition is strict on purpose: a wrong licence tag on Wikimedia Commons is a copyright
 violation, so a URL or name that does not match a real licence becomes a :class:`Finding`

@@ -80,7 +80,8 @@ _MATCHERS: dict[str, Callable[[Item, tuple[str, ...]], bool]] = {
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome of tagging one item, before anything is written to it."""
+    """The outcome of tagging one item, before anything is written to it. ``offered`` is
+    every licence the source declares, best first (``licence`` is the first when declared)."""
 
     licence: Licence | None
     origin: Origin | None        # None when excluded or unlicensed
@@ -88,6 +89,7 @@ class Decision:
     attributor: Attributor | None
     evidence: str | None
     findings: tuple[Finding, ...]
+    offered: tuple[Licence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,8 @@ class Licensing:
             return Decision(None, None, False, attributor, None, (*problems, missing))
         findings = _declaration_findings(offered, problems, licence, origin, rule,
                                          rule.licence if rule else self.default)
-        return Decision(licence, origin, False, attributor, evidence, tuple(findings))
+        return Decision(licence, origin, False, attributor, evidence, tuple(findings),
+                        tuple(offered))
 
     def tag(self, item: Item) -> bool:
         """Set the item's licence, licence URL, evidence and attribution and append the
