@@ -193,8 +193,10 @@ class Recogniser:
                     break
                 i += 1
             # Without its brand, a name counts only as the whole text ("Attribution 3.0
-            # Australia"): "Open Data Commons Attribution License v1.0" is not CC BY 1.0.
-            if _BRANDS & set(words) or (versions and not started):
+            # Australia"): "Open Data Commons Attribution License v1.0" is not CC BY 1.0,
+            # and "By 2 May 2024 …" is no licence at all.
+            whole = not started and all(t in _FILLER or t.startswith("j_") for t in tokens[i:])
+            if _BRANDS & set(words) or (versions and whole):
                 found.append(Phrase(_canonical(words), tuple(versions), place))
             started = True
         return found

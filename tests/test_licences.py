@@ -662,6 +662,8 @@ def test_names_as_people_write_them(text: str, expected: str) -> None:
     ("CC BY 4.0 DE", "licence.nonexistent"),
     ("Open Data Commons Attribution License v1.0", "licence.unknown"),
     ("Photo by John Smith, 2019", "licence.unknown"),
+    ("By 2 May 2024 the council will publish", "licence.unknown"),
+    ("Attribution 4.0 of the photographer is required", "licence.unknown"),
     ("Namensnennung 3.0 Deutschland", "licence.unknown"),
 ])
 def test_what_names_no_single_licence_is_not_guessed(text: str, code: str) -> None:
