@@ -1,9 +1,9 @@
-"""Reading licence URLs and names as people write them, against the registry's licences.
+"""Reading licence names as people write them, against the registry's licences (URLs are
+:mod:`syndicate.licence_urls`'s; a URL in a text wins over the words around it).
 
-A URL is reduced to what it points at (scheme, unit, version, jurisdiction); a name is read
-as a run of licence words (``cc``, ``by``, ``sa``, ``ogl`` …), one or more versions and an
-optional jurisdiction, after mapping the many spellings of each ("Share Alike",
-"ShareAlike", "No Derivative Works", "England and Wales", "DE") to one. Several versions
+A name is read as a run of licence words (``cc``, ``by``, ``sa``, ``ogl`` …), one or more
+versions and an optional jurisdiction, after mapping the many spellings of each ("Share
+Alike", "ShareAlike", "No Derivative Works", "England and Wales", "DE") to one. Several versions
 (Commons' ``cc-by-sa-3.0-2.5-2.0-1.0``), ``1.0+`` (this or any later version) and several
 names in one text are read as the set of licences offered. Nothing is guessed: a name or URL
 that does not match exactly one licence per phrase gives a finding.
@@ -50,7 +50,7 @@ _BRANDS = frozenset({"cc", "cc0", "pdm", "ogl", "pddc"})
 # What Commons appends to a licence tag's name without changing the licence.
 _TAG_SUFFIXES = frozenset({"migrated", "with", "disclaimers", "heirs", "stma", "gfdl"})
 # The words licence names are made of, once synonyms are merged.
-_WORDS = _BRANDS | {"by", "nc", "nd", "sa", "sampling", "plus", "devnations", "pddc"}
+_WORDS = _BRANDS | {"by", "nc", "nd", "sa", "sampling", "plus", "devnations"}
 _TOKEN = re.compile(r"j_[a-z]+|cc0|[a-z]+|(?<!\d)(?<!\d\.)\d{1,2}(?:\.\d{1,2})?\+?(?!\d|\.\d)")
 # A jurisdiction code beside a licence name: "CC BY-SA 3.0 DE", "cc-by-sa-3.0-de".
 _CODE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,8})(?![A-Za-z])")
@@ -82,7 +82,6 @@ class Recogniser:
     """Indexes of the registry's URLs, names and Commons tags, and the reading of texts."""
 
     def __init__(self, licences: list[Licence]) -> None:
-        self.licences = licences
         self.codes = {lic.jurisdiction for lic in licences if lic.jurisdiction}
         self._place_names = self._names_of_places(licences)
         self._places = self._place_pattern(self._place_names)
