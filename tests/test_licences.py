@@ -820,3 +820,17 @@ def test_every_licence_is_recognised_by_each_of_its_names_urls_and_tag() -> None
             if got != [licence.id]:
                 wrong[text] = got
     assert wrong == {}
+
+
+def test_deeds_and_legal_codes_in_every_language_cc_publishes_are_recognised() -> None:
+    languages = {row["LANGUAGE_DEFAULT"] for row in _cc_rows()}
+    # Deed languages beyond the legal codes' own, in the spellings CC's sites have used.
+    languages |= {"en_GB", "en_US", "zh_TW", "zh-hant", "pt_BR", "es_ES", "sr-latn",
+                  "sr@latin", "oci", "ast", "eu", "be", "ga", "id", "zh-hans"}
+    assert len(languages) > 30
+    for language in sorted(languages):
+        for page in ("deed", "legalcode"):
+            url = f"https://creativecommons.org/licenses/by-sa/3.0/de/{page}.{language}"
+            assert recognised_id(url) == "cc-by-sa-3.0-de", url
+            assert recognised_id(f"http://creativecommons.org/publicdomain/zero/1.0/"
+                                 f"{page}.{language}") == "cc0-1.0"
