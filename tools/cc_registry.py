@@ -97,8 +97,8 @@ _SPECIAL_NOTES = {
 _UK_NOTE = ("A port to the law of {place}: keep it distinct from the unported {short}; there is "
             "no CC 3.0 or 4.0 port for the UK (cc.licenserdf lists only 2.0 uk and 2.5 "
             "scotland).")
-_PORT_NOTE = ("A port to the law of {place} ({language} legal code): keep it distinct from the "
-              "generic {generic}.")
+_PORT_NOTE = ("A port to {place} (legal code in {language}): keep it distinct from the generic "
+              "{generic}.")
 _LICENSEREF_NOTE = "SPDX has no identifier for this port, hence the LicenseRef."
 _PORT_WIKIPEDIA_NOTE = ("Wikipedia accepts this text, but enwiki's Creative Commons text "
                         "attribution notice documents no cc= value for this port: credit the "
@@ -110,7 +110,7 @@ _BY_SA_PORT_NOTE = ("Its adaptation clause lets adaptations be offered under a l
 _BY_SA_1_NOTE = ("Commons accepts {short} media, but its text cannot go into Wikipedia: it has no "
                  "upgrade clause to later versions (WP:COMPLIC).")
 _SA_1_NOTE = ("ShareAlike without attribution, retired by Creative Commons in 2004. Commons "
-              "accepts the media ({{{{Cc-sa-1.0}}}}), but the text cannot go into Wikipedia: "
+              "accepts the media ({{Cc-sa-1.0}}), but the text cannot go into Wikipedia: "
               "it has no upgrade clause to later versions.")
 _BY_ND_NC_NOTE = ("Creative Commons published this licence at {url} (element order of the "
                   "time); {alias} is the modern spelling seen in the wild and is accepted as "
@@ -260,12 +260,11 @@ def _notes(row: dict[str, str], entry: dict[str, Any], generic: dict[str, Any] |
         short = generic["short_name"] if generic else entry["short_name"]
         notes.append(_UK_NOTE.format(place=where, short=short.removeprefix("CC ")))
     elif place and generic:
-        notes.append(_PORT_NOTE.format(place=JURISDICTIONS[place],
+        notes.append(_PORT_NOTE.format(place=_law_of(place),
                                        language=row["LANGUAGE_DEFAULT"],
                                        generic=generic["short_name"]))
     elif place:
-        notes.append(f"A tool under the law of {JURISDICTIONS[place]}; there is no generic "
-                     "equivalent.")
+        notes.append(f"A tool written for {_law_of(place)}; there is no generic equivalent.")
     if place and entry["spdx"].startswith("LicenseRef-"):
         notes.append(_LICENSEREF_NOTE)
     if unit in _SPECIAL_NOTES:
@@ -285,6 +284,16 @@ def _notes(row: dict[str, str], entry: dict[str, Any], generic: dict[str, Any] |
     for alias in entry["aliases"]:
         notes.append(_BY_ND_NC_NOTE.format(url=_path(entry["url"]), alias=_path(alias)))
     return " ".join(notes)
+
+
+def _law_of(place: str) -> str:
+    """"the law of Germany", "the law of the Netherlands", "intergovernmental organisations"."""
+    if place == "igo":
+        return "intergovernmental organisations"
+    name = JURISDICTIONS[place]
+    article = "the " if name in ("United States", "Netherlands", "Philippines",
+                                 "Czech Republic") else ""
+    return f"the law of {article}{name}"
 
 
 def _path(url: str) -> str:
