@@ -227,20 +227,30 @@ def licences(licence_id: str | None, as_json: bool) -> None:
             raise SyndicateError(f"no licence '{licence_id}' in the registry; see "
                                  "`syndicate licences`")
         data = licence.as_dict()
+        data["ports"] = [port.id for port in reg.ports(licence)]
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
             for key, value in data.items():
-                click.echo(f"{key}: {value}")
+                if key != "ports" or value:
+                    click.echo(f"{key}: {', '.join(value) if key == 'ports' else value}")
         return
-    rows = [{"id": lic.id, "name": lic.name, "commons": lic.commons,
-             "wikipedia_text": lic.wikipedia_text} for lic in reg]
+    rows = [{"id": lic.id, "name": lic.name, "jurisdiction": lic.jurisdiction,
+             "jurisdiction_name": lic.jurisdiction_name, "retired": lic.retired,
+             "commons": lic.commons, "wikipedia_text": lic.wikipedia_text} for lic in reg]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    groups: dict[tuple[str, str], list[dict[str, bool | str | None]]] = {}
     for row in rows:
-        gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
-        click.echo(f"{row['id']:<22} {row['name']}  [{gates}]")
+        place = (str(row["jurisdiction_name"] or ""), str(row["jurisdiction"] or ""))
+        groups.setdefault(place, []).append(row)
+    for (place_name, code), members in sorted(groups.items()):
+        click.echo(f"{place_name} ({code})" if code else "Generic, international, universal")
+        for row in members:
+            gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
+            retired = " (retired)" if row["retired"] else ""
+            click.echo(f"  {row['id']:<28} {row['name']}{retired}  [{gates}]")
 
 
 @main.command()
