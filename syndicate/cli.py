@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from syndicate import __version__, pipeline, plugins, progress
+from syndicate import __version__, notify, pipeline, plugins, progress
 from syndicate.cli_common import (
     ErrorHandlingGroup,
     add_verbosity_options,
@@ -24,6 +24,7 @@ from syndicate.cli_common import (
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.cli_tag import tag
 from syndicate.cli_takedown import add_urgent_options, withdraw
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
@@ -50,6 +51,8 @@ def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
         click.echo(json.dumps(report.as_dict(), indent=2))
     elif not is_quiet(ctx) or report.exit_code:
         click.echo(report.summary())
+    if is_quiet(ctx) and not as_json and (waiting := notify.waiting_line(report)):
+        click.echo(waiting)   # cron mails -q output: it must say that people have work
     ctx.exit(report.exit_code)
 
 
@@ -148,8 +151,9 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
     from syndicate.inspect import as_json as item_json
     from syndicate.inspect import inspect
 
-    for item in inspect(target, load_config(ctx, required=False)):
-        data = item_json(item)
+    config = load_config(ctx, required=False)
+    for item in inspect(target, config):
+        data = item_json(item, config)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
             continue
@@ -158,6 +162,9 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
         click.echo(f"  licence: {item.licence or 'none'}  {item.licence_url or ''}".rstrip())
         if data["attribution"]:
             click.echo(f"  attribution: {data['attribution']}")
+        if data.get("json_ld"):
+            click.echo(f"  json-ld: {json.dumps(data['json_ld'], ensure_ascii=False)}")
+            click.echo(f"  rdfa: {data['rdfa']}")
         for finding in item.findings:
             sink = f" [{finding.sink}]" if finding.sink else ""
             click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
@@ -222,20 +229,30 @@ def licences(licence_id: str | None, as_json: bool) -> None:
             raise SyndicateError(f"no licence '{licence_id}' in the registry; see "
                                  "`syndicate licences`")
         data = licence.as_dict()
+        data["ports"] = [port.id for port in reg.ports(licence)]
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
             for key, value in data.items():
-                click.echo(f"{key}: {value}")
+                if key != "ports" or value:
+                    click.echo(f"{key}: {', '.join(value) if key == 'ports' else value}")
         return
-    rows = [{"id": lic.id, "name": lic.name, "commons": lic.commons,
-             "wikipedia_text": lic.wikipedia_text} for lic in reg]
+    rows = [{"id": lic.id, "name": lic.name, "jurisdiction": lic.jurisdiction,
+             "jurisdiction_name": lic.jurisdiction_name, "retired": lic.retired,
+             "commons": lic.commons, "wikipedia_text": lic.wikipedia_text} for lic in reg]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    groups: dict[tuple[str, str], list[dict[str, bool | str | None]]] = {}
     for row in rows:
-        gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
-        click.echo(f"{row['id']:<22} {row['name']}  [{gates}]")
+        place = (str(row["jurisdiction_name"] or ""), str(row["jurisdiction"] or ""))
+        groups.setdefault(place, []).append(row)
+    for (place_name, code), members in sorted(groups.items()):
+        click.echo(f"{place_name} ({code})" if code else "Generic, international, universal")
+        for row in members:
+            gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
+            retired = " (retired)" if row["retired"] else ""
+            click.echo(f"  {row['id']:<28} {row['name']}{retired}  [{gates}]")
 
 
 @main.command()
@@ -326,5 +343,6 @@ def _run_counts(run_row: dict[str, Any]) -> str:
 
 
 main.add_command(queue)
+main.add_command(tag)
 main.add_command(withdraw)
 add_verbosity_options(main)

@@ -21,20 +21,25 @@ from syndicate import urgent as urgent_lane
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
 from syndicate.options import FilePath, Integer, Option
-from syndicate.secrets import read_env_file, secret_from
+from syndicate.secrets import Secret, read_env_file, secret_from
 from syndicate.sinks.base import Organisation, Sink, SinkContext
 from syndicate.sources.base import Source, SourceContext
 from syndicate.tagging import Licensing
 
 TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "env_file",
-            "urgent")
+            "notify", "urgent")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path", "metrics")
+NOTIFY_KEYS = ("email", "review_url")
+EMAIL_KEYS = ("to", "from", "host", "port", "security", "username", "password", "ca_file",
+              "max_items")
+EMAIL_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
 SINK_COMMON_KEYS = ("type", "kinds", "sources")
 T = TypeVar("T")
 MAX_PENDING = Option("max_pending", Integer(), default=500, range=(1, 1_000_000))
 KEEP_DAYS = Option("keep_days", Integer(), default=14, range=(1, 36_500))
+MAX_ITEMS = Option("max_items", Integer(), default=20, range=(1, 1000))
 #: A user name or password inside a URL (``https://user:secret@host/``).
 _URL_CREDENTIALS = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@")
 
@@ -73,6 +78,29 @@ class QueueSettings:
     keep_days: int = 14
 
 
+@dataclass(frozen=True)
+class EmailSettings:
+    """Where the digest goes and how it is sent (``notify.email``)."""
+
+    to: tuple[str, ...]
+    sender: str
+    host: str
+    port: int
+    security: str                  # starttls | ssl | none
+    username: str | None = None
+    password: Secret | None = None
+    ca_file: Path | None = None     # a private CA for the mail relay's certificate
+    max_items: int = 20
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """``notify:``: the email digest and the review page's address for links."""
+
+    email: EmailSettings | None = None
+    review_url: str | None = None
+
+
 @dataclass
 class Config:
     """A validated configuration. ``document`` keeps the file's lines for later errors."""
@@ -87,6 +115,7 @@ class Config:
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
+    notify: NotifySettings = field(default_factory=NotifySettings)
     urgent: tuple[urgent_lane.UrgentRule, ...] = ()   # the emergency lane (syndicate.urgent)
 
     @property
@@ -139,6 +168,7 @@ def load(path: Path) -> Config:
             keep_days=reader.option(queue, ("queue",), KEEP_DAYS)),
         state_dir=base / str(state.get("path", ".syndicate")),
         metrics=base / str(state["metrics"]) if state.get("metrics") else None,
+        notify=reader.notify(data.get("notify")),
     )
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
@@ -283,6 +313,64 @@ class _Reader:
                     raise self.error((*keys, key), str(exc)) from None
             result[key] = value
         return result
+
+    def notify(self, value: Any) -> NotifySettings:
+        section = self.mapping(value, ("notify",), NOTIFY_KEYS)
+        url = section.get("review_url")
+        if url is not None and not str(url).startswith(("https://", "http://")):
+            self.fail(("notify", "review_url"), "must be an http(s) address of the review "
+                      "page, like https://intranet.example.gov.uk/syndicate/queue.html")
+        email = None
+        if section.get("email") is not None:
+            email = self.email(section["email"])
+        return NotifySettings(email, str(url) if url is not None else None)
+
+    def email(self, value: Any) -> EmailSettings:
+        keys: tuple[Hashable, ...] = ("notify", "email")
+        section = self.mapping(value, keys, EMAIL_KEYS)
+        for required in ("to", "from", "host"):
+            if not section.get(required):
+                self.fail((*keys,), f"notify.email.{required} is required")
+        to = section["to"] if isinstance(section["to"], list) else [section["to"]]
+        for address in [*to, section["from"]]:
+            if not isinstance(address, str) or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+",
+                                                                address.strip()):
+                self.fail((*keys, "to" if address in to else "from"),
+                          f"{address!r} is not an email address like editors@example.gov.uk")
+        security = str(section.get("security", "starttls")).lower()
+        if security not in EMAIL_SECURITY:
+            self.fail((*keys, "security"), f"must be one of {', '.join(EMAIL_SECURITY)}")
+        port = self.option(section, keys, Option("port", Integer(),
+                                                 default=EMAIL_SECURITY[security],
+                                                 range=(1, 65535)))
+        password = self.secret(section.get("password"), (*keys, "password"))
+        if password is not None and security == "none" and \
+                str(section["host"]) not in ("localhost", "127.0.0.1", "::1"):
+            self.fail((*keys, "security"), "a password is never sent unencrypted: use "
+                      "starttls or ssl")
+        ca_file = section.get("ca_file")
+        return EmailSettings(
+            to=tuple(a.strip() for a in to), sender=str(section["from"]).strip(),
+            host=str(section["host"]), port=port, security=security,
+            username=str(section["username"]) if section.get("username") else None,
+            password=password,
+            ca_file=self.doc.path.parent / str(ca_file) if ca_file else None,
+            max_items=self.option(section, keys, MAX_ITEMS))
+
+    def secret(self, value: Any, keys: tuple[Hashable, ...]) -> Secret | None:
+        """One of syndicate's own secrets: ``{env:}``/``{file:}`` only, never inline."""
+        if value is None:
+            return None
+        dotted = ".".join(str(k) for k in keys)
+        try:
+            made = secret_from(value, dotted, self.doc.path.parent, self.env_file)
+            if made is None:
+                raise ConfigError("must be a secret: give it as {env: NAME} or {file: PATH}, "
+                                  "never inline in syndicate.yaml", key=dotted)
+            made.check_file()
+        except ConfigError as exc:
+            raise self.error(keys, str(exc)) from None
+        return made
 
     def source(self, name: str, options: Any) -> SourceSpec:
         keys: tuple[Hashable, ...] = ("sources", name)

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from syndicate import metrics, queue, reconcile, runlog, takedown
+from syndicate import metrics, notify, queue, reconcile, review, runlog, takedown
 from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
 from syndicate.errors import InputError, LockHeld, SyndicateError
@@ -111,11 +111,14 @@ def _stages(ws: Workspace, report: RunReport,
     try:
         stages(ws, report)
     finally:
+        review.make_thumbnails(ws)
         _sync(ws)
         report.queue = _queue_counts(ws)
         report.backlog = ws.ledger.backlog()
         report.blocked_now = dict(Counter(
             record.item.source for record in ws.ledger.records("status = 'blocked'")))
+        if not ws.dry_run:
+            _for_people(ws, report)
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
 
 
@@ -160,11 +163,18 @@ def record_failed_start(config_path: Path, command: str, error: SyndicateError,
     return report
 
 
+def _for_people(ws: Workspace, report: RunReport) -> None:
+    """The review page, and the email digest when something waits for a person."""
+    review.write_page(ws)
+    notify.after_run(ws, report)
+
+
 def _sync(ws: Workspace) -> None:
     """Apply the editors' edits in queue.yaml, then rewrite it from the ledger."""
     settings = ws.config.queue
     digest = reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks),
-                            settings.max_pending, settings.keep_days, write=not ws.dry_run)
+                            settings.max_pending, settings.keep_days, write=not ws.dry_run,
+                            thumbnail=review.thumbnail_for(ws))
     if not ws.dry_run:
         ws.ledger.put_sink_value(*_QUEUE_DIGEST, digest)
 
@@ -218,6 +228,7 @@ def decide(config: Config, ids: Iterable[str], status: str, *, reason: str = "",
                 ws.ledger.save(record)
             results.append(Decision(item_id, why_not is None, why_not or status))
         _sync(ws)
+        review.write_page(ws)
     return results
 
 
@@ -234,6 +245,14 @@ def _chosen(ws: Workspace, ids: list[str], every_pending: bool,
         where, params = where + " AND source = ?", (source,)
     return [(r.item.id, r) for r in ws.ledger.records(where, params)
             if not any(f.is_error for f in r.item.findings)]
+
+
+def preview(config: Config) -> Path:
+    """Apply editors' edits and write queue.html now (``syndicate queue preview``)."""
+    with Workspace(config) as ws:
+        review.make_thumbnails(ws)
+        _sync(ws)
+        return review.write_page(ws)
 
 
 def queue_items(config: Config) -> list[dict[str, Any]]:

@@ -117,7 +117,7 @@ def test_duplicate_key_in_queue_stops_the_run_and_leaves_everything(council: Cou
 
     result = council.run("run")
     assert result.exit_code == 2
-    assert f"queue.yaml:{line}: duplicate key 'status'" in result.output
+    assert f"queue.yaml:{line}: item {item_id}: duplicate key 'status'" in result.output
     assert "Traceback" not in result.output
     assert council.queue.read_text() == text
     assert not council.feeds.exists()

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from syndicate import embedded
 from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
 from syndicate.options import Boolean, FilePath, ListOf, Option, Text
@@ -66,7 +67,8 @@ _TEXT_KEYS = ("title", "description", "creator", "alt")
 _URL_KEYS = ("url", "creator_url", "source_url")
 _FLAG_KEYS = ("people_identifiable", "third_party")
 SIDECAR_KEYS: frozenset[str] = frozenset(
-    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories", "expires"})
+    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories", "keep_location",
+     "expires"})
 
 
 class DirectorySource(Source):
@@ -139,6 +141,7 @@ class DirectorySource(Source):
                     size=path.stat().st_size)
         if sidecar is not None:
             apply_sidecar(item, load(sidecar), path.name)
+        embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
         return item
 
 
@@ -211,11 +214,14 @@ def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
                 item.extra["source_url"] = url
             else:
                 setattr(item, key, url)
-        elif key in _FLAG_KEYS:
+        elif key in (*_FLAG_KEYS, "keep_location"):
             if not isinstance(value, bool):
                 raise InputError(f"{doc.where(key)}: {key} must be true or false, "
                                  f"not {value!r}")
-            setattr(item, key, value)
+            if key == "keep_location":  # GPS stays in files sent out (filetags)
+                item.extra[key] = value
+            else:
+                setattr(item, key, value)
         elif key == "date":
             item.date = _date(doc, value)
         elif key == "licence":
