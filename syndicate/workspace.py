@@ -144,9 +144,9 @@ class Workspace:
                 self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
                 folder = Path(self._scratch.name) / "tagged"
             self._tagger = MediaTagger(self.config, folder)
-        return self._tagger(item, self._local_media(item))
+        return self._tagger(item, self.local_file(item))
 
-    def _local_media(self, item: Item) -> Path:
+    def local_file(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL
         into the state folder (kept per content version, so a retry does not fetch again)."""
         if item.path is not None:
