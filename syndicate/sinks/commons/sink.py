@@ -40,7 +40,7 @@ from syndicate.sinks.commons.filetypes import sniff
 from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
 
 MiB = 1024 * 1024
-#: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
+#: What Commons takes (docs/wikimedia.md), used only when the wiki cannot be asked.
 COMMONS_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "svg", "tif", "tiff", "webp",
                                 "pdf", "djvu", "ogg", "oga", "ogv", "webm", "flac", "wav",
                                 "mp3", "xcf"})
