@@ -36,6 +36,7 @@ def assert_clear(path: Path, code: int, out: str, err: str) -> None:
             assert {"id", "kind", "title", "url", "licence", "findings"} <= set(row)
 
 
+@pytest.mark.slow
 def test_wellformed_files_are_read_or_refused_by_policy() -> None:
     files = corpus("wellformed")
     assert len(files) > 1000
