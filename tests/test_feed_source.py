@@ -317,7 +317,7 @@ def test_bad_config_names_the_key(tmp_path: Path, config: dict[str, object],
 
 
 def test_config_keys_are_declared() -> None:
-    assert FeedSource.config_keys == {"url", "path", "allow_private", "max_bytes"}
+    assert FeedSource.config_keys == {"url", "path", "allow_private", "max_bytes", "language"}
 
 
 def test_missing_file_is_a_source_error(tmp_path: Path) -> None:
