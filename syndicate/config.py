@@ -16,17 +16,18 @@ from typing import Any
 
 from syndicate import plugins, yamlfile
 from syndicate.errors import ConfigError
-from syndicate.model import KINDS
+from syndicate.matching import Match
+from syndicate.model import KINDS, Item, is_language_tag
 from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, Sink
 from syndicate.sources.base import Source
 from syndicate.tagging import Licensing
 
 TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state")
-ORGANISATION_KEYS = ("name", "url", "contact")
+ORGANISATION_KEYS = ("name", "url", "contact", "language")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path",)
-SINK_COMMON_KEYS = ("type", "kinds", "sources")
+SINK_COMMON_KEYS = ("type", "kinds", "sources", "match")
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,15 @@ class SinkSpec:
     kinds: frozenset[str]
     sources: frozenset[str] | None
     options: Mapping[str, Any]
+    match: Match | None = None      # a topic: only the items this matches
 
     def takes(self, kind: str, source: str) -> bool:
         return kind in self.kinds and (self.sources is None or source in self.sources)
+
+    def takes_item(self, item: Item) -> bool:
+        """``kinds:``, ``sources:`` and ``match:`` all hold for ``item``."""
+        return self.takes(item.kind, item.source) and (self.match is None
+                                                       or self.match.matches(item))
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,9 @@ def load(path: Path) -> Config:
     org = reader.mapping(data.get("organisation"), ("organisation",), ORGANISATION_KEYS)
     if "name" not in org:
         reader.fail(("organisation",), "organisation.name is required (the council's name)")
+    if "language" in org and not is_language_tag(org["language"]):
+        reader.fail(("organisation", "language"), "must be a language tag such as en-GB "
+                    f"or cy, not {org['language']!r}")
     organisation = Organisation(**{k: str(v) for k, v in org.items()})
     try:
         licensing = Licensing.from_config(data.get("licensing") or {})
@@ -207,8 +217,15 @@ class _Reader:
             self.fail((*keys, "kinds"), f"sink type '{options['type']}' takes only "
                       f"{', '.join(sorted(cls.kinds))}")
         sources = self.names(opts, (*keys, "sources"), frozenset(source_names))
+        match = None
+        if "match" in opts:
+            try:
+                match = Match.parse(opts["match"], "match")
+                match.check_sources(source_names, "match")
+            except ConfigError as exc:
+                raise self.error((*keys, *_split(exc.key)), str(exc)) from None
         rest = {k: v for k, v in opts.items() if k not in SINK_COMMON_KEYS}
-        return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest)
+        return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest, match)
 
     def plugin(self, keys: tuple[Hashable, ...], options: dict[str, Any], load: Any) -> Any:
         if "type" not in options:

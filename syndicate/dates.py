@@ -83,16 +83,19 @@ def _utc(moment: dt.datetime) -> dt.datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     try:
-        return moment.astimezone(dt.UTC).replace(microsecond=0)
+        return moment.astimezone(dt.UTC)
     except (OverflowError, ValueError):    # year 1 moved across a zone
         return None
 
 
 def rfc3339(value: str | dt.date | None) -> str | None:
-    """``value`` read by :func:`parse_date` as RFC 3339 UTC (``2026-11-28T09:00:00Z``),
-    or ``None``."""
+    """``value`` read by :func:`parse_date` as RFC 3339 UTC (``2026-11-28T09:00:00Z``;
+    fractions of a second only when the value has them), or ``None``."""
     moment = parse_date(value)
-    return moment.strftime(_RFC3339) if moment is not None else None
+    if moment is None:
+        return None
+    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
 
 
 def rfc822(value: str | dt.date) -> str:

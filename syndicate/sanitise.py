@@ -56,6 +56,8 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Characters RFC 3986 allows in a URI as they are; anything else is percent-encoded as
 # UTF-8 (RFC 3987 §3.1). "%" stays only where it starts a valid escape.
 _URI_SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}")
+# Lone surrogates (from a broken source) cannot be encoded, so nh3 refuses them.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
                      "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
                      "figure", "figcaption", "hr", "caption"})
@@ -70,7 +72,7 @@ def safe_html(markup: str, base: str | None = None) -> str:
     """
     if not markup or not markup.strip():
         return ""
-    return nh3.clean(markup, tags=set(ALLOWED_TAGS),
+    return nh3.clean(_SURROGATES.sub("", markup), tags=set(ALLOWED_TAGS),
                      clean_content_tags=set(DROPPED_WITH_CONTENT),
                      attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
                      attribute_filter=_link_filter(base), url_schemes=set(URL_SCHEMES),
@@ -140,7 +142,7 @@ def plain_text(markup: str) -> str:
     other :data:`DROPPED_WITH_CONTENT` elements is never included."""
     if not markup or not markup.strip():
         return ""
-    cleaned = nh3.clean(markup, tags=set(ALLOWED_TAGS),
+    cleaned = nh3.clean(_SURROGATES.sub("", markup), tags=set(ALLOWED_TAGS),
                         clean_content_tags=set(DROPPED_WITH_CONTENT), attributes={},
                         link_rel=None)
     try:

@@ -31,6 +31,7 @@ class Organisation:
     name: str
     url: str = ""
     contact: str = ""
+    language: str = "en-GB"     # BCP 47: what its content is written in, unless a source says
 
 
 class SinkState:

@@ -10,6 +10,18 @@ Configuration (all optional)::
       max_entries: 100
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
+      media: attach                  # or separate: an article's pictures as entries of their own
+      icon: https://www.example.gov.uk/favicon.png  # square, small
+      logo: https://www.example.gov.uk/logo.png     # wide
+      match: {category: Schools}     # a topic feed (any sink takes match:, kinds:, sources:)
+
+Content HTML is sanitised again here (:mod:`syndicate.sanitise`), whatever the source did,
+so nothing a source plugin lets through reaches a partner. Dates are the item's own; an
+item with none is dated, in Atom's required ``updated``, by when syndicate first saw it.
+
+A picture or document from a folder source is copied to ``files/`` beside the feeds and
+linked from ``base_url`` (without ``base_url`` its entry has no enclosure, and ``check``
+says so).
 
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
@@ -28,33 +40,30 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
+from syndicate import dates, sanitise
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
 from syndicate.model import Finding, Item, Receipt
 from syndicate.sinks.base import Sink, SinkContext
-from syndicate.sinks.feedformats import (
-    FORMATS,
-    Enclosure,
-    FeedEntry,
-    FeedInfo,
-    rfc3339,
-    utc_now,
-)
+from syndicate.sinks.feedformats import FORMATS, Enclosure, FeedEntry, FeedInfo
 
 # RFC 4151 tag URIs need a date on which the organisation held its domain. Any council
 # running syndicate held it when syndicate was written, and a constant (never the clock)
 # keeps every entry id the same on every run.
 TAG_DATE = "2026"
 
-_STORE_VERSION = 1
+_STORE_VERSION = 2     # 2: enclosures (a list), categories, language
+MEDIA_MODES = ("attach", "separate")
+FILES_FOLDER = "files"
 
 
 class FeedSink(Sink):
     """Writes Atom 1.0 and/or RSS 2.0 files into a folder, one entry per published item."""
 
     config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"directory", "formats", "title", "max_entries", "filename", "base_url"})
+        {"directory", "formats", "title", "max_entries", "filename", "base_url", "media",
+         "icon", "logo"})
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
@@ -66,6 +75,9 @@ class FeedSink(Sink):
         self.max_entries = _max_entries(config.get("max_entries", 100))
         self.filename = _filename(_text(config, "filename", name))
         self.base_url = _base_url(config.get("base_url"))
+        self.media = _choice(config, "media", MEDIA_MODES)
+        self.icon = _web_url(config, "icon")
+        self.logo = _web_url(config, "logo")
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
@@ -93,6 +105,19 @@ class FeedSink(Sink):
                     "feed.unsafe-url",
                     f"{item.id} links to {url!r}, {problem}; give it a public web address "
                     "or take this sink off the item"))
+        for attachment in item.attachments if self.media == "attach" else ():
+            problem = _unreachable(attachment.url)
+            if problem:
+                findings.append(Finding(
+                    "feed.attachment-left-out", "warning",
+                    f"{item.id}: the file {attachment.url!r} is left out of its entry, "
+                    f"{problem}", self.name))
+        if item.kind in ("image", "document") and not item.media_url and item.path \
+                and not self.base_url:
+            findings.append(Finding(
+                "feed.no-base-url", "warning",
+                f"{item.id}: its file cannot travel with its entry until the {self.name} "
+                "sink has base_url (the address its folder is served from)", self.name))
         return findings
 
     def open(self) -> None:
@@ -112,6 +137,11 @@ class FeedSink(Sink):
         would save writes in a big run, but a crash before ``close()`` would lose entries
         the ledger already counts as published.
         """
+        if self.media == "attach" and item.parent is not None:
+            # The article's entry carries this file; an entry of its own would repeat
+            # the story (same title, same link) in partners' readers.
+            entry_id = self.entry_id(item.parent)
+            return Receipt(entry_id, item.url, {"attached_to": entry_id})
         entry = self.entry_for(item)
         entries = self._load()
         replacing = any(old.id == entry.id for old in entries)
@@ -121,6 +151,7 @@ class FeedSink(Sink):
             preview = (f"would {'replace' if replacing else 'add'} entry {entry.id} "
                        f"({entry.title!r}) in {', '.join(files)}")
             return Receipt(entry.id, item.url, {"preview": preview, "files": files})
+        self._copy_file(item)
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
 
@@ -140,18 +171,83 @@ class FeedSink(Sink):
         licence = registry().get(item.licence)
         organisation = self.context.organisation
         attribution = item.attribution
+        entry_id = self.entry_id(item.id)
+        published = dates.rfc3339(item.date)
         return FeedEntry(
-            id=self.entry_id(item.id), item_id=item.id, title=item.title, url=item.url,
-            summary=item.description, content_html=item.content_html,
+            id=entry_id, item_id=item.id, title=item.title,
+            url=sanitise.absolute_uri(item.url) if item.url else None,
+            summary=item.description,
+            content_html=sanitise.safe_html(item.content_html, item.url),
             author=item.creator or organisation.name,
             author_url=(item.creator_url if item.creator else organisation.url) or None,
-            published=rfc3339(item.date),
-            # Without a modification date, the entry changed when it was (re)published.
-            updated=rfc3339(item.modified) or utc_now(),
+            published=published,
+            updated=(dates.rfc3339(item.modified) or published
+                     or dates.rfc3339(item.first_seen) or self._first_stored(entry_id)),
             licence_url=item.licence_url, licence_title=licence.short_name,
             rights=attribution.text if attribution else None,
             attribution_html=attribution.html if attribution else None,
-            enclosure=_enclosure(item))
+            enclosures=tuple(self._attachments(item)),
+            categories=tuple(dict.fromkeys(c.strip() for c in item.categories if c.strip())),
+            language=item.language or organisation.language)
+
+    def _first_stored(self, entry_id: str) -> str:
+        # Only for an item that did not come through the ledger (a plugin's test, say):
+        # the time this sink first stored it, which stays the same on every later run.
+        earlier = next((e.updated for e in self._load() if e.id == entry_id), None)
+        return earlier or dates.utc_now()
+
+    def _attachments(self, item: Item) -> list[Enclosure]:
+        """The item's own file, then (``media: attach``) the pictures and documents of an
+        article: those a partner can fetch, each once."""
+        found: list[Enclosure] = []
+        own = self._own_file(item)
+        if own is not None:
+            found.append(own)
+        if self.media == "attach":
+            for attachment in item.attachments:
+                media_type = (attachment.type or mimetypes.guess_type(
+                    urlsplit(attachment.url).path)[0] or "application/octet-stream")
+                found.append(Enclosure(
+                    url=sanitise.iri_to_uri(attachment.url), type=media_type,
+                    length=attachment.length, alt=attachment.alt, title=attachment.title,
+                    credit=attachment.credit, licence_url=attachment.licence))
+        unique = list({enclosure.url: enclosure for enclosure in reversed(found)}.values())
+        unique.reverse()
+        return [e for e in unique if _unreachable(e.url) is None]
+
+    def _own_file(self, item: Item) -> Enclosure | None:
+        url = _enclosure_url(item) or self._published_file_url(item)
+        if url is None:
+            return None
+        media_type = (item.media_type or mimetypes.guess_type(urlsplit(url).path)[0]
+                      or "application/octet-stream")
+        return Enclosure(url=sanitise.iri_to_uri(url), type=media_type, length=item.size,
+                         alt=item.alt, title=item.title,
+                         credit=item.creator or self.context.organisation.name)
+
+    def _published_file_url(self, item: Item) -> str | None:
+        name = self._file_name(item)
+        return f"{self.base_url}/{FILES_FOLDER}/{name}" if name and self.base_url else None
+
+    def _file_name(self, item: Item) -> str | None:
+        """The name under which a folder source's file is served beside the feeds."""
+        if item.kind not in ("image", "document") or item.media_url or item.path is None:
+            return None
+        extension = (mimetypes.guess_extension(item.media_type or "")
+                     or item.path.suffix.lower())
+        return quote(item.id, safe="-._~") + extension
+
+    def _copy_file(self, item: Item) -> None:
+        name = self._file_name(item)
+        if name is None or not self.base_url:
+            return
+        try:
+            data = self.context.media(item).read_bytes()
+            atomic_write(self.directory / FILES_FOLDER / name, data)
+        except OSError as error:
+            raise SkipItem(f"{item.id}: cannot copy its file beside the feeds "
+                           f"({error.strerror or error}); check the file and the folder "
+                           "permissions, then approve it again") from error
 
     def _feed_info(self) -> FeedInfo:
         organisation = self.context.organisation
@@ -161,7 +257,8 @@ class FeedSink(Sink):
             id=self._self_url("atom") or self._tag(f"feed:{self.filename}"), title=self.title,
             subtitle=f"Openly licensed content from {organisation.name}",
             link=organisation.url or self.base_url or "", author=organisation.name,
-            author_url=organisation.url or None)
+            author_url=organisation.url or None, language=organisation.language,
+            icon=self.icon, logo=self.logo)
 
     def _load(self) -> list[FeedEntry]:
         if self._entries is None:
@@ -236,20 +333,28 @@ def _unreachable(url: str) -> str | None:
     return None if address.is_global else "a private address partners cannot reach"
 
 
-def _enclosure(item: Item) -> Enclosure | None:
-    url = _enclosure_url(item)
-    if url is None:
-        return None
-    media_type = (item.media_type or mimetypes.guess_type(urlsplit(url).path)[0]
-                  or "application/octet-stream")
-    return Enclosure(url=url, type=media_type, length=item.size)
-
-
 def _text(config: Mapping[str, Any], key: str, default: str) -> str:
     value = config.get(key, default)
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} must be a non-empty string, not {value!r}", key=key)
     return value
+
+
+def _choice(config: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = config.get(key, choices[0])
+    if value not in choices:
+        raise ConfigError(f"{key} must be one of: {', '.join(choices)} (got {value!r})",
+                          key=key)
+    return str(value)
+
+
+def _web_url(config: Mapping[str, Any], key: str) -> str | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or _unreachable(value):
+        raise ConfigError(f"{key} must be a public http(s) address, not {value!r}", key=key)
+    return sanitise.iri_to_uri(value)
 
 
 def _formats(value: Any) -> tuple[str, ...]:

@@ -40,7 +40,8 @@ class FeedSource(Source):
 
     Config: ``url`` (http/https, fetched through the pipeline's fetcher) or ``path`` (a
     file, relative to syndicate.yaml); ``allow_private`` to read a feed on the council's
-    own network; ``max_bytes`` to change the size cap.
+    own network; ``max_bytes`` to change the size cap; ``language`` (a tag such as ``cy``)
+    when the feed's own ``<language>``/``xml:lang`` is missing or wrong.
     """
 
     config_keys = frozenset({"url", "path", "allow_private", "max_bytes", "language"})
