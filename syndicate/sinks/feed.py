@@ -23,6 +23,10 @@ A picture or document from a folder source is copied to ``files/`` beside the fe
 linked from ``base_url`` (without ``base_url`` its entry has no enclosure, and ``check``
 says so).
 
+Beside its files the sink writes ``index.html`` (a page listing every feed of the folder,
+for subscribers) and ``feeds.opml`` (the same list for feed readers), at the end of each run
+that changed a feed (:mod:`syndicate.sinks.feedindex`).
+
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
 republished item replaces its entry. The formats
@@ -45,6 +49,7 @@ from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
 from syndicate.model import Finding, Item, Receipt
+from syndicate.sinks import feedindex
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import FORMATS, Enclosure, FeedEntry, FeedInfo
 
@@ -81,6 +86,7 @@ class FeedSink(Sink):
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
+        self._changed = False
 
     def check(self, item: Item) -> list[Finding]:
         """The licence gate, then what a feed entry needs: a licence URL, something to
@@ -302,6 +308,25 @@ class FeedSink(Sink):
                             f"{error.strerror or error}; free space or fix permissions, "
                             "the items are retried next run") from error
         self._entries = entries
+        self._changed = True
+
+    def close(self) -> None:
+        """Rewrite the folder's index.html and feeds.opml if this run changed a feed."""
+        if not self._changed:
+            return
+        feeds = feedindex.feeds_in(self.directory)
+        title = f"{self.context.organisation.name} feeds"
+        documents: dict[str, str | bytes] = {
+            feedindex.INDEX: feedindex.index_html(title, self.context.organisation.name,
+                                                  feeds, self.base_url),
+            feedindex.OPML: feedindex.opml_document(title, feeds, self.base_url)}
+        try:
+            for name, document in documents.items():
+                atomic_write(self.directory / name, document)
+        except OSError as error:
+            raise SinkError(f"cannot write the feed index in {self.directory}: "
+                            f"{error.strerror or error}; the feeds themselves are "
+                            "written") from error
 
     def _self_url(self, fmt: str) -> str | None:
         return f"{self.base_url}/{self.filename}.{fmt}" if self.base_url else None

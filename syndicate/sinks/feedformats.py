@@ -146,8 +146,8 @@ def atom_document(feed: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
 
 def _atom_entry(feed: etree._Element, entry: FeedEntry, language: str | None) -> None:
     element = _add(feed, "entry")
-    if entry.language and entry.language != language:
-        element.set(XML_LANG, entry.language)
+    if _differs(entry.language, language):
+        element.set(XML_LANG, entry.language or "")
     _add(element, "id", entry.id)
     _add(element, "title", entry.title, attrs={"type": "text"})
     if entry.url:
@@ -229,7 +229,7 @@ def _rss_item(channel: etree._Element, entry: FeedEntry, language: str | None) -
     _add(item, f"{{{DUBLIN_CORE}}}creator", entry.author)
     for category in entry.categories:
         _add(item, "category", category)
-    if entry.language and entry.language != language:
+    if _differs(entry.language, language):
         _add(item, f"{{{DUBLIN_CORE}}}language", entry.language)
     if entry.rights:
         _add(item, f"{{{DUBLIN_CORE}}}rights", entry.rights)
@@ -258,9 +258,17 @@ def _media_content(item: etree._Element, enclosure: Enclosure, entry: FeedEntry)
     if enclosure.alt:
         _add(content, f"{{{MEDIA}}}description", enclosure.alt, attrs={"type": "plain"})
     _add(content, f"{{{MEDIA}}}credit", enclosure.credit or entry.author)
-    _add(content, f"{{{MEDIA}}}license", entry.licence_title if enclosure.licence_url is None
-         else None, attrs={"type": "text/html",
-                           "href": enclosure.licence_url or entry.licence_url})
+    if enclosure.licence_url and enclosure.licence_url != entry.licence_url:
+        # Only a file under a licence of its own needs media:license (Media RSS 1.5); the
+        # item's creativeCommons:license covers the rest. The W3C validator predates 1.5
+        # and calls media:license undefined, so it is not repeated where it adds nothing.
+        _add(content, f"{{{MEDIA}}}license", attrs={"type": "text/html",
+                                                   "href": enclosure.licence_url})
+
+
+def _differs(language: str | None, feed_language: str | None) -> bool:
+    # Language tags are case-insensitive (RFC 5646 §2.1.1): en-gb is the feed's en-GB.
+    return bool(language) and (language or "").casefold() != (feed_language or "").casefold()
 
 
 def shared_licence(entries: Sequence[FeedEntry]) -> tuple[str, str] | None:
