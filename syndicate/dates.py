@@ -15,8 +15,9 @@ below, so ``10:00 BST`` is 09:00Z rather than a naive 10:00.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_tz
 
 from dateutil import parser as dateutil_parser
 
@@ -33,6 +34,8 @@ ZONES: dict[str, int] = {
     **{letter: 0 for letter in "ABCDEFGHIKLMNOPQRSTUVWXY"},
 }
 _RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
+# Recognises (does not parse) RSS's RFC 822 dates: "Sat, 28 Nov 2026 10:00:00 BST".
+_RFC822 = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 # Two defaults that differ in every date field: a field the text did not give takes the
 # default, so the two readings differ exactly when the date is incomplete.
 _DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2))
@@ -55,7 +58,28 @@ def parse_date(value: str | dt.date | None) -> dt.datetime | None:
         return _utc(dt.datetime.fromisoformat(text))
     except ValueError:
         pass
+    if _RFC822.match(text):
+        return _rfc822(text)
     return _utc_or_none(_with_dateutil(text))
+
+
+def _rfc822(text: str) -> dt.datetime | None:
+    """RSS's form, read by the standard library; zone names it does not know (BST, the
+    military letters) from :data:`ZONES`. An unknown zone name gives ``None``."""
+    fields = parsedate_tz(text)
+    if fields is None:
+        return _utc_or_none(_with_dateutil(text))
+    zone = text.rsplit(None, 1)[-1]
+    offset = fields[9]
+    if zone.upper() in ZONES:
+        offset = ZONES[zone.upper()]
+    elif zone.isalpha():
+        return None
+    try:
+        moment = dt.datetime(*fields[:6], tzinfo=dt.timezone(dt.timedelta(seconds=offset or 0)))
+    except (ValueError, OverflowError):
+        return None
+    return _utc(moment)
 
 
 def _with_dateutil(text: str) -> dt.datetime | None:

@@ -14,8 +14,9 @@ Every module that lets HTML out of syndicate uses these functions; none keeps it
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
-from collections.abc import Callable
+import threading
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -55,7 +56,10 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 
 # Characters RFC 3986 allows in a URI as they are; anything else is percent-encoded as
 # UTF-8 (RFC 3987 §3.1). "%" stays only where it starts a valid escape.
-_URI_SAFE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}")
+_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_HTTP_URI = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@\[\]]+"
+                       r"(?:[/?#](?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")
+_NOT_URI = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 # Lone surrogates (from a broken source) cannot be encoded, so nh3 refuses them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
@@ -68,24 +72,37 @@ def safe_html(markup: str, base: str | None = None) -> str:
     (resolved against ``base``, the page the HTML came from) and a valid URI.
 
     A link that cannot be made absolute (no base) or is not http(s)/mailto is removed,
-    so a partner never resolves it against their own site. Idempotent.
+    so a partner never resolves it against their own site. Idempotent; thread-safe.
     """
     if not markup or not markup.strip():
         return ""
-    return nh3.clean(_SURROGATES.sub("", markup), tags=set(ALLOWED_TAGS),
-                     clean_content_tags=set(DROPPED_WITH_CONTENT),
-                     attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-                     attribute_filter=_link_filter(base), url_schemes=set(URL_SCHEMES),
-                     strip_comments=True, link_rel="noopener").strip()
+    _current.base = base
+    try:
+        return _cleaner().clean(_SURROGATES.sub("", markup)).strip()
+    finally:
+        _current.base = None
 
 
-def _link_filter(base: str | None) -> Callable[[str, str, str], str | None]:
-    def absolute(_tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        url = absolute_uri(value, base)
-        return url if url and urlsplit(url).scheme in URL_SCHEMES else None
-    return absolute
+# One cleaner, built once (its options are fixed); the base of the fragment being cleaned
+# reaches its link filter through a thread-local.
+_current = threading.local()
+
+
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                       attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+                       attribute_filter=_absolute_link, url_schemes=set(URL_SCHEMES),
+                       strip_comments=True, link_rel="noopener")
+
+
+def _absolute_link(_tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    if value.startswith(("https://", "http://")) and _URI.fullmatch(value):
+        return value     # already absolute and valid: the usual case, kept cheap
+    url = absolute_uri(value, getattr(_current, "base", None))
+    return url if url and urlsplit(url).scheme in URL_SCHEMES else None
 
 
 def absolute_uri(reference: str, base: str | None = None) -> str | None:
@@ -96,6 +113,8 @@ def absolute_uri(reference: str, base: str | None = None) -> str | None:
         return None
     try:
         url = urljoin(base, reference) if base else reference
+        if _HTTP_URI.fullmatch(url):
+            return url       # the usual case: an absolute http(s) URI already
         parts = urlsplit(url)
     except ValueError:      # urllib refuses hosts such as "[bad]"
         return None
@@ -107,6 +126,8 @@ def absolute_uri(reference: str, base: str | None = None) -> str | None:
 def iri_to_uri(iri: str) -> str:
     """An IRI as a URI (RFC 3987 §3.1): the host in IDNA (punycode) form, every other
     character outside RFC 3986's set as percent-encoded UTF-8. A URI comes back unchanged."""
+    if _URI.fullmatch(iri):
+        return iri
     try:
         parts = urlsplit(iri.strip())
     except ValueError:
@@ -122,14 +143,9 @@ def iri_to_uri(iri: str) -> str:
 
 
 def _percent_encode(text: str) -> str:
-    out: list[str] = []
-    position = 0
-    for match in _URI_SAFE.finditer(text):
-        out.append(_escape(text[position:match.start()]))
-        out.append(match.group())
-        position = match.end()
-    out.append(_escape(text[position:]))
-    return "".join(out)
+    if _URI.fullmatch(text):
+        return text          # the usual case: already a URI
+    return _NOT_URI.sub(lambda match: _escape(match.group()), text)
 
 
 def _escape(text: str) -> str:

@@ -36,6 +36,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def xml_text(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot carry."""
+    if value.isascii() and value.isprintable():
+        return value          # the usual case, checked in C
     return _NOT_XML.sub("", value)
 
 
@@ -293,11 +295,13 @@ def _latest(entries: Sequence[FeedEntry]) -> str:
 def _add(parent: etree._Element, tag: str, text: str | None = None,
          attrs: Mapping[str, str] | None = None) -> etree._Element:
     # Unqualified tags take the parent's namespace: Atom's for Atom, none for RSS.
-    if not tag.startswith("{"):
-        namespace = etree.QName(parent).namespace
-        tag = f"{{{namespace}}}{tag}" if namespace else tag
+    if tag[0] != "{":
+        parent_tag = parent.tag
+        if isinstance(parent_tag, str) and parent_tag[0] == "{":
+            tag = parent_tag[:parent_tag.index("}") + 1] + tag
     element = etree.SubElement(parent, tag,
-                               {name: xml_text(value) for name, value in (attrs or {}).items()})
+                               {name: xml_text(value) for name, value in attrs.items()}
+                               if attrs else None)
     if text is not None:
         element.text = xml_text(text)
     return element
