@@ -57,7 +57,8 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Characters RFC 3986 allows in a URI as they are; anything else is percent-encoded as
 # UTF-8 (RFC 3987 §3.1). "%" stays only where it starts a valid escape.
 _URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
-_HTTP_URI = re.compile(r"https?://[A-Za-z0-9\-._~%!$&'()*+,;=:@\[\]]+"
+_HTTP_URI = re.compile(r"https?://(?:[A-Za-z0-9\-._~%!$&'()*+,;=:]*@)?"
+                       r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]*)?"
                        r"(?:[/?#](?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")
 _NOT_URI = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 # Lone surrogates (from a broken source) cannot be encoded, so nh3 refuses them.
