@@ -497,3 +497,13 @@ def test_a_version_1_store_still_loads(tmp_path: Path,
     open_sink().publish(make_item("news-1"))
     old_entry = next(e for e in read(tmp_path, "atom").entries if e.title == "Old")
     assert [e.href for e in old_entry.enclosures] == ["https://www.example.gov.uk/p.jpg"]
+
+
+def test_without_base_url_the_sink_says_what_partners_miss(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    (advice,) = open_sink().preflight()
+    assert (advice.code, advice.severity) == ("feed.no-base-url", "warning")
+    assert "rel=\"self\"" in advice.message
+    assert open_sink(base_url="https://www.example.gov.uk/feeds").preflight() == []
+    photo = make_item("photos-1", kind="image", source="photos", path=tmp_path / "p.jpg")
+    assert [f.code for f in open_sink().check(photo)] == ["feed.no-base-url"]

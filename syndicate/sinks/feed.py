@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import mimetypes
 from collections.abc import Mapping
 from dataclasses import replace
@@ -57,6 +58,8 @@ from syndicate.sinks.feedformats import FORMATS, Enclosure, FeedEntry, FeedInfo
 # running syndicate held it when syndicate was written, and a constant (never the clock)
 # keeps every entry id the same on every run.
 TAG_DATE = "2026"
+
+log = logging.getLogger(__name__)
 
 _STORE_VERSION = 2     # 2: enclosures (a list), categories, language
 MEDIA_MODES = ("attach", "separate")
@@ -126,10 +129,23 @@ class FeedSink(Sink):
                 "sink has base_url (the address its folder is served from)", self.name))
         return findings
 
+    def preflight(self) -> list[Finding]:
+        """Advice on the sink's configuration, for a pre-flight check: without ``base_url``
+        the feeds cannot name their own address (``rel="self"``, which readers and the
+        W3C validator expect) and folder photos travel without their files."""
+        if self.base_url:
+            return []
+        return [Finding("feed.no-base-url", "warning",
+                        f"the {self.name} feed sink has no base_url: set it to the address "
+                        f"where {self.directory_setting} is served, so the feeds carry "
+                        'rel="self" and folder photos travel with their entries', self.name)]
+
     def open(self) -> None:
         """Create the feed folder (not in a dry run)."""
         if self.context.dry_run:
             return
+        for finding in self.preflight():
+            log.warning("%s", finding.message)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -318,7 +334,8 @@ class FeedSink(Sink):
         title = f"{self.context.organisation.name} feeds"
         documents: dict[str, str | bytes] = {
             feedindex.INDEX: feedindex.index_html(title, self.context.organisation.name,
-                                                  feeds, self.base_url),
+                                                  feeds, self.base_url,
+                                                  self.context.organisation.language),
             feedindex.OPML: feedindex.opml_document(title, feeds, self.base_url)}
         try:
             for name, document in documents.items():

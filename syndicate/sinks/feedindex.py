@@ -87,14 +87,14 @@ def _read_head(path: Path, feed: FeedFile) -> None:
 
 
 def index_html(title: str, organisation: str, feeds: Sequence[FeedFile],
-               base_url: str | None) -> str:
-    """The subscribers' page: each feed with its description, licence, last update and a
-    link per format, plus the OPML file."""
+               base_url: str | None, language: str = "en-GB") -> str:
+    """The subscribers' page (in ``language``): each feed with its description, licence,
+    last update and a link per format, plus the OPML file."""
     rows = "\n".join(_feed_section(feed, base_url) for feed in feeds)
     opml = _href(OPML, base_url)
     esc = html.escape
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{esc(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
