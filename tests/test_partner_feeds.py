@@ -215,6 +215,21 @@ def test_entries_carry_licence_category_language_and_rights(hostile: Council,
     assert parsed.feed.generator.startswith("syndicate")
 
 
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_every_entry_reads_back_with_licence_language_and_a_true_date(hostile: Council,
+                                                                      fmt: str) -> None:
+    entries = parse(hostile.feeds, "partners", fmt).entries
+    assert len(entries) == 6            # six stories; the pictures ride inside the fair's
+    for entry in entries:
+        assert entry.license == OGL, entry.title
+        assert "Open Government Licence" in entry.rights, entry.title
+        assert entry.get("language", "en-gb").lower() == "en-gb", entry.title
+        if entry.title == "Undated notice":
+            assert "published_parsed" not in entry
+        else:
+            assert entry.published_parsed[:3] >= (2026, 11, 26), entry.title
+
+
 def test_a_folder_photo_gets_its_file_beside_the_feed(council: Council) -> None:
     config = council.config.read_text(encoding="utf-8")
     assert "base_url:" in config      # the demo serves its feeds, so rel=self exists
@@ -238,6 +253,7 @@ sinks:
     type: feed
     directory: public/feeds
     title: School news
+    description: Closures, term dates and admissions
     base_url: https://www.example.gov.uk/feeds
     match: {text: [school, schools]}
   roads:
@@ -295,6 +311,9 @@ def test_the_index_page_and_opml_list_every_feed(council: Council) -> None:
         for fmt in ("atom", "rss"):
             assert f'href="{BASE_URL}/{name}.{fmt}"' in page
         assert f"<h2>{title}</h2>" in page
+    assert "<p>Closures, term dates and admissions</p>" in page
+    assert 'rel="license"' in page or "Each entry states its licence." in page
+    assert "Last updated <time" in page
     import html5lib
     parser = html5lib.HTMLParser(strict=True)
     parser.parse(page)     # raises on any parse error: the page is valid HTML5 syntax

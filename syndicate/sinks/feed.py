@@ -7,6 +7,7 @@ Configuration (all optional)::
       directory: public/feeds        # relative to syndicate.yaml
       formats: [atom, rss]
       title: Example Borough Council open content
+      description: News, photos and documents to reuse   # shown by readers and index.html
       max_entries: 100
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
@@ -70,8 +71,8 @@ class FeedSink(Sink):
     """Writes Atom 1.0 and/or RSS 2.0 files into a folder, one entry per published item."""
 
     config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"directory", "formats", "title", "max_entries", "filename", "base_url", "media",
-         "icon", "logo"})
+        {"directory", "formats", "title", "description", "max_entries", "filename",
+         "base_url", "media", "icon", "logo"})
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
@@ -80,6 +81,8 @@ class FeedSink(Sink):
         self.directory = context.base_dir / self.directory_setting
         self.formats = _formats(config.get("formats", list(FORMATS)))
         self.title = _text(config, "title", f"{context.organisation.name} open content")
+        self.description = _text(config, "description",
+                                 f"Openly licensed content from {context.organisation.name}")
         self.max_entries = _max_entries(config.get("max_entries", 100))
         self.filename = _filename(_text(config, "filename", name))
         self.base_url = _base_url(config.get("base_url"))
@@ -201,7 +204,7 @@ class FeedSink(Sink):
             summary=item.description,
             content_html=sanitise.safe_html(item.content_html, item.url),
             author=item.creator or organisation.name,
-            author_url=(item.creator_url if item.creator else organisation.url) or None,
+            author_url=_uri(item.creator_url if item.creator else organisation.url),
             published=published,
             updated=(dates.rfc3339(item.modified) or published
                      or dates.rfc3339(item.first_seen) or self._first_stored(entry_id)),
@@ -277,7 +280,7 @@ class FeedSink(Sink):
             # Atom wants its own address as the feed id when that is known; item ids are
             # quoted, so "feed:" can never clash with an entry id.
             id=self._self_url("atom") or self._tag(f"feed:{self.filename}"), title=self.title,
-            subtitle=f"Openly licensed content from {organisation.name}",
+            subtitle=self.description,
             link=organisation.url or self.base_url or "", author=organisation.name,
             author_url=organisation.url or None, language=organisation.language,
             icon=self.icon, logo=self.logo)
@@ -380,6 +383,10 @@ def _text(config: Mapping[str, Any], key: str, default: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} must be a non-empty string, not {value!r}", key=key)
     return value
+
+
+def _uri(url: str | None) -> str | None:
+    return sanitise.iri_to_uri(url) if url else None
 
 
 def _choice(config: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
