@@ -174,7 +174,7 @@ class Ledger:
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
             "status, shown, in_queue, note, reason, first_seen, updated, seen_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "COALESCE((SELECT seen_at FROM items WHERE id = ?), ?))",
+            "COALESCE((SELECT COALESCE(seen_at, first_seen) FROM items WHERE id = ?), ?))",
             (record.item.id, record.item.source, record.content_hash,
              json.dumps(record.item.to_dict()), json.dumps(record.targets),
              json.dumps(record.chosen) if record.chosen is not None else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ import feedparser
 import pytest
 from lxml import etree
 
+from syndicate.ledger import SCHEMA as LEDGER_SCHEMA
+from syndicate.ledger import Ledger
+from syndicate.model import Item
 from tests.council import Council
 from tests.httpserver import LocalHTTPServer
 
@@ -240,6 +244,32 @@ def test_a_folder_photo_gets_its_file_beside_the_feed(council: Council) -> None:
     assert enclosure.href.startswith(f"{BASE_URL}/files/photos-")
     served = council.feeds / enclosure.href.removeprefix(BASE_URL + "/")
     assert served.stat().st_size == int(enclosure.length) and enclosure.type == "image/jpeg"
+    assert enclosure.get("title") == "Strings of yellow lights over a dark square lined with " \
+        "shops"                                                        # its alt text
+    assert [t.term for t in photo.tags] == ["Christmas lights in England",
+                                            "Market Square (Example)"]
+    assert photo.published_parsed[:3] == (2025, 11, 29)
+
+
+def test_a_ledger_from_before_first_seen_times_gains_them(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(LEDGER_SCHEMA)        # the items table as it was, without seen_at
+    old.execute("INSERT INTO items (id, source, content_hash, data, targets, status, "
+                "first_seen, updated) VALUES ('news-1', 'news', 'h', ?, '[]', 'pending', "
+                "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                (json.dumps(Item("news-1", "news", "article", "Old").to_dict()),))
+    old.commit()
+    old.close()
+    ledger = Ledger(path)
+    try:
+        record = ledger.get("news-1")
+        assert record is not None and record.item.first_seen == "2026-01-01T00:00:00Z"
+        ledger.save(record)       # the first save after the upgrade keeps the old time
+        saved = ledger.get("news-1")
+        assert saved is not None and saved.item.first_seen == "2026-01-01T00:00:00Z"
+    finally:
+        ledger.close()
 
 
 TOPICS = """
