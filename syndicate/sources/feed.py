@@ -230,7 +230,10 @@ class FeedReader:
         (XML Base says so), else the entry's own page, else the feed's address."""
         scope = content if content is not None else entry
         if any(e.get(el.XML_BASE) for e in (scope, *scope.iterancestors())):
-            return self._absolute(scope, ".") or None
+            try:
+                return self._base(scope) or None
+            except ValueError:
+                return None      # a malformed xml:base: relative links are dropped
         return link or self.base_url or self.feed.link or None
 
     def _distinct_key(self, guid: str, content: tuple[str, ...]) -> str:
@@ -284,13 +287,19 @@ class FeedReader:
         """``href`` resolved against the document URL and any ``xml:base`` above it."""
         if not href:
             return ""
-        base = self.base_url or self.feed.link or ""
         try:
-            for ancestor in reversed([element, *element.iterancestors()]):
-                if ancestor.get(el.XML_BASE):
-                    base = urljoin(base, ancestor.get(el.XML_BASE))
+            base = self._base(element)
             return sanitise.iri_to_uri(urljoin(base, href) if base else href)
         except ValueError:
             return href     # a malformed base (urllib refuses "[bad]" hosts): keep as given
+
+    def _base(self, element: etree._Element) -> str:
+        """The base URI in scope at ``element`` (XML Base over the document's URL).
+        Raises ValueError for a base urllib cannot parse."""
+        base = self.base_url or self.feed.link or ""
+        for ancestor in reversed([element, *element.iterancestors()]):
+            if ancestor.get(el.XML_BASE):
+                base = urljoin(base, ancestor.get(el.XML_BASE))
+        return base
 
 
