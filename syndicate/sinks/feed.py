@@ -281,8 +281,8 @@ class FeedSink(Sink):
             # quoted, so "feed:" can never clash with an entry id.
             id=self._self_url("atom") or self._tag(f"feed:{self.filename}"), title=self.title,
             subtitle=self.description,
-            link=organisation.url or self.base_url or "", author=organisation.name,
-            author_url=organisation.url or None, language=organisation.language,
+            link=_uri(organisation.url) or self.base_url or "", author=organisation.name,
+            author_url=_uri(organisation.url), language=organisation.language,
             icon=self.icon, logo=self.logo)
 
     def _load(self) -> list[FeedEntry]:
