@@ -461,6 +461,27 @@ def test_media_attach_keeps_pictures_inside_the_story(
         "Example Borough Council"] * 2
 
 
+def test_a_picture_whose_story_is_not_in_the_feed_gets_its_own_entry(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    receipt = open_sink().publish(make_item(
+        "pages-9", kind="image", parent="pages-1",
+        media_url="https://www.example.gov.uk/i/bandstand.jpg", media_type="image/jpeg"))
+    assert "attached_to" not in receipt.detail
+    (entry,) = read(tmp_path, "atom").entries
+    assert [e.href for e in entry.enclosures] == ["https://www.example.gov.uk/i/bandstand.jpg"]
+
+
+def test_a_picture_published_before_its_story_joins_it(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink()
+    sink.publish(make_item("news-9", kind="image", parent="news-1",
+                           media_url="https://www.example.gov.uk/i/map.png"))
+    sink.publish(make_item("news-1", attachments=ATTACHED[:1]))
+    (entry,) = read(tmp_path, "rss").entries                  # one story, one entry
+    assert entry.id.endswith("news-1")
+    assert [e.href for e in entry.enclosures] == ["https://www.example.gov.uk/i/map.png"]
+
+
 def test_media_separate_gives_pictures_entries_of_their_own(
         tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
     sink = open_sink(media="separate")

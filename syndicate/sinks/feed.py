@@ -162,15 +162,17 @@ class FeedSink(Sink):
         would save writes in a big run, but a crash before ``close()`` would lose entries
         the ledger already counts as published.
         """
-        if self.media == "attach" and item.parent is not None:
+        carrier = self._carrier(item)
+        if carrier is not None:
             # The article's entry carries this file; an entry of its own would repeat
             # the story (same title, same link) in partners' readers.
-            entry_id = self.entry_id(item.parent)
-            return Receipt(entry_id, item.url, {"attached_to": entry_id})
+            return Receipt(carrier, item.url, {"attached_to": carrier})
         entry = self.entry_for(item)
         entries = self._load()
         replacing = any(old.id == entry.id for old in entries)
-        updated = [entry, *(old for old in entries if old.id != entry.id)][:self.max_entries]
+        updated = [entry, *(old for old in entries
+                            if old.id != entry.id and not self._carries(entry, old))]
+        updated = updated[:self.max_entries]
         files = [str(self.directory_setting / f"{self.filename}.{fmt}") for fmt in self.formats]
         if self.context.dry_run:
             preview = (f"would {'replace' if replacing else 'add'} entry {entry.id} "
@@ -179,6 +181,27 @@ class FeedSink(Sink):
         self._copy_file(item)
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
+
+    def _carrier(self, item: Item) -> str | None:
+        """With ``media: attach``, the id of the entry of the item's article when that
+        entry already carries the item's file; otherwise (the article is not in this feed,
+        a page's picture) ``None``, and the item gets an entry of its own."""
+        if self.media != "attach" or item.parent is None or not item.media_url:
+            return None
+        parent = self.entry_id(item.parent)
+        url = sanitise.iri_to_uri(item.media_url)
+        for entry in self._load():
+            if entry.id == parent and any(e.url == url for e in entry.enclosures):
+                return parent
+        return None
+
+    def _carries(self, article: FeedEntry, other: FeedEntry) -> bool:
+        """Whether ``article`` now carries the file that ``other``, one of its pictures
+        published before it, had an entry for (so that entry goes: one story, one entry)."""
+        if self.media != "attach" or other.parent != article.item_id or not other.enclosures:
+            return False
+        carried = {enclosure.url for enclosure in article.enclosures}
+        return all(enclosure.url in carried for enclosure in other.enclosures)
 
     def entry_id(self, item_id: str) -> str:
         """The stable id of an item's entry: an RFC 4151 tag URI such as
@@ -213,7 +236,7 @@ class FeedSink(Sink):
             attribution_html=attribution.html if attribution else None,
             enclosures=tuple(self._attachments(item)),
             categories=tuple(dict.fromkeys(c.strip() for c in item.categories if c.strip())),
-            language=item.language or organisation.language)
+            language=item.language or organisation.language, parent=item.parent)
 
     def _first_stored(self, entry_id: str) -> str:
         # Only for an item that did not come through the ledger (a plugin's test, say):

@@ -87,6 +87,7 @@ class FeedEntry:
     enclosures: tuple[Enclosure, ...] = ()
     categories: tuple[str, ...] = ()
     language: str | None = None
+    parent: str | None = None        # the item id of the article a picture belongs to
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
