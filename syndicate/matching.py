@@ -27,6 +27,7 @@ from typing import Any
 
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS, Item
+from syndicate.options import OptionType
 
 MATCH_KEYS = ("source", "kind", "url", "category", "creator", "text")
 
@@ -85,6 +86,15 @@ class Match:
             if name not in known:
                 raise ConfigError(f"no source named '{name}'{hint(name, known)}",
                                   key=f"{key}.source")
+
+
+class MatchRule(OptionType):
+    """A ``match:`` mapping as an option type (how ``syndicate sinks --options`` shows it)."""
+
+    label = f"a mapping of {', '.join(MATCH_KEYS)} (each text or a list of alternatives)"
+
+    def convert(self, value: Any) -> Match:
+        return Match.parse(value)
 
 
 def hint(value: str, known: Iterable[str]) -> str:

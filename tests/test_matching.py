@@ -61,7 +61,9 @@ def test_an_unknown_source_is_refused() -> None:
 
 def test_a_sinks_match_is_checked_when_the_config_loads(tmp_path: Path) -> None:
     config = tmp_path / "syndicate.yaml"
-    config.write_text("organisation: {name: Council}\nsources:\n  news: {type: feed, path: x}\n"
+    # organisation.url: the feed sink is built when the config loads and needs it for ids.
+    config.write_text("organisation: {name: Council, url: https://www.example.gov.uk}\n"
+                      "sources:\n  news: {type: feed, path: x}\n"
                       "sinks:\n  schools:\n    type: feed\n    match: {txt: school}\n",
                       encoding="utf-8")
     with pytest.raises(ConfigError, match=r"syndicate\.yaml:7: sinks\.schools\.match\.txt: "

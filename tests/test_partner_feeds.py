@@ -23,6 +23,7 @@ from syndicate.ledger import SCHEMA as LEDGER_SCHEMA
 from syndicate.ledger import Ledger
 from syndicate.model import Item
 from tests.council import Council
+from tests.filetags_readers import exiftool_json, needs_exiftool
 from tests.httpserver import LocalHTTPServer
 
 DATA = Path(__file__).resolve().parent / "data" / "feeds"
@@ -249,6 +250,22 @@ def test_a_folder_photo_gets_its_file_beside_the_feed(council: Council) -> None:
     assert [t.term for t in photo.tags] == ["Christmas lights in England",
                                             "Market Square (Example)"]
     assert photo.published_parsed[:3] == (2025, 11, 29)
+
+
+@needs_exiftool
+def test_a_folder_photo_is_served_as_its_tagged_copy_with_its_true_length(
+        council: Council) -> None:
+    publish_everything(council)
+    entries = parse(council.feeds, "partners", "atom").entries
+    photo = next(e for e in entries if e.title == "Christmas lights on Market Square")
+    (enclosure,) = photo.enclosures
+    served = council.feeds / enclosure.href.removeprefix(BASE_URL + "/")
+    original = council.root / "content" / "photos" / "market-square-christmas-lights.jpg"
+    # The copy partners fetch carries its licence inside (issue 16's tagged copy), so its
+    # size is not the original's: the enclosure's length is the served file's.
+    assert exiftool_json(served)["XMP-cc:License"] == photo.license
+    assert served.stat().st_size != original.stat().st_size
+    assert int(enclosure.length) == served.stat().st_size
 
 
 def test_a_ledger_from_before_first_seen_times_gains_them(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
 from syndicate.model import Finding, Item, Receipt
+from syndicate.options import FilePath, Integer, ListOf, Option, Text, Url
 from syndicate.sinks import feedindex
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import FORMATS, Enclosure, FeedEntry, FeedInfo
@@ -70,25 +71,47 @@ FILES_FOLDER = "files"
 class FeedSink(Sink):
     """Writes Atom 1.0 and/or RSS 2.0 files into a folder, one entry per published item."""
 
-    config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"directory", "formats", "title", "description", "max_entries", "filename",
-         "base_url", "media", "icon", "logo"})
+    options: ClassVar[tuple[Option, ...]] = (
+        Option("directory", FilePath(), default="public/feeds",
+               description="Folder the feed files are written to (your web server serves it)."),
+        Option("formats", ListOf(Text(), min_items=1), default=list(FORMATS),
+               choices=tuple(FORMATS),
+               description="Which feeds to write."),
+        Option("title", Text(), description="Feed title (default: '<organisation> open "
+               "content')."),
+        Option("description", Text(), description="What the feed offers, shown by feed "
+               "readers and index.html (default: 'Openly licensed content from "
+               "<organisation>')."),
+        Option("max_entries", Integer(), default=100, range=(1, 100_000),
+               description="Newest entries kept in each feed."),
+        Option("filename", Text(r"[^/\\.][^/\\]*", "a plain name such as 'partners' (no "
+                                "folders, not starting with a dot)"),
+               description="File name without extension (default: the sink's name)."),
+        Option("base_url", Url(), description="Where the feed files are served; gives the "
+               "feeds their self links and lets folder photos travel with their entries."),
+        Option("media", Text(), default="attach", choices=MEDIA_MODES,
+               description="attach: an article's pictures and documents travel inside its "
+               "entry; separate: each picture gets an entry of its own."),
+        Option("icon", Url(), description="A small square image for the feed (public "
+               "address)."),
+        Option("logo", Url(), description="A wide image for the feed (public address)."),
+    )
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        self.directory_setting = Path(_text(config, "directory", "public/feeds"))
+        self.directory_setting = Path(self.config["directory"])
         self.directory = context.base_dir / self.directory_setting
-        self.formats = _formats(config.get("formats", list(FORMATS)))
-        self.title = _text(config, "title", f"{context.organisation.name} open content")
-        self.description = _text(config, "description",
-                                 f"Openly licensed content from {context.organisation.name}")
-        self.max_entries = _max_entries(config.get("max_entries", 100))
-        self.filename = _filename(_text(config, "filename", name))
-        self.base_url = _base_url(config.get("base_url"))
-        self.media = _choice(config, "media", MEDIA_MODES)
-        self.icon = _web_url(config, "icon")
-        self.logo = _web_url(config, "logo")
+        self.formats = tuple(dict.fromkeys(self.config["formats"]))
+        self.title = self.config["title"] or f"{context.organisation.name} open content"
+        self.description = (self.config["description"]
+                            or f"Openly licensed content from {context.organisation.name}")
+        self.max_entries = self.config["max_entries"]
+        self.filename = self.config["filename"] or name
+        self.base_url = self.config["base_url"] and self.config["base_url"].rstrip("/")
+        self.media = self.config["media"]
+        self.icon = _public_url(self.config, "icon")
+        self.logo = _public_url(self.config, "logo")
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
@@ -167,7 +190,8 @@ class FeedSink(Sink):
             # The article's entry carries this file; an entry of its own would repeat
             # the story (same title, same link) in partners' readers.
             return Receipt(carrier, item.url, {"attached_to": carrier})
-        entry = self.entry_for(item)
+        served = self._served_file(item)
+        entry = self._entry(item, served)
         entries = self._load()
         replacing = any(old.id == entry.id for old in entries)
         updated = [entry, *(old for old in entries
@@ -178,7 +202,8 @@ class FeedSink(Sink):
             preview = (f"would {'replace' if replacing else 'add'} entry {entry.id} "
                        f"({entry.title!r}) in {', '.join(files)}")
             return Receipt(entry.id, item.url, {"preview": preview, "files": files})
-        self._copy_file(item)
+        if served is not None:
+            self._copy_file(item, served)
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
 
@@ -213,6 +238,10 @@ class FeedSink(Sink):
 
     def entry_for(self, item: Item) -> FeedEntry:
         """The feed entry that represents ``item``."""
+        return self._entry(item, self._served_file(item))
+
+    def _entry(self, item: Item, served: Path | None) -> FeedEntry:
+        """``item``'s entry; ``served`` is the file copied beside the feeds for it, if any."""
         if item.licence is None or not item.licence_url:
             raise SkipItem(f"{item.id} has no licence or licence URL, so it cannot go into "
                            "a feed; fix the licensing rule that tagged it")
@@ -234,7 +263,7 @@ class FeedSink(Sink):
             licence_url=item.licence_url, licence_title=licence.short_name,
             rights=attribution.text if attribution else None,
             attribution_html=attribution.html if attribution else None,
-            enclosures=tuple(self._attachments(item)),
+            enclosures=tuple(self._attachments(item, served)),
             categories=tuple(dict.fromkeys(c.strip() for c in item.categories if c.strip())),
             language=item.language or organisation.language, parent=item.parent)
 
@@ -244,11 +273,11 @@ class FeedSink(Sink):
         earlier = next((e.updated for e in self._load() if e.id == entry_id), None)
         return earlier or dates.utc_now()
 
-    def _attachments(self, item: Item) -> list[Enclosure]:
+    def _attachments(self, item: Item, served: Path | None) -> list[Enclosure]:
         """The item's own file, then (``media: attach``) the pictures and documents of an
         article: those a partner can fetch, each once."""
         found: list[Enclosure] = []
-        own = self._own_file(item)
+        own = self._own_file(item, served)
         if own is not None:
             found.append(own)
         if self.media == "attach":
@@ -263,13 +292,15 @@ class FeedSink(Sink):
         unique.reverse()
         return [e for e in unique if _unreachable(e.url) is None]
 
-    def _own_file(self, item: Item) -> Enclosure | None:
-        url = _enclosure_url(item) or self._published_file_url(item)
+    def _own_file(self, item: Item, served: Path | None) -> Enclosure | None:
+        url = _enclosure_url(item) or (self._published_file_url(item) if served else None)
         if url is None:
             return None
         media_type = (item.media_type or mimetypes.guess_type(urlsplit(url).path)[0]
                       or "application/octet-stream")
-        return Enclosure(url=sanitise.iri_to_uri(url), type=media_type, length=item.size,
+        # A file we serve is the tagged copy, whose size differs from the original's.
+        length = served.stat().st_size if served is not None else item.size
+        return Enclosure(url=sanitise.iri_to_uri(url), type=media_type, length=length,
                          alt=item.alt, title=item.title,
                          credit=item.creator or self.context.organisation.name)
 
@@ -285,17 +316,25 @@ class FeedSink(Sink):
                      or item.path.suffix.lower())
         return quote(item.id, safe="-._~") + extension
 
-    def _copy_file(self, item: Item) -> None:
-        name = self._file_name(item)
-        if name is None or not self.base_url:
-            return
+    def _served_file(self, item: Item) -> Path | None:
+        """The file this sink copies beside the feeds for a folder source's item (the
+        tagged copy the workspace gives, licence metadata inside), or ``None``."""
+        if self._file_name(item) is None or not self.base_url:
+            return None
         try:
-            data = self.context.media(item).read_bytes()
-            atomic_write(self.directory / FILES_FOLDER / name, data)
+            path = self.context.media(item)
+            path.stat()
         except OSError as error:
-            raise SkipItem(f"{item.id}: cannot copy its file beside the feeds "
-                           f"({error.strerror or error}); check the file and the folder "
-                           "permissions, then approve it again") from error
+            raise _uncopyable(item, error) from error
+        return path
+
+    def _copy_file(self, item: Item, served: Path) -> None:
+        name = self._file_name(item)
+        assert name is not None  # _served_file gave a path, so the item has a file name
+        try:
+            atomic_write(self.directory / FILES_FOLDER / name, served.read_bytes())
+        except OSError as error:
+            raise _uncopyable(item, error) from error
 
     def _feed_info(self) -> FeedInfo:
         organisation = self.context.organisation
@@ -378,6 +417,12 @@ class FeedSink(Sink):
         return Finding(code, "error", message, self.name)
 
 
+def _uncopyable(item: Item, error: OSError) -> SkipItem:
+    return SkipItem(f"{item.id}: cannot copy its file beside the feeds "
+                    f"({error.strerror or error}); check the file and the folder "
+                    "permissions, then approve it again")
+
+
 def _enclosure_url(item: Item) -> str | None:
     # The item's licence covers its own file; a picture on an article page may not be
     # the council's, so only images and documents get an enclosure.
@@ -401,65 +446,18 @@ def _unreachable(url: str) -> str | None:
     return None if address.is_global else "a private address partners cannot reach"
 
 
-def _text(config: Mapping[str, Any], key: str, default: str) -> str:
-    value = config.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{key} must be a non-empty string, not {value!r}", key=key)
-    return value
-
-
 def _uri(url: str | None) -> str | None:
     return sanitise.iri_to_uri(url) if url else None
 
 
-def _choice(config: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
-    value = config.get(key, choices[0])
-    if value not in choices:
-        raise ConfigError(f"{key} must be one of: {', '.join(choices)} (got {value!r})",
-                          key=key)
-    return str(value)
-
-
-def _web_url(config: Mapping[str, Any], key: str) -> str | None:
+def _public_url(config: Mapping[str, Any], key: str) -> str | None:
+    """An image address partners' readers will fetch: public, written as a valid URI."""
     value = config.get(key)
     if value is None:
         return None
-    if not isinstance(value, str) or _unreachable(value):
+    if _unreachable(value):
         raise ConfigError(f"{key} must be a public http(s) address, not {value!r}", key=key)
     return sanitise.iri_to_uri(value)
-
-
-def _formats(value: Any) -> tuple[str, ...]:
-    allowed = ", ".join(FORMATS)
-    if (not isinstance(value, list) or not value
-            or any(not isinstance(fmt, str) or fmt not in FORMATS for fmt in value)):
-        raise ConfigError(f"formats must be a list of one or more of: {allowed} "
-                          f"(got {value!r})", key="formats")
-    return tuple(dict.fromkeys(value))
-
-
-def _max_entries(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"max_entries must be a whole number of at least 1, not {value!r}",
-                          key="max_entries")
-    return value
-
-
-def _filename(value: str) -> str:
-    if "/" in value or "\\" in value or value.startswith(".") or "\x00" in value:
-        raise ConfigError(f"filename must be a plain name such as 'partners' (no folders, "
-                          f"not starting with a dot), not {value!r}", key="filename")
-    return value
-
-
-def _base_url(value: Any) -> str | None:
-    if value is None:
-        return None
-    if (not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https")
-            or not urlsplit(value).hostname):
-        raise ConfigError(f"base_url must be the http(s) address where the feeds are "
-                          f"served, not {value!r}", key="base_url")
-    return value.rstrip("/")
 
 
 def _authority(organisation_url: str, base_url: str | None) -> str:
