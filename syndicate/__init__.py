@@ -3,6 +3,7 @@
 Plugin authors import what they need from here::
 
     from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem, Option
+    from syndicate import Withdrawal, withdrawal_reason    # for an optional withdraw()
 
 Option types (Text, Integer, Boolean, Url, FilePath, Duration, ListOf…) are in
 :mod:`syndicate.options`.
@@ -17,7 +18,7 @@ from syndicate.errors import (
     SourceError,
     SyndicateError,
 )
-from syndicate.model import Attribution, Finding, Item, Receipt
+from syndicate.model import Attribution, Finding, Item, Receipt, Withdrawal, withdrawal_reason
 from syndicate.options import Option
 from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
@@ -45,5 +46,7 @@ __all__ = [
     "SourceContext",
     "SourceError",
     "SyndicateError",
+    "Withdrawal",
     "__version__",
+    "withdrawal_reason",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from syndicate import corrections
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
@@ -75,6 +76,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
             record.in_queue, record.shown = previous.in_queue, previous.shown
+            corrections.republish(ws, previous, record)  # updates: auto
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)

@@ -150,12 +150,13 @@ class LanguageTag(OptionType):
         return str(value)
 
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)?")
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 
 
 class Duration(OptionType):
-    """A length of time in seconds: a number, or text such as ``90s``, ``15m``, ``2h``, ``7d``."""
+    """A length of time in seconds: a number, or text such as ``90s``, ``15m``, ``2h``, ``7d``,
+    ``2w``."""
 
     label = "a duration such as 90s, 15m, 2h or 7d"
 

@@ -21,7 +21,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from syndicate import queue
+from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import Finding, Item
@@ -33,7 +33,8 @@ EDITOR_MOVES: dict[str, frozenset[str]] = {
     "pending": frozenset({"approved", "rejected"}),
     "approved": frozenset({"pending", "rejected"}),
     "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected"}),   # approve again: retry what needs a person
+    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
+    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
 }
 QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
                   "withdrawn")
@@ -125,7 +126,10 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
-        return f"cannot change a {record.status} item to {status}; left as {record.status}"
+        hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
+            "withdraw`" if record.status == "published" else ""
+        return f"cannot change a {record.status} item to {status}; left as " \
+            f"{record.status}{hint}"
     record.status = status
     record.updated = now()
     return None
@@ -233,6 +237,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
+    if record.status == "withdrawn":
+        taken = withdrawals.queue_result(ledger, record.item.id, sink)
+        if taken is not None:
+            return taken
     receipt = ledger.receipt(record.item.id, sink, record.content_hash)
     if receipt is not None:
         result: dict[str, Any] = {"status": "published"}
@@ -249,9 +257,10 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
 
 
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
-         keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> None:
+         keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> str:
     """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile.
-    ``thumbnail(record)`` gives the path the queue shows for an item's picture."""
+    ``thumbnail(record)`` gives the path the queue shows for an item's picture. Return the
+    digest of the queue file as syndicate left it."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
         notices: dict[str, str] = {}
@@ -261,9 +270,9 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
         text = queue.render(entries(ledger, notices, thumbnail))
         if not write:
             ledger.commit()
-            return
+            return snapshot.digest
         try:
-            queue.write(path, text, snapshot.digest)
+            digest = queue.write(path, text, snapshot.digest)
         except queue.QueueChanged:
             ledger.db.rollback()
             continue
@@ -273,6 +282,6 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
                 record.shown = fields
                 ledger.save(record)
         ledger.commit()
-        return
+        return digest
     raise InputError(f"{path} keeps changing while syndicate writes it; try again when "
                      "editors have saved")

@@ -82,7 +82,7 @@ def make_thumbnails(ws: Workspace) -> None:
         dest = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
         if not dest.exists():
             try:
-                source = ws.media(item)
+                source = ws.local_file(item)
             except (SyndicateError, OSError) as exc:
                 log.info("no thumbnail for %s: %s", item.id, exc)
                 continue

@@ -27,7 +27,16 @@ from typing import Any, ClassVar
 import pytest
 
 from syndicate.errors import ConfigError
-from syndicate.model import KINDS, Attribution, Finding, Item, Receipt, make_id
+from syndicate.model import (
+    KINDS,
+    WITHDRAWAL_REASON,
+    Attribution,
+    Finding,
+    Item,
+    Receipt,
+    Withdrawal,
+    make_id,
+)
 from syndicate.options import Option
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 
@@ -158,6 +167,26 @@ class SinkContract:
             sink.close()
         assert "preview" in receipt.detail, "a dry-run receipt carries detail['preview']"
         assert _files(tmp_path) == before, "a dry run must not write files"
+
+    def test_withdraw_if_offered_returns_a_withdrawal(self, sink_config: Mapping[str, Any],
+                                                      tmp_path: Path) -> None:
+        # withdraw(item, receipt) is optional; a sink that offers it takes back what it
+        # published (or says what a person must do) and may be asked twice after a crash.
+        if getattr(self.sink_class, "withdraw", None) is None:
+            pytest.skip("the sink has no withdraw(); withdrawals go to a person")
+        receipt = self._publish_once(sink_config, tmp_path)
+        item = self.make_item(tmp_path)
+        item.extra[WITHDRAWAL_REASON] = "contract test withdrawal"
+        for _ in range(2):
+            sink = self.make_sink(sink_config, tmp_path)
+            sink.open()
+            try:
+                outcome = sink.withdraw(item, receipt)  # type: ignore[attr-defined]
+            finally:
+                sink.close()
+            assert isinstance(outcome, Withdrawal), "withdraw() returns a Withdrawal"
+            assert isinstance(outcome.message, str) and outcome.message, \
+                "a Withdrawal says what happened (or what a person must do)"
 
     def _publish_once(self, config: Mapping[str, Any], tmp_path: Path) -> Receipt:
         sink = self.make_sink(config, tmp_path)

@@ -42,14 +42,15 @@ def user_agent(config: Config) -> str:
 
 class Workspace:
     """The open state of one configuration. ``dry_run`` works on a scratch copy of the
-    ledger and tells sinks to change nothing."""
+    ledger and tells sinks to change nothing; ``wait`` is how long to wait for another
+    run's lock (0: give up at once)."""
 
     def __init__(self, config: Config, *, dry_run: bool = False,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, wait: float = 0.0) -> None:
         self.config = config
         self.dry_run = dry_run
         self.progress: Progress = progress or Silent()
-        self.lock = RunLock(config.state_dir / "lock")
+        self.lock = RunLock(config.state_dir / "lock", wait=wait)
         self.fetcher = Fetcher(user_agent(config),
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}
@@ -143,9 +144,9 @@ class Workspace:
                 self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
                 folder = Path(self._scratch.name) / "tagged"
             self._tagger = MediaTagger(self.config, folder)
-        return self._tagger(item, self._local_media(item))
+        return self._tagger(item, self.local_file(item))
 
-    def _local_media(self, item: Item) -> Path:
+    def local_file(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL
         into the state folder (kept per content version, so a retry does not fetch again)."""
         if item.path is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import resource
+import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -397,8 +398,10 @@ def test_an_item_from_outside_the_ledger_keeps_its_first_stored_time(
         tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
     open_sink().publish(make_item("news-1", date=None))
     first = read(tmp_path, "atom").entries[0].updated
-    open_sink().publish(make_item("news-1", date=None, title="Changed"))
+    time.sleep(1.1)   # utc_now is to the second: a later run would say a later time
+    open_sink().publish(make_item("news-1", date=None))     # republished, a later run
     assert read(tmp_path, "atom").entries[0].updated == first
+    # (A changed version moves it: test_updated_moves_only_when_the_content_changes.)
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
@@ -480,6 +483,41 @@ def test_a_picture_published_before_its_story_joins_it(
     (entry,) = read(tmp_path, "rss").entries                  # one story, one entry
     assert entry.id.endswith("news-1")
     assert [e.href for e in entry.enclosures] == ["https://www.example.gov.uk/i/map.png"]
+
+
+def test_updated_moves_only_when_the_content_changes(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    first_seen = "2026-03-01T08:00:00.250000Z"
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen))
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated == first_seen          # the same content again: the same time
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen,
+                                  description="About news-1, corrected"))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated > "2026-03-02"                     # a correction: now
+    again = entry.updated
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen,
+                                  description="About news-1, corrected"))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated == again               # and it stays put afterwards
+
+
+def test_withdrawing_a_picture_that_rides_in_its_story_keeps_the_story(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink()
+    sink.publish(make_item("news-1", attachments=ATTACHED[:1]))
+    picture = make_item("news-9", kind="image", parent="news-1",
+                        media_url="https://www.example.gov.uk/i/map.png")
+    receipt = sink.publish(picture)
+    assert receipt.detail["attached_to"] == receipt.remote_id    # the story's entry
+
+    withdrawal = sink.withdraw(picture, receipt)
+
+    assert withdrawal.done and "the article stays" in withdrawal.message
+    for fmt in ("atom", "rss"):
+        (entry,) = read(tmp_path, fmt).entries                    # the story is still there
+        assert entry.id.endswith("news-1") and entry.enclosures == []
 
 
 def test_media_separate_gives_pictures_entries_of_their_own(

@@ -19,6 +19,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from syndicate.dates import parse_date
 from syndicate.ledger import SCHEMA as LEDGER_SCHEMA
 from syndicate.ledger import Ledger
 from syndicate.model import Item
@@ -160,7 +161,14 @@ def test_an_undated_item_keeps_its_time_when_it_changes(hostile: Council,
     publish_everything(hostile)
     after = _entry(parse(hostile.feeds, "partners", "atom"), "Undated notice")
     assert after.summary.startswith("Read the revised notice.")     # republished
-    assert after.updated == before.updated                          # first seen, not now
+    # A revision is news to partners (issue 12's corrections): updated moves to when the
+    # new version reached the feed; the other entries, unchanged, keep their times.
+    revised, first = parse_date(after.updated), parse_date(before.updated)
+    assert revised is not None and first is not None and revised > first
+    again = parse(hostile.feeds, "partners", "atom").entries
+    publish_everything(hostile)
+    assert [e.updated for e in parse(hostile.feeds, "partners", "atom").entries] == \
+        [e.updated for e in again]
 
 
 def test_a_repeated_guid_keeps_both_entries_and_says_so(hostile: Council) -> None:

@@ -11,6 +11,13 @@ The pipeline drives every sink the same way::
 ``publish`` raises :class:`~syndicate.errors.RetryLater` (try this item next run),
 :class:`~syndicate.errors.SkipItem` (a person must look) or
 :class:`~syndicate.errors.SinkError` (stop this sink for this run).
+
+A sink may also offer ``withdraw(item, receipt) -> Withdrawal`` (optional; see
+:class:`~syndicate.model.Withdrawal`): called when a published item is withdrawn, between
+``open`` and ``close``, with the receipt of its latest publication and the reason in
+:func:`~syndicate.model.withdrawal_reason`. It takes the publication back as far as the
+platform allows, or says what a person must do; it may be called again for the same
+receipt. A sink without it leaves withdrawals to a person, with the receipt's URL.
 """
 
 from __future__ import annotations

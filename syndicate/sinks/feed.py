@@ -15,6 +15,8 @@ Configuration (all optional)::
       icon: https://www.example.gov.uk/favicon.png  # square, small
       logo: https://www.example.gov.uk/logo.png     # wide
       match: {category: Schools}     # a topic feed (any sink takes match:, kinds:, sources:)
+      hub: https://pubsubhubbub.appspot.com/       # WebSub hub told of each change (needs base_url)
+      mirrors: [/mnt/second-disk/feeds]            # extra folders given the same files
 
 Content HTML is sanitised again here (:mod:`syndicate.sanitise`), whatever the source did,
 so nothing a source plugin lets through reaches a partner. Dates are the item's own; an
@@ -28,6 +30,9 @@ Beside its files the sink writes ``index.html`` (a page listing every feed of th
 for subscribers) and ``feeds.opml`` (the same list for feed readers), at the end of each run
 that changed a feed (:mod:`syndicate.sinks.feedindex`).
 
+Withdrawn entries leave the feeds; Atom keeps an RFC 6721 tombstone for 30 days. Tombstones,
+the hub and mirrors live in :mod:`syndicate.sinks.feedaddons`.
+
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
 republished item replaces its entry. The formats
@@ -36,6 +41,7 @@ themselves live in :mod:`syndicate.sinks.feedformats`.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import json
 import logging
@@ -50,9 +56,9 @@ from syndicate import dates, sanitise
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, Withdrawal
 from syndicate.options import FilePath, Integer, ListOf, Option, Text, Url
-from syndicate.sinks import feedindex
+from syndicate.sinks import feedaddons, feedindex
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import FORMATS, Enclosure, FeedEntry, FeedInfo
 
@@ -95,6 +101,7 @@ class FeedSink(Sink):
         Option("icon", Url(), description="A small square image for the feed (public "
                "address)."),
         Option("logo", Url(), description="A wide image for the feed (public address)."),
+        *feedaddons.OPTIONS,
     )
     supports_dry_run: ClassVar[bool] = True
 
@@ -116,6 +123,7 @@ class FeedSink(Sink):
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
         self._changed = False
+        self.addons = feedaddons.FeedAddons(self)  # tombstones, WebSub hub, mirrors
 
     def check(self, item: Item) -> list[Finding]:
         """The licence gate, then what a feed entry needs: a licence URL, something to
@@ -191,8 +199,9 @@ class FeedSink(Sink):
             # the story (same title, same link) in partners' readers.
             return Receipt(carrier, item.url, {"attached_to": carrier})
         served = self._served_file(item)
-        entry = self._entry(item, served)
         entries = self._load()
+        new = self._entry(item, served)
+        entry = _corrected(new, next((old for old in entries if old.id == new.id), None))
         replacing = any(old.id == entry.id for old in entries)
         updated = [entry, *(old for old in entries
                             if old.id != entry.id and not self._carries(entry, old))]
@@ -206,6 +215,35 @@ class FeedSink(Sink):
             self._copy_file(item, served)
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Take the item's entry out of the feeds; Atom keeps an RFC 6721 tombstone. A
+        picture that rode inside its article's entry is taken out of that entry instead
+        (the article stays)."""
+        carrier = receipt.detail.get("attached_to")
+        if carrier is None:
+            return self.addons.withdraw(item, receipt)
+        url = sanitise.iri_to_uri(item.media_url or "")
+        files = ", ".join(f"{self.filename}.{fmt}" for fmt in self.formats)
+        if self.context.dry_run:
+            return Withdrawal(True, f"would take {url} out of entry {carrier} in {files}")
+        self._write([replace(entry, enclosures=tuple(e for e in entry.enclosures
+                                                     if e.url != url))
+                     if entry.id == carrier else entry for entry in self._load()])
+        return Withdrawal(True, f"its file is taken out of entry {carrier} in {files} (the "
+                          "article stays)", url=self.self_url(self.formats[0]))
+
+    def entries(self) -> list[FeedEntry]:
+        """The entries the feeds hold now."""
+        return self._load()
+
+    def rewrite(self, entries: list[FeedEntry]) -> None:
+        """Write the feeds with exactly ``entries``."""
+        self._write(entries)
+
+    def self_url(self, fmt: str) -> str | None:
+        """Where the feed in format ``fmt`` is served, when base_url says."""
+        return self._self_url(fmt)
 
     def _carrier(self, item: Item) -> str | None:
         """With ``media: attach``, the id of the entry of the item's article when that
@@ -370,10 +408,10 @@ class FeedSink(Sink):
     def _write(self, entries: list[FeedEntry]) -> None:
         # Render everything first so a rendering failure changes no file.
         info = self._feed_info()
-        documents = {
+        documents = self.addons.decorate({
             self.directory / f"{self.filename}.{fmt}":
                 FORMATS[fmt](replace(info, self_url=self._self_url(fmt)), entries)
-            for fmt in self.formats}
+            for fmt in self.formats}, entries)
         store = json.dumps({"version": _STORE_VERSION,
                             "entries": [entry.to_dict() for entry in entries]},
                            indent=1)  # ASCII escapes carry even a lone surrogate
@@ -383,6 +421,7 @@ class FeedSink(Sink):
         try:
             for path, document in documents.items():
                 atomic_write(path, document)
+            self.addons.save()
             atomic_write(self.store_path, store)
         except OSError as error:
             raise SinkError(f"cannot write the feed files in {self.directory}: "
@@ -390,11 +429,18 @@ class FeedSink(Sink):
                             "the items are retried next run") from error
         self._entries = entries
         self._changed = True
+        self.addons.written(documents)
 
     def close(self) -> None:
-        """Rewrite the folder's index.html and feeds.opml if this run changed a feed."""
-        if not self._changed:
-            return
+        """Rewrite the folder's index.html and feeds.opml if this run changed a feed
+        (mirrors get them too), then tell the WebSub hub, if any."""
+        try:
+            if self._changed:
+                self._write_index()
+        finally:
+            self.addons.close()
+
+    def _write_index(self) -> None:
         feeds = feedindex.feeds_in(self.directory)
         title = f"{self.context.organisation.name} feeds"
         documents: dict[str, str | bytes] = {
@@ -409,12 +455,36 @@ class FeedSink(Sink):
             raise SinkError(f"cannot write the feed index in {self.directory}: "
                             f"{error.strerror or error}; the feeds themselves are "
                             "written") from error
+        self.addons.written({self.directory / name: document if isinstance(document, bytes)
+                             else document.encode("utf-8")
+                             for name, document in documents.items()})
 
     def _self_url(self, fmt: str) -> str | None:
         return f"{self.base_url}/{self.filename}.{fmt}" if self.base_url else None
 
     def _finding(self, code: str, message: str) -> Finding:
         return Finding(code, "error", message, self.name)
+
+
+def _corrected(entry: FeedEntry, old: FeedEntry | None) -> FeedEntry:
+    """``entry``, replacing ``old``: when its content changed (a correction) but the source
+    gave no later date, it was updated now, when partners first get the new version — a
+    true date, and only for a real change (republishing the same content keeps ``old``'s)."""
+    if old is None or _later(entry.updated, old.updated):
+        return entry
+    if _content(entry) == _content(old):
+        return replace(entry, updated=old.updated)
+    now = dates.rfc3339(dt.datetime.now(dt.UTC)) or dates.utc_now()  # to the microsecond
+    return replace(entry, updated=now if _later(now, old.updated) else old.updated)
+
+
+def _later(one: str, other: str) -> bool:
+    first, second = dates.parse_date(one), dates.parse_date(other)
+    return first is not None and second is not None and first > second
+
+
+def _content(entry: FeedEntry) -> dict[str, Any]:
+    return {k: v for k, v in entry.to_dict().items() if k != "updated"}
 
 
 def _uncopyable(item: Item, error: OSError) -> SkipItem:

@@ -30,6 +30,7 @@ from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Attachment, Finding, Item, make_id
 from syndicate.options import Boolean, FilePath, Integer, LanguageTag, Option, Url
 from syndicate.safexml import XMLStream, release
+from syndicate.sources import expiry
 from syndicate.sources import feedelements as el
 from syndicate.sources.base import Source, SourceContext
 
@@ -218,7 +219,7 @@ class FeedReader:
                     modified=modified, categories=el.categories_of(entry),
                     declared_licences=licences, findings=findings,
                     language=self.language or el.language_of(entry) or self.feed.language,
-                    attachments=self._attachments(entry))
+                    attachments=self._attachments(entry), extra=expiry.of_entry(entry))
 
     def _content_base(self, content: etree._Element | None, entry: etree._Element,
                       link: str) -> str | None:
@@ -277,6 +278,7 @@ class FeedReader:
                     language=article.language,
                     media_type=media_type, size=media.size, alt=media.description,
                     categories=list(article.categories), parent=article.id,
+                    extra=dict(article.extra),
                     declared_licences=media.licences or list(article.declared_licences))
 
     def _absolute(self, element: etree._Element, href: str) -> str:
