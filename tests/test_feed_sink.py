@@ -503,6 +503,21 @@ def test_updated_moves_only_when_the_content_changes(
     assert entry.updated == again               # and it stays put afterwards
 
 
+def test_a_folder_photo_is_copied_to_the_mirrors_too(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo")
+    sink = open_sink(base_url="https://www.example.gov.uk/feeds", mirrors=["mirror"])
+    sink.publish(make_item("photos-1", kind="image", source="photos", path=photo,
+                           media_type="image/jpeg"))
+    (enclosure,) = read(tmp_path, "atom").entries[0].enclosures
+    name = enclosure.href.removeprefix("https://www.example.gov.uk/feeds/")
+    assert name.startswith("files/") and int(enclosure.length) == photo.stat().st_size
+    served = tmp_path / "public" / "feeds" / name
+    assert (tmp_path / "mirror" / name).read_bytes() == served.read_bytes() == \
+        photo.read_bytes()
+
+
 def test_withdrawing_a_picture_that_rides_in_its_story_keeps_the_story(
         tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
     sink = open_sink()

@@ -369,10 +369,13 @@ class FeedSink(Sink):
     def _copy_file(self, item: Item, served: Path) -> None:
         name = self._file_name(item)
         assert name is not None  # _served_file gave a path, so the item has a file name
+        target = self.directory / FILES_FOLDER / name
         try:
-            atomic_write(self.directory / FILES_FOLDER / name, served.read_bytes())
+            data = served.read_bytes()
+            atomic_write(target, data)
         except OSError as error:
             raise _uncopyable(item, error) from error
+        self.addons.written({target: data})     # mirrors serve the photos too
 
     def _feed_info(self) -> FeedInfo:
         organisation = self.context.organisation

@@ -110,8 +110,8 @@ class FeedAddons:
         self.changed = True
         for mirror in self.mirrors:
             try:
-                for path, document in documents.items():
-                    atomic_write(mirror / path.name, document)
+                for path, document in documents.items():  # files/ keeps its folder
+                    atomic_write(mirror / path.relative_to(self.sink.directory), document)
             except OSError as error:
                 log.warning("%s: cannot write the mirror %s (%s); it is brought up to date "
                             "at the next change", self.sink.name, mirror,
