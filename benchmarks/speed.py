@@ -89,6 +89,7 @@ def workspace(folder: Path, source: dict[str, Any]) -> Path:
 class Run:
     seconds: float
     peak_mib: float
+    cpu: float          # user + system seconds: what a busy machine disturbs least
     output: str = ""
 
 
@@ -104,7 +105,7 @@ def run_process(command: list[str], cwd: Path) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):   # 1: findings to look at, still a finished run
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{output}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output)
 
 
 def python_child(code: str) -> dict[str, Any]:
@@ -113,7 +114,9 @@ def python_child(code: str) -> dict[str, Any]:
     wrapper = ("import json, resource, time\nresult = {}\nstart = time.perf_counter()\n"
                + textwrap.dedent(code)
                + "\nresult['seconds'] = time.perf_counter() - start"
-               "\nresult['peak_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024"
+               "\nusage = resource.getrusage(resource.RUSAGE_SELF)"
+               "\nresult['peak_mib'] = usage.ru_maxrss / 1024"
+               "\nresult['cpu'] = time.process_time()"
                "\nprint(json.dumps(result))\n")
     out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True,
                          text=True, cwd=ROOT).stdout
@@ -147,13 +150,16 @@ def collect_cli(config: Path) -> Run:
                        config.parent)
 
 
-def digests(*paths: Path) -> dict[str, str]:
-    """SHA-256 of each file, read in blocks: a whole ledger read at once would raise this
+def fingerprints(*paths: Path) -> dict[str, tuple[int, int, str]]:
+    """Inode, modification time and SHA-256 of each file: a file replaced by an identical
+    copy counts as rewritten. Read in blocks: a whole ledger read at once would raise this
     process's peak RSS, which the processes it starts afterwards inherit."""
     found = {}
     for path in paths:
         with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
-            found[path.name] = hashlib.file_digest(handle, "sha256").hexdigest()
+            status = os.fstat(handle.fileno())
+            found[path.name] = (status.st_ino, status.st_mtime_ns,
+                                hashlib.file_digest(handle, "sha256").hexdigest())
     return found
 
 
@@ -184,10 +190,10 @@ def feed_targets(table: Table, folder: Path, sizes: Sizes) -> None:
         config = workspace(folder / f"ws-{entries}", {"type": "feed", "path": str(feed)})
         first = collect_cli(config)
         files = [config.parent / "queue.yaml", config.parent / ".syndicate" / "state.sqlite"]
-        before = digests(*files)
+        before = fingerprints(*files)
         quiet = collect_cli(config)
-        changed = [name for name, digest in digests(*files).items()
-                   if before.get(name) != digest]
+        changed = [name for name, print_ in fingerprints(*files).items()
+                   if before.get(name) != print_]
         results[entries] = (feed, size, first, quiet, changed)
     feed, size, first, quiet, changed = results[sizes.entries]
     table.note(f"feed: {sizes.entries:,} items, {size / 1e6:.1f} MB ({feed.name})")
@@ -209,6 +215,9 @@ def feed_targets(table: Table, folder: Path, sizes: Sizes) -> None:
               first.peak_mib / small_first.peak_mib, "<= 150 MiB, flat (ratio ~1)")
     table.note(f"peak RSS of the quiet night {quiet.peak_mib:.0f} MiB; bare iterparse "
                f"{floor['peak_mib']:.0f} MiB; feedparser {theirs['peak_mib']:.0f} MiB")
+    table.note(f"CPU seconds: quiet night {quiet.cpu:.2f}, first collect {first.cpu:.2f}, "
+               f"bare iterparse {floor['cpu']:.2f} (with start-up), feedparser "
+               f"{theirs['cpu']:.2f} (with start-up)")
 
 
 # -- a loopback web server, and counting what syndicate does in this process ------------------
