@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from syndicate import logos
 from syndicate.licences import Licence, registry
 from syndicate.model import Finding, Item, file_sha1
 from syndicate.tagging import Decision
@@ -24,12 +25,6 @@ from syndicate.tagging import Decision
 MAX_FILE_BYTES = 1 << 30
 FILE_KINDS = frozenset({"image", "document"})
 
-# Things the OGL does not license (docs/metadata.md). Words are matched whole, so "Hillcrest"
-# and "badger" pass; separators cover file names like "council_logo" and "coat-of-arms".
-_SEP = r"[\s_.\-]+"
-_EXCLUDED_WORDS = re.compile(
-    rf"(?<![a-z])(?:logo(?:type)?s?|crests?|coats?{_SEP}of{_SEP}arms|royal{_SEP}arms|"
-    rf"insignia|badges?|emblems?)(?![a-z])", re.IGNORECASE)
 # Names cameras, phones and scanners give files: IMG_1234, DSC_0042, DSCN1234, P1010001,
 # PXL_20240101_123456, or bare numbers and date-time stamps (20240101_123456).
 _CAMERA_NAME = re.compile(
@@ -131,14 +126,9 @@ def _third_party(item: Item, licence: Licence, decision: Decision) -> Finding:
 
 
 def _excluded_word(item: Item) -> str | None:
-    """The first word naming an OGL-excluded thing in the title, file name, alt text or
-    categories (camelCase split, so "CouncilLogo.png" counts)."""
-    texts = [item.title, _file_name(item) or "", item.alt, *item.categories]
-    for text in texts:
-        found = _EXCLUDED_WORDS.search(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text))
-        if found:
-            return found.group()
-    return None
+    """The first word naming an OGL-excluded thing (syndicate.logos) in the title, file
+    name, alt text or categories."""
+    return logos.mark_word(item.title, _file_name(item) or "", item.alt, *item.categories)
 
 
 def _evidence(item: Item, decision: Decision) -> list[Finding]:
