@@ -53,9 +53,39 @@ def collect(ws: Workspace, report: RunReport) -> None:
         ws.ledger.commit()
 
 
+class _RawEntries:
+    """The ``known`` hook of one source's run (SourceContext.known): answers from the raw
+    hashes in the ledger, and keeps the raw hash of each item the source goes on to build."""
+
+    def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str]) -> None:
+        self.ws, self.source, self.report, self.seen = ws, source, report, seen
+        self.stored, self.children = ws.ledger.raw_hashes(source)
+        self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
+
+    def known(self, item_id: str, raw_hash: str) -> bool:
+        if item_id in self.seen:
+            return True     # listed twice: collect would pass over it anyway
+        if self.stored.get(item_id) != raw_hash:
+            self.pending[item_id] = raw_hash
+            return False
+        same = [item_id, *self.children.get(item_id, ())]
+        self.seen.update(same)
+        self.report.collected[self.source] += len(same)
+        self.report.unchanged += len(same)
+        return True
+
+    def built(self, item_id: str) -> None:
+        """The item is in the ledger now: store the raw hash it was built from."""
+        raw_hash = self.pending.pop(item_id, None)
+        if raw_hash is not None and self.stored.get(item_id) != raw_hash:
+            self.ws.ledger.set_raw_hash(item_id, raw_hash)
+
+
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     known = ws.ledger.hashes(source.name)
+    raw = _RawEntries(ws, source.name, report, seen)
+    source.context.known = raw.known
     for item in source.items():
         if item.id in seen:
             continue  # a feed listing the same entry twice
@@ -65,6 +95,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         content_hash = item.content_hash(ws.ledger.file_sha1)
         if known.get(item.id) == content_hash:
             report.unchanged += 1
+            raw.built(item.id)
             continue
         previous = ws.ledger.get(item.id)
         record = examine(ws, item, duplicates, content_hash)
@@ -81,6 +112,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)
         ws.ledger.save(record)
+        raw.built(item.id)
 
 
 def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,

@@ -133,6 +133,11 @@ class Ledger:
             # collected in one run keep distinct, stable times (feeds date undated items
             # by it). Older rows keep NULL and fall back to first_seen.
             self.db.execute("ALTER TABLE items ADD COLUMN seen_at TEXT")
+        if "raw_hash" not in columns:
+            # Added later: the hash of the source's raw entry the item was built from
+            # (SourceContext.known), so an unchanged entry is not even parsed. NULL: the
+            # source has none, or the row predates it; the item is then built and compared.
+            self.db.execute("ALTER TABLE items ADD COLUMN raw_hash TEXT")
         self.db.commit()
 
     @classmethod
@@ -163,6 +168,24 @@ class Ledger:
         rows = self.db.execute("SELECT id, content_hash FROM items WHERE source = ?", (source,))
         return {row["id"]: row["content_hash"] for row in rows}
 
+    def raw_hashes(self, source: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """For a source: item id → raw entry hash (items that have one), and parent id →
+        the ids of the items built from the same entry (a feed entry's images)."""
+        raw: dict[str, str] = {}
+        children: dict[str, list[str]] = {}
+        rows = self.db.execute("SELECT id, raw_hash, json_extract(data, '$.parent') AS parent "
+                               "FROM items WHERE source = ?", (source,))
+        for item_id, raw_hash, parent in rows:
+            if raw_hash is not None:
+                raw[item_id] = raw_hash
+            if parent is not None:
+                children.setdefault(parent, []).append(item_id)
+        return raw, children
+
+    def set_raw_hash(self, item_id: str, raw_hash: str) -> None:
+        """Remember the raw entry an item was built from (kept by later saves)."""
+        self.db.execute("UPDATE items SET raw_hash = ? WHERE id = ?", (raw_hash, item_id))
+
     def records(self, where: str = "1", params: tuple[Any, ...] = ()) -> Iterator[Record]:
         query = f"SELECT * FROM items WHERE {where} ORDER BY first_seen, id"
         for row in self.db.execute(query, params).fetchall():
@@ -172,16 +195,17 @@ class Ledger:
         """Insert or replace one item's record (committed by :meth:`commit`)."""
         self.db.execute(
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
-            "status, shown, in_queue, note, reason, first_seen, updated, seen_at) "
+            "status, shown, in_queue, note, reason, first_seen, updated, seen_at, raw_hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "COALESCE((SELECT COALESCE(seen_at, first_seen) FROM items WHERE id = ?), ?))",
+            "COALESCE((SELECT COALESCE(seen_at, first_seen) FROM items WHERE id = ?), ?), "
+            "(SELECT raw_hash FROM items WHERE id = ?))",
             (record.item.id, record.item.source, record.content_hash,
              json.dumps(record.item.to_dict()), json.dumps(record.targets),
              json.dumps(record.chosen) if record.chosen is not None else None,
              record.status, json.dumps(record.shown) if record.shown is not None else None,
              int(record.in_queue), record.note,
              record.reason, record.first_seen, record.updated, record.item.id,
-             datetime.now(UTC).isoformat().replace("+00:00", "Z")))
+             datetime.now(UTC).isoformat().replace("+00:00", "Z"), record.item.id))
 
     def commit(self) -> None:
         self.db.commit()

@@ -33,11 +33,20 @@ class SourceContext:
         problem: ``problem(message)`` reports one entry that could not be read (a dead
             page in a sitemap) and carries on: it lands in the run report and the exit
             code, and is tried again next run.
+        known: ``known(item_id, raw_hash)`` lets a source skip building an item whose raw
+            entry is byte-for-byte what it was last run. ``raw_hash`` is the source's own
+            hash of everything the item is built from (the entry's bytes and anything
+            around them that goes into it). True: the ledger has that raw hash for that
+            item, so the item (and the items built from the same entry, whose ``parent`` it
+            is) counts as collected, unchanged and seen: the source must not yield it.
+            False: yield it as usual; the raw hash is stored with it. Calling it is
+            optional (the default answers False); a source calls it at most once per item.
     """
 
     base_dir: Path
     fetcher: Fetcher
     problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
+    known: Callable[[str, str], bool] = field(default=lambda item_id, raw_hash: False)
 
 
 class Source(abc.ABC, Configurable):

@@ -13,6 +13,7 @@ taken from what precedes the entries, where every feed format puts it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import mimetypes
@@ -75,7 +76,7 @@ class FeedSource(Source):
     def items(self) -> Iterator[Item]:
         with self._open() as (stream, name, base_url):
             reader = FeedReader(self.name, name, base_url, problem=self.context.problem,
-                                language=self.language)
+                                language=self.language, known=self.context.known)
             yield from reader.read(stream)
 
     @contextmanager
@@ -106,17 +107,24 @@ class _FeedLevel:
     language: str | None = None
 
 
+_RAW = "raw:"   # marks a _guids fingerprint that is the raw hash of an entry passed over
+
+
 class FeedReader:
     """Turns one feed document into items, entry by entry.
 
     ``name`` (the file or URL) is used in messages; ``base_url`` resolves relative links;
     ``problem`` hears about entries the run report should mention (a repeated guid);
-    ``language`` overrides the language the feed declares.
+    ``language`` overrides the language the feed declares; ``known`` is
+    :attr:`SourceContext.known <syndicate.sources.base.SourceContext>`: an entry whose raw
+    bytes (with the feed-level data it inherits) hash to what the ledger has for its id is
+    passed over without being parsed into items.
     """
 
     def __init__(self, source: str, name: str, base_url: str | None = None, *,
                  problem: Callable[[str], None] | None = None,
-                 language: str | None = None) -> None:
+                 language: str | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> None:
         self.source = source
         self.name = name
         self.base_url = base_url
@@ -125,6 +133,7 @@ class FeedReader:
         self.feed = _FeedLevel()
         self._seen_media: set[str] = set()
         self._guids: dict[str, str] = {}   # guid → fingerprint of the first entry using it
+        self.known = known
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
         """Yield the items of the feed in ``stream``. Raises :class:`InputError` for a
@@ -173,6 +182,8 @@ class FeedReader:
                 self.feed.link = href.strip()
 
     def _entry(self, entry: etree._Element) -> Iterator[Item]:
+        if self._unchanged(entry):
+            return
         article = self._article(entry)
         if article is None:
             return
@@ -182,6 +193,29 @@ class FeedReader:
             if item is not None and item.id not in self._seen_media:
                 self._seen_media.add(item.id)
                 yield item
+
+    def _unchanged(self, entry: etree._Element) -> bool:
+        """Whether ``known`` says the entry is as it was: keyed like :meth:`_article` (by
+        guid, else link), hashed over its bytes and the feed-level data items inherit."""
+        if self.known is None:
+            return False
+        guid = el.text_of(el.core_of(entry).first(entry, "id", "guid")) \
+            or entry.get(el.RDF_ABOUT, "")
+        key = guid or self._absolute(entry, el.entry_link(entry))
+        if not key:
+            return False
+        digest = hashlib.blake2b(etree.tostring(entry), digest_size=16)
+        digest.update(repr((self.base_url, self.language, self.feed)).encode())
+        raw_hash = digest.hexdigest()
+        if guid:
+            first = self._guids.get(guid)
+            if first is not None:   # a guid used again: the same bytes are the same entry
+                return first == _RAW + raw_hash
+        if not self.known(make_id(self.source, key), raw_hash):
+            return False
+        if guid:    # its fingerprint is unknown (never built): see _distinct_key
+            self._guids[guid] = _RAW + raw_hash
+        return True
 
     def _article(self, entry: etree._Element) -> Item | None:
         core = el.core_of(entry)
@@ -236,7 +270,10 @@ class FeedReader:
     def _distinct_key(self, guid: str, content: tuple[str, ...]) -> str:
         """The entry's guid, unless an earlier entry of this feed used the same guid for
         different content: then the guid and a fingerprint of the content, so both are
-        kept as distinct items (the same entry listed twice stays one item)."""
+        kept as distinct items (the same entry listed twice stays one item). When the
+        first was passed over unchanged (:meth:`_unchanged`), its content is unknown and a
+        later entry with other bytes is kept as distinct: a duplicate with a finding beats
+        an entry dropped unseen."""
         fingerprint = make_id("", "\n".join(content)).lstrip("-")
         first = self._guids.setdefault(guid, fingerprint)
         return guid if fingerprint == first else f"{guid}#{fingerprint}"

@@ -1,0 +1,173 @@
+"""SourceContext.known: an entry whose raw bytes are what the ledger has is not parsed
+again, yet counts as collected, unchanged and seen; a changed entry is still rebuilt."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import pytest
+
+from syndicate import config as configuration
+from syndicate.collect import collect
+from syndicate.model import Item
+from syndicate.report import RunReport
+from syndicate.sources.base import Source
+from syndicate.sources.feed import FeedReader
+from syndicate.workspace import Workspace
+from tests.council import Council
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The guids/links of the feed entries FeedReader turned into items."""
+    calls: list[str] = []
+    original = FeedReader._article
+
+    def counting(self: FeedReader, entry: Any) -> Item | None:
+        article = original(self, entry)
+        calls.append(article.id if article else "")
+        return article
+
+    monkeypatch.setattr(FeedReader, "_article", counting)
+    return calls
+
+
+def collect_json(council: Council) -> dict[str, Any]:
+    result = council.run("collect", "--json")
+    assert result.exit_code == 0, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def entries(council: Council) -> int:
+    return (council.root / "content" / "news.rss").read_text(encoding="utf-8").count("<item>")
+
+
+def raw_hashes(council: Council) -> dict[str, str | None]:
+    with sqlite3.connect(council.root / ".syndicate" / "state.sqlite") as db:
+        rows = db.execute("SELECT id, raw_hash FROM items WHERE source = 'news'")
+        return dict(rows.fetchall())
+
+
+def test_an_unchanged_feed_is_not_parsed_into_items_again(council: Council,
+                                                         built: list[str]) -> None:
+    first = collect_json(council)
+    news = first["collected"]["news"]
+    assert news and len(built) == entries(council)   # each entry built once
+    stored = raw_hashes(council)
+    articles = {item_id for item_id in built if item_id}
+    assert all(stored[item_id] for item_id in articles)
+
+    built.clear()
+    second = collect_json(council)
+    assert built == []                        # no entry parsed into an item
+    assert second["collected"]["news"] == news   # its images counted with it
+    assert second["new"] == second["changed"] == second["withdrawn"] == 0
+    assert second["unchanged"] == sum(first["collected"].values())
+    assert raw_hashes(council) == stored
+
+
+def test_a_changed_entry_is_still_seen_as_changed(council: Council, built: list[str]) -> None:
+    collect_json(council)
+    feed = council.root / "content" / "news.rss"
+    text = feed.read_text(encoding="utf-8")
+    title = text.split("<item>", 1)[1].split("<title>", 1)[1].split("</title>", 1)[0]
+    feed.write_text(text.replace(f"<title>{title}</title>",
+                                 f"<title>{title} (updated)</title>", 1), encoding="utf-8")
+    before = raw_hashes(council)
+    built.clear()
+    report = collect_json(council)
+    (changed_id,) = built                     # only the edited entry is built
+    assert report["changed"] >= 1 and report["new"] == 0   # the entry (and its image)
+    assert council.item(changed_id)["title"] == f"{title} (updated)"
+    after = raw_hashes(council)
+    assert after[changed_id] != before[changed_id]
+    assert {k: v for k, v in after.items() if k != changed_id} == \
+        {k: v for k, v in before.items() if k != changed_id}
+    built.clear()
+    assert collect_json(council)["changed"] == 0 and built == []
+
+
+def test_feed_level_data_an_entry_inherits_is_part_of_its_raw_hash(
+        council: Council, built: list[str]) -> None:
+    collect_json(council)
+    feed = council.root / "content" / "news.rss"
+    text = feed.read_text(encoding="utf-8")
+    assert "<language>en-gb</language>" in text.split("<item>", 1)[0]
+    feed.write_text(text.replace("<language>en-gb</language>", "<language>cy</language>", 1),
+                    encoding="utf-8")
+    built.clear()
+    report = collect_json(council)
+    assert len(built) == entries(council)     # every entry rebuilt: they are Welsh now
+    assert report["changed"] >= 1
+
+
+class Listing(Source):
+    """A complete listing that asks ``known`` before building each item (a test plugin)."""
+
+    complete_listing: ClassVar[bool] = True
+    entries: ClassVar[dict[str, str]] = {}
+    built: ClassVar[list[str]] = []
+
+    def items(self) -> Iterator[Item]:
+        for key, title in self.entries.items():
+            item_id = f"{self.name}-{key}"
+            if self.context.known(item_id, f"raw of {title}"):
+                continue
+            self.built.append(item_id)
+            yield Item(id=item_id, source=self.name, kind="article", title=title,
+                       url=f"https://www.example.gov.uk/{key}")
+
+
+def test_a_known_item_of_a_complete_listing_is_seen_and_not_withdrawn(
+        council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = configuration.load(council.config)
+    Listing.entries = {"a": "Alpha", "b": "Beta"}
+
+    def run() -> RunReport:
+        report = RunReport("collect")
+        with Workspace(config) as ws:
+            listing = Listing("listing", {}, ws.sources()[0].context)
+            monkeypatch.setattr(ws, "sources", lambda problem=None: [listing])
+            collect(ws, report)
+            ws.ledger.commit()
+        return report
+
+    first = run()
+    assert first.new == 2 and Listing.built == ["listing-a", "listing-b"]
+    Listing.built.clear()
+    Listing.entries = {"a": "Alpha", "b": "Beta, corrected"}
+    second = run()
+    assert Listing.built == ["listing-b"]
+    assert second.unchanged == 1 and second.changed == 1 and second.withdrawn == 0
+    assert second.collected["listing"] == 2
+    Listing.built.clear()
+    Listing.entries = {"b": "Beta, corrected"}
+    third = run()
+    assert Listing.built == [] and third.unchanged == 1 and third.withdrawn == 1
+
+
+GUID_TWICE = b"""<rss version="2.0"><channel><title>News</title>
+<item><guid>g1</guid><title>Bins</title><link>https://example.gov.uk/bins</link></item>
+<item><guid>g1</guid><title>Bins</title><link>https://example.gov.uk/bins</link></item>
+<item><guid>g1</guid><title>Parks</title><link>https://example.gov.uk/parks</link></item>
+</channel></rss>"""
+
+
+def test_a_guid_used_again_after_an_unchanged_entry_is_never_dropped_unseen() -> None:
+    asked: list[str] = []
+
+    def known(item_id: str, raw_hash: str) -> bool:
+        asked.append(item_id)
+        return True                          # the first entry is as it was
+    problems: list[str] = []
+    reader = FeedReader("news", "feed.xml", known=known, problem=problems.append)
+    items = list(reader.read(io.BytesIO(GUID_TWICE)))
+    assert len(asked) == 1                   # asked once, for the first g1
+    (parks,) = items                         # the same bytes again are the same entry
+    assert parks.title == "Parks" and parks.id != asked[0]
+    assert [f.code for f in parks.findings] == ["feed.repeated-guid"] and problems
