@@ -61,6 +61,17 @@ class _RawEntries:
         self.ws, self.source, self.report, self.seen = ws, source, report, seen
         self.stored, self.children = ws.ledger.raw_hashes(source)
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
+        self.document: str | None = None    # the hash of the whole input, once told
+
+    def known_document(self, raw_hash: str) -> bool:
+        last = self.ws.ledger.source_document(self.source)
+        if last is None or last[0] != raw_hash:
+            self.document = raw_hash
+            return False
+        self.seen.update(last[1])
+        self.report.collected[self.source] += len(last[1])
+        self.report.unchanged += len(last[1])
+        return True
 
     def known(self, item_id: str, raw_hash: str) -> bool:
         if item_id in self.seen:
@@ -80,12 +91,17 @@ class _RawEntries:
         if raw_hash is not None and self.stored.get(item_id) != raw_hash:
             self.ws.ledger.set_raw_hash(item_id, raw_hash)
 
+    def finished(self) -> None:
+        """The source was read in full: keep its document's hash and what it held."""
+        if self.document is not None:
+            self.ws.ledger.put_source_document(self.source, self.document, sorted(self.seen))
+
 
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     known = ws.ledger.hashes(source.name)
     raw = _RawEntries(ws, source.name, report, seen)
-    source.context.known = raw.known
+    source.context.known, source.context.known_document = raw.known, raw.known_document
     for item in source.items():
         if item.id in seen:
             continue  # a feed listing the same entry twice
@@ -113,6 +129,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         ws.ledger.clear_outcomes(item.id)
         ws.ledger.save(record)
         raw.built(item.id)
+    raw.finished()
 
 
 def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,

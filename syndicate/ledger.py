@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS sink_state (
     value TEXT NOT NULL,
     PRIMARY KEY (sink, key)
 );
+CREATE TABLE IF NOT EXISTS source_documents (  -- what each source read when last collected in full
+    source TEXT PRIMARY KEY,
+    raw_hash TEXT NOT NULL,         -- the source's hash of its whole input (SourceContext)
+    items TEXT NOT NULL             -- the ids collect saw in it, JSON list
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,
@@ -185,6 +190,16 @@ class Ledger:
     def set_raw_hash(self, item_id: str, raw_hash: str) -> None:
         """Remember the raw entry an item was built from (kept by later saves)."""
         self.db.execute("UPDATE items SET raw_hash = ? WHERE id = ?", (raw_hash, item_id))
+
+    def source_document(self, source: str) -> tuple[str, list[str]] | None:
+        """The raw hash of the input ``source`` last read in full, and the ids it held."""
+        row = self.db.execute("SELECT raw_hash, items FROM source_documents WHERE source = ?",
+                              (source,)).fetchone()
+        return (row["raw_hash"], json.loads(row["items"])) if row else None
+
+    def put_source_document(self, source: str, raw_hash: str, items: list[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO source_documents VALUES (?, ?, ?)",
+                        (source, raw_hash, json.dumps(items)))
 
     def records(self, where: str = "1", params: tuple[Any, ...] = ()) -> Iterator[Record]:
         query = f"SELECT * FROM items WHERE {where} ORDER BY first_seen, id"

@@ -13,12 +13,28 @@ import pytest
 
 from syndicate import config as configuration
 from syndicate.collect import collect
+from syndicate.errors import SourceError
 from syndicate.model import Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
 from syndicate.sources.feed import FeedReader
 from syndicate.workspace import Workspace
 from tests.council import Council
+from tests.httpserver import LocalHTTPServer
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The feed documents FeedReader parsed (by name)."""
+    calls: list[str] = []
+    original = FeedReader.read
+
+    def counting(self: FeedReader, stream: Any) -> Iterator[Item]:
+        calls.append(self.name)
+        return original(self, stream)
+
+    monkeypatch.setattr(FeedReader, "read", counting)
+    return calls
 
 
 @pytest.fixture
@@ -171,3 +187,91 @@ def test_a_guid_used_again_after_an_unchanged_entry_is_never_dropped_unseen() ->
     (parks,) = items                         # the same bytes again are the same entry
     assert parks.title == "Parks" and parks.id != asked[0]
     assert [f.code for f in parks.findings] == ["feed.repeated-guid"] and problems
+
+
+REMOTE = """\
+organisation: {name: Example Borough Council, url: https://www.example.gov.uk}
+sources:
+  news: {type: feed, url: "%s", allow_private: true}
+licensing:
+  default: ogl-uk-3.0
+  attribution: {name: Example Borough Council, url: https://www.example.gov.uk}
+  evidence: https://www.example.gov.uk/copyright
+sinks:
+  partners: {type: feed, directory: public/feeds}
+"""
+
+
+def test_an_unchanged_feed_file_is_not_parsed_at_all(council: Council,
+                                                     reads: list[str]) -> None:
+    first = collect_json(council)
+    assert reads == [str(council.root / "content" / "news.rss")]
+    reads.clear()
+    second = collect_json(council)
+    assert reads == []
+    assert second["collected"] == first["collected"]
+    assert second["unchanged"] == sum(first["collected"].values()) and second["new"] == 0
+
+
+def test_a_feed_answering_304_costs_one_request_and_no_parse(
+        council: Council, http_server: LocalHTTPServer, reads: list[str]) -> None:
+    feed = (council.root / "content" / "news.rss").read_bytes()
+    http_server.add("/news.rss", feed, content_type="application/rss+xml", etag='"v1"')
+    council.write_config(REMOTE % http_server.url("/news.rss"))
+    first = collect_json(council)
+    assert len(reads) == 1 and first["new"] == first["collected"]["news"] > 0
+    reads.clear()
+    before = len(http_server.requests_for("/news.rss"))
+    second = collect_json(council)
+    requests = http_server.requests_for("/news.rss")[before:]
+    assert len(requests) == 1 and requests[0].headers.get("if-none-match") == '"v1"'
+    assert reads == []
+    assert second["collected"] == first["collected"] and second["unchanged"] == \
+        first["collected"]["news"] and second["new"] == second["changed"] == 0
+
+    http_server.add("/news.rss", feed.replace(b"</channel>", b"<item><guid>new-1</guid>"
+                                              b"<title>Road closure</title></item></channel>"),
+                    content_type="application/rss+xml", etag='"v2"')
+    third = collect_json(council)
+    assert len(reads) == 1 and third["new"] == 1     # a real change is read again
+
+
+class Document(Source):
+    """A source that hashes all its input at once and may fail half way (a test plugin)."""
+
+    text: ClassVar[str] = "a b"
+    fail_after: ClassVar[int | None] = None
+
+    def items(self) -> Iterator[Item]:
+        if self.context.known_document(f"raw of {self.text}"):
+            return
+        for number, key in enumerate(self.text.split()):
+            if number == self.fail_after:
+                raise SourceError("the server went away", retry=True)
+            yield Item(id=f"{self.name}-{key}", source=self.name, kind="article", title=key,
+                       url=f"https://www.example.gov.uk/{key}")
+
+
+def test_a_document_read_only_in_part_is_read_again(
+        council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = configuration.load(council.config)
+
+    def run() -> RunReport:
+        report = RunReport("collect")
+        with Workspace(config) as ws:
+            document = Document("document", {}, ws.sources()[0].context)
+            monkeypatch.setattr(ws, "sources", lambda problem=None: [document])
+            collect(ws, report)
+        return report
+
+    Document.fail_after = 1
+    first = run()
+    assert first.new == 1 and first.problems
+    Document.fail_after = None
+    second = run()                  # the same input: read again, it was not read in full
+    assert second.unchanged == 1 and second.new == 1
+    third = run()
+    assert third.collected["document"] == 2 and third.unchanged == 2 and third.new == 0
+    Document.text = "a b c"
+    fourth = run()
+    assert fourth.new == 1 and fourth.unchanged == 2

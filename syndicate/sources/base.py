@@ -41,12 +41,18 @@ class SourceContext:
             is) counts as collected, unchanged and seen: the source must not yield it.
             False: yield it as usual; the raw hash is stored with it. Calling it is
             optional (the default answers False); a source calls it at most once per item.
+        known_document: ``known_document(raw_hash)``, for a source that can hash all of
+            its input at once (a feed document, fresh or a 304 from the cache): True when
+            the source was last collected in full from input with that hash; every item
+            collected then counts as collected, unchanged and seen, and the source yields
+            nothing. False: read as usual; once the run has read it all, the hash is kept.
     """
 
     base_dir: Path
     fetcher: Fetcher
     problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
     known: Callable[[str, str], bool] = field(default=lambda item_id, raw_hash: False)
+    known_document: Callable[[str], bool] = field(default=lambda raw_hash: False)
 
 
 class Source(abc.ABC, Configurable):

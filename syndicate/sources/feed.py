@@ -75,9 +75,20 @@ class FeedSource(Source):
 
     def items(self) -> Iterator[Item]:
         with self._open() as (stream, name, base_url):
+            if self.context.known_document(self._document_hash(stream, base_url)):
+                return      # read in full before, byte for byte (a 304 or the same file)
             reader = FeedReader(self.name, name, base_url, problem=self.context.problem,
                                 language=self.language, known=self.context.known)
             yield from reader.read(stream)
+
+    def _document_hash(self, stream: IO[bytes], base_url: str | None) -> str:
+        """The whole feed's bytes and what else goes into its items (rewound after)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+        digest.update(repr((base_url, self.language)).encode())
+        stream.seek(0)
+        return digest.hexdigest()
 
     @contextmanager
     def _open(self) -> Iterator[tuple[IO[bytes], str, str | None]]:
