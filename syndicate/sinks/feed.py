@@ -42,6 +42,7 @@ themselves live in :mod:`syndicate.sinks.feedformats`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import json
 import logging
@@ -508,7 +509,12 @@ def _unreachable(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "but feeds carry only http(s) links"
-    host = parts.hostname
+    return _unreachable_host(parts.hostname)
+
+
+@functools.lru_cache(maxsize=1024)
+def _unreachable_host(host: str) -> str | None:
+    """:func:`_unreachable` for a host (a collect asks once per item: cached per host)."""
     if host == "localhost" or host.endswith(".localhost"):
         return "which only this machine can reach"
     try:
