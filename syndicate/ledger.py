@@ -131,6 +131,7 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
+        self._runs: list[tuple[str, str]] = []   # command and start of each run begun
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
         if "seen_at" not in columns:
@@ -314,6 +315,8 @@ class Ledger:
         return json.loads(row["value"]) if row else None
 
     def put_sink_value(self, sink: str, key: str, value: Any) -> None:
+        if value == self.sink_value(sink, key):
+            return      # unchanged: a quiet night leaves the ledger file alone
         with self.db:
             if value is None:
                 self.db.execute("DELETE FROM sink_state WHERE sink = ? AND key = ?",
@@ -325,15 +328,20 @@ class Ledger:
     # Runs -------------------------------------------------------------------------------
 
     def start_run(self, command: str) -> int:
-        with self.db:
-            cursor = self.db.execute("INSERT INTO runs (command, started) VALUES (?, ?)",
-                                     (command, now()))
-        return int(cursor.lastrowid or 0)
+        """Begin a run's row. It is written by :meth:`finish_run`, and only if the run
+        changed the ledger: a night that changed nothing leaves state.sqlite untouched
+        (every run, quiet or not, is recorded in runs/*.json by :mod:`syndicate.runlog`)."""
+        self._runs.append((command, now()))
+        return len(self._runs)
 
     def finish_run(self, run_id: int, exit_code: int, report: dict[str, Any]) -> None:
+        command, started = self._runs[run_id - 1]
+        if self.db.total_changes == 0:   # nothing written since the ledger was opened
+            return
         with self.db:
-            self.db.execute("UPDATE runs SET finished = ?, exit_code = ?, report = ? "
-                            "WHERE id = ?", (now(), exit_code, json.dumps(report), run_id))
+            self.db.execute("INSERT INTO runs (command, started, finished, exit_code, report) "
+                            "VALUES (?, ?, ?, ?, ?)", (command, started, now(), exit_code,
+                                                       json.dumps(report)))
 
     def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))

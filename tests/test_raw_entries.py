@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -275,3 +276,28 @@ def test_a_document_read_only_in_part_is_read_again(
     Document.text = "a b c"
     fourth = run()
     assert fourth.new == 1 and fourth.unchanged == 2
+
+
+def fingerprint(path: Path) -> tuple[int, int, bytes]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns, path.read_bytes()
+
+
+def test_a_night_that_changes_nothing_leaves_the_ledger_untouched(council: Council) -> None:
+    collect_json(council)
+    ledger = council.root / ".syndicate" / "state.sqlite"
+    runs = sorted((council.root / ".syndicate" / "runs").glob("*.json"))
+    before = fingerprint(ledger)
+    assert collect_json(council)["unchanged"] > 0
+    assert fingerprint(ledger) == before
+    after = sorted((council.root / ".syndicate" / "runs").glob("*.json"))
+    assert len(after) == len(runs) + 1          # the quiet night is still on record
+
+    feed = council.root / "content" / "news.rss"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        "</channel>", "<item><guid>new-1</guid><title>Road closure</title></item>"
+        "</channel>"), encoding="utf-8")
+    assert collect_json(council)["new"] == 1
+    with sqlite3.connect(ledger) as db:
+        (count,) = db.execute("SELECT count(*) FROM runs WHERE report LIKE '%\"new\": 1%'")
+    assert count == (1,)
