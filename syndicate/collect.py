@@ -8,6 +8,7 @@ rule says ``licence: none``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -54,12 +55,13 @@ def collect(ws: Workspace, report: RunReport) -> None:
 
 
 class _RawEntries:
-    """The ``known`` hook of one source's run (SourceContext.known): answers from the raw
-    hashes in the ledger, and keeps the raw hash of each item the source goes on to build."""
+    """The ``known`` hooks of one source's run (SourceContext): answer from the raw hashes
+    in the ledger, and keep the raw hash of each item the source goes on to build. What the
+    ledger knows of the source is read only when first needed: not at all when the whole
+    document is unchanged."""
 
     def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str]) -> None:
         self.ws, self.source, self.report, self.seen = ws, source, report, seen
-        self.stored, self.children = ws.ledger.raw_hashes(source)
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
         self.document: str | None = None    # the hash of the whole input, once told
 
@@ -73,13 +75,23 @@ class _RawEntries:
         self.report.unchanged += len(last[1])
         return True
 
+    @functools.cached_property
+    def hashes(self) -> dict[str, str]:
+        """Item id → content hash, for every item of the source."""
+        return self.ws.ledger.hashes(self.source)
+
+    @functools.cached_property
+    def _raw(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        return self.ws.ledger.raw_hashes(self.source)
+
     def known(self, item_id: str, raw_hash: str) -> bool:
         if item_id in self.seen:
             return True     # listed twice: collect would pass over it anyway
-        if self.stored.get(item_id) != raw_hash:
+        stored, children = self._raw
+        if stored.get(item_id) != raw_hash:
             self.pending[item_id] = raw_hash
             return False
-        same = [item_id, *self.children.get(item_id, ())]
+        same = [item_id, *children.get(item_id, ())]
         self.seen.update(same)
         self.report.collected[self.source] += len(same)
         self.report.unchanged += len(same)
@@ -88,7 +100,7 @@ class _RawEntries:
     def built(self, item_id: str) -> None:
         """The item is in the ledger now: store the raw hash it was built from."""
         raw_hash = self.pending.pop(item_id, None)
-        if raw_hash is not None and self.stored.get(item_id) != raw_hash:
+        if raw_hash is not None and self._raw[0].get(item_id) != raw_hash:
             self.ws.ledger.set_raw_hash(item_id, raw_hash)
 
     def finished(self) -> None:
@@ -99,7 +111,6 @@ class _RawEntries:
 
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
-    known = ws.ledger.hashes(source.name)
     raw = _RawEntries(ws, source.name, report, seen)
     source.context.known, source.context.known_document = raw.known, raw.known_document
     for item in source.items():
@@ -109,7 +120,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         report.collected[source.name] += 1
         ws.progress.advance("collect", source.name)
         content_hash = item.content_hash(ws.ledger.file_sha1)
-        if known.get(item.id) == content_hash:
+        if raw.hashes.get(item.id) == content_hash:
             report.unchanged += 1
             raw.built(item.id)
             continue
