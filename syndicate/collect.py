@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from syndicate.boundary import PluginFault
 from syndicate.checks import Duplicates, check_item
 from syndicate.errors import InputError, SourceError, SyndicateError
 from syndicate.ledger import Record, now
@@ -31,10 +32,14 @@ def collect(ws: Workspace, report: RunReport) -> None:
         report.problem("collect", source, None, message, retry=True)
 
     for source in ws.sources(skipped):
+        if ws.boundary.run_overdue():
+            report.problem("collect", source.name, None, "not read: the run reached "
+                           "limits.run_deadline; it is read next run", retry=True)
+            continue
         seen: set[str] = set()
         try:
             _collect_source(ws, source, report, duplicates, seen)
-        except (SourceError, InputError) as exc:
+        except (SourceError, InputError, PluginFault) as exc:
             ws.ledger.commit()
             report.problem("collect", source.name, None, str(exc), retry=True)
             continue
@@ -52,7 +57,7 @@ def collect(ws: Workspace, report: RunReport) -> None:
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     known = ws.ledger.hashes(source.name)
-    for item in source.items():
+    for item in ws.boundary.items(source.name, source.items):
         if item.id in seen:
             continue  # a feed listing the same entry twice
         seen.add(item.id)
@@ -110,7 +115,11 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
 
 def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
     try:
-        findings = ws.sink(name).check(item)
+        findings = ws.boundary.check(name, ws.sink(name).check, item)
+    except PluginFault as exc:
+        yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
+                      f"{item.id}: {exc}", name)
+        return
     except SyndicateError:
         raise
     except Exception as exc:  # a bug in a sink plugin keeps the item from that sink only
@@ -119,10 +128,7 @@ def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
                       f"{item.id} ({type(exc).__name__}: {exc}); report it to the sink's "
                       "authors", name)
         return
-    # A sink's check may only speak for itself.
-    for finding in findings:
-        yield finding if finding.sink == name else Finding(
-            finding.code, finding.severity, finding.message, name)
+    yield from findings  # each already speaks only for this sink
 
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:

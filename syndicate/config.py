@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syndicate import limits as limits_module
 from syndicate import plugins, yamlfile
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
@@ -22,7 +23,7 @@ from syndicate.sinks.base import Organisation, Sink
 from syndicate.sources.base import Source
 from syndicate.tagging import Licensing
 
-TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state")
+TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "limits")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path",)
@@ -71,6 +72,7 @@ class Config:
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
+    limits: limits_module.Limits = field(default_factory=limits_module.Limits)
 
     @property
     def base_dir(self) -> Path:
@@ -118,6 +120,7 @@ def load(path: Path) -> Config:
             max_pending=reader.positive_int(queue, ("queue", "max_pending"), 500),
             keep_days=reader.positive_int(queue, ("queue", "keep_days"), 14)),
         state_dir=base / str(state.get("path", ".syndicate")),
+        limits=reader.limits(data.get("limits")),
     )
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
@@ -189,19 +192,35 @@ class _Reader:
             return Secret(file=base / str(value["file"]), key=dotted)
         return value
 
+    def limits(self, value: Any) -> limits_module.Limits:
+        section = self.mapping(value, ("limits",), limits_module.KEYS)
+        try:
+            return limits_module.from_config(section)
+        except ConfigError as exc:
+            raise self.error(("limits", str(exc.key)), str(exc)) from None
+
+    def plugin_timeout(self, keys: tuple[Hashable, ...], options: Mapping[str, Any]) -> None:
+        try:
+            limits_module.plugin_timeout(options, limits_module.Limits())
+        except ConfigError as exc:
+            raise self.error((*keys, "timeout"), str(exc)) from None
+
     def source(self, name: str, options: Any) -> SourceSpec:
         keys: tuple[Hashable, ...] = ("sources", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_source)
-        allowed = frozenset({"type"}) | cls.config_keys
+        allowed = frozenset({"type"}) | limits_module.PLUGIN_KEYS | cls.config_keys
         opts = self.options(keys, options, allowed)
+        self.plugin_timeout(keys, opts)
         return SourceSpec(name, cls, {k: v for k, v in opts.items() if k != "type"})
 
     def sink(self, name: str, options: Any, source_names: set[str]) -> SinkSpec:
         keys: tuple[Hashable, ...] = ("sinks", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_sink)
-        opts = self.options(keys, options, frozenset(SINK_COMMON_KEYS) | cls.config_keys)
+        opts = self.options(keys, options, frozenset(SINK_COMMON_KEYS) | cls.config_keys
+                            | limits_module.PLUGIN_KEYS)
+        self.plugin_timeout(keys, opts)
         kinds = frozenset(self.names(opts, (*keys, "kinds"), KINDS) or cls.kinds)
         if not kinds <= cls.kinds:
             self.fail((*keys, "kinds"), f"sink type '{options['type']}' takes only "

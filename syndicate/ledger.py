@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.model import Item, Receipt, file_sha1
+from syndicate.scrub import scrub
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -114,15 +115,17 @@ class Outcome:
 
 
 class Ledger:
-    """The state store. One instance per run; not shared between threads."""
+    """The state store. One instance per run. Plugin calls run in their own threads
+    (:mod:`syndicate.boundary`) and reach the sink state from there, one call at a time
+    while the main thread waits, so the connection may be used from other threads."""
 
     def __init__(self, path: Path | None) -> None:
         """Open (creating) the ledger at ``path``; ``None`` is an empty in-memory ledger."""
         if path is None:
-            self.db = sqlite3.connect(":memory:")
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30)
+            self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
@@ -226,7 +229,7 @@ class Ledger:
                        message: str) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?)",
-                            (item_id, sink, content_hash, status, message, now()))
+                            (item_id, sink, content_hash, status, scrub(message), now()))
 
     def outcome(self, item_id: str, sink: str) -> Outcome | None:
         row = self.db.execute("SELECT * FROM outcomes WHERE item_id = ? AND sink = ?",

@@ -33,6 +33,7 @@ import mwclient
 import requests
 
 from syndicate.errors import ConfigError, RetryLater, SinkError
+from syndicate.scrub import remember, scrub
 
 MAXLAG = 5
 #: (filename, bytes) per multipart field, as requests takes them.
@@ -110,7 +111,8 @@ class Wiki:
         self.general: dict[str, Any] = {}
         self.file_extensions: frozenset[str] = frozenset()
         self._csrf_token = ""
-        self._secrets = {secret for secret in secrets if secret}
+        for secret in secrets:
+            remember(secret)
 
     # -- requests -------------------------------------------------------------------------
     def get(self, action: str, **params: Any) -> dict[str, Any]:
@@ -220,11 +222,11 @@ class Wiki:
         self.file_extensions = frozenset(e["ext"].lower() for e in query["fileextensions"])
         self.user = None if query["userinfo"].get("anon") else query["userinfo"]["name"]
         self._csrf_token = query["tokens"]["csrftoken"]
-        self._secrets.add(self._csrf_token)
+        remember(self._csrf_token)
 
     def _fetch_csrf_token(self) -> str:
         token: str = self.get("query", meta="tokens", type="csrf")["query"]["tokens"]["csrftoken"]
-        self._secrets.add(token)
+        remember(token)
         return token
 
     def close(self) -> None:
@@ -240,14 +242,9 @@ class Wiki:
         return server + path.replace("$1", quote(title.replace(" ", "_"), safe="/:~"))
 
     def scrub(self, text: str) -> str:
-        """``text`` without passwords, OAuth secrets or tokens in it."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return _TOKEN_RE.sub(lambda m: m.group(1) + "***", text)
-
-
-_TOKEN_RE = re.compile(r"""((?:token|password|secret)["']?\s*[:=]\s*["']?)[^"'&\s,}]+""",
-                       re.IGNORECASE)
+        """``text`` without passwords, OAuth secrets or tokens in it (the one scrubber,
+        which every secret and token of this session was given)."""
+        return scrub(text)
 
 
 def _encode(params: Mapping[str, Any]) -> dict[str, str]:

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from syndicate.scrub import scrub
+
 
 @dataclass
 class Problem:
@@ -45,7 +47,7 @@ class RunReport:
 
     def problem(self, stage: str, where: str, item: str | None, message: str,
                 retry: bool) -> None:
-        self.problems.append(Problem(stage, where, item, message, retry))
+        self.problems.append(Problem(stage, where, item, scrub(message), retry))
 
     @property
     def exit_code(self) -> int:

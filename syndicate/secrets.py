@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from syndicate.errors import ConfigError
+from syndicate.scrub import remember
 
 
 class Secret:
@@ -29,7 +30,13 @@ class Secret:
     __str__ = __repr__
 
     def reveal(self) -> str:
-        """The secret's value; ConfigError (naming the key, not the value) if unavailable."""
+        """The secret's value; ConfigError (naming the key, not the value) if unavailable.
+        From now on the scrubber masks it in every message."""
+        value = self._read()
+        remember(value)
+        return value
+
+    def _read(self) -> str:
         if self.env is not None:
             value = os.environ.get(self.env)
             if not value:

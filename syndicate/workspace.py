@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from syndicate import __version__
+from syndicate.boundary import Boundary, plugin_timeouts
 from syndicate.config import Config, SinkSpec, located
 from syndicate.errors import ConfigError, SourceError
 from syndicate.fetch import Fetcher
@@ -51,6 +52,8 @@ class Workspace:
         self._sinks: dict[str, Sink] = {}
         self._ledger: Ledger | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        #: Every call into a sink or source plugin goes through here.
+        self.boundary = Boundary(config.limits, plugin_timeouts(config))
 
     def __enter__(self) -> Workspace:
         self.lock.__enter__()
@@ -68,6 +71,7 @@ class Workspace:
             self._ledger.close()
         if self._scratch is not None:
             self._scratch.cleanup()
+        self.boundary.close()
         self.progress.done()
         self.lock.__exit__(exc_type, exc, tb)
 

@@ -42,11 +42,21 @@ class SinkState:
         self._save = save
 
     def get(self, key: str) -> Any:
+        _refuse_abandoned()
         return self._load(key)
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` (``None`` deletes); committed durably before returning."""
+        _refuse_abandoned()
         self._save(key, value)
+
+
+def _refuse_abandoned() -> None:
+    """A plugin call that overran its deadline runs on unwatched: keep it off the ledger."""
+    from syndicate.boundary import PluginFault, still_wanted
+
+    if not still_wanted():
+        raise PluginFault("this call was abandoned after its deadline", set_aside=True)
 
 
 @dataclass

@@ -1,0 +1,48 @@
+"""The one scrubber: every error text syndicate stores or prints passes through here.
+
+It knows every secret revealed in this process (:func:`remember` is called by
+:meth:`syndicate.secrets.Secret.reveal` and by wiki sessions for their tokens), in the
+spellings a secret takes on its way into a message (as typed, URL-encoded, in
+``user:password@`` form), and it masks anything that looks like a ``token=…`` or
+``password: …`` pair, so a plugin's exception text or a wiki's error cannot carry a
+credential into the queue, the ledger or a run report.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from urllib.parse import quote, quote_plus
+
+MASK = "***"
+#: Shorter values would mask ordinary words; real credentials are longer.
+_MIN_LENGTH = 4
+_PAIR = re.compile(r"""((?:token|password|passwd|secret|api[_-]?key)["']?\s*[:=]\s*["']?)"""
+                   r"""[^"'&\s,}]+""", re.IGNORECASE)
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@", re.IGNORECASE)
+_known: set[str] = set()
+_lock = threading.Lock()
+
+
+def remember(secret: str | None) -> None:
+    """Mask ``secret`` (and its URL-encoded spellings) in every text scrubbed from now on."""
+    if not secret or len(secret) < _MIN_LENGTH:
+        return
+    with _lock:
+        _known.update({secret, quote(secret, safe=""), quote_plus(secret)})
+
+
+def scrub(text: str) -> str:
+    """``text`` with every known secret, ``user:password@`` and ``token=…`` masked."""
+    with _lock:
+        known = sorted(_known, key=len, reverse=True)  # a longer spelling first
+    for secret in known:
+        text = text.replace(secret, MASK)
+    text = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
+    return _PAIR.sub(lambda m: m.group(1) + MASK, text)
+
+
+def forget_all() -> None:
+    """Forget every remembered secret (for tests that reveal throwaway ones)."""
+    with _lock:
+        _known.clear()
