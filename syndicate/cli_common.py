@@ -7,11 +7,13 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from syndicate import config as config_module
+from syndicate import ledger
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
 
@@ -37,13 +39,19 @@ class ErrorHandlingGroup(click.Group):
                        "permissions, then run again", err=True)
             ctx.exit(2)
         except sqlite3.DatabaseError as exc:
-            click.echo(f"Error: the ledger cannot be used ({exc}); restore "
-                       ".syndicate/state.sqlite from a backup", err=True)
+            click.echo(f"Error: {ledger.explain(exc, _ledger_path(ctx))}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("Interrupted; what was published is recorded, the rest runs next time.",
                        err=True)
             ctx.exit(130)
+
+
+def _ledger_path(ctx: click.Context) -> Path:
+    try:
+        return load_config(ctx).state_dir / "state.sqlite"
+    except SyndicateError:
+        return Path(".syndicate") / "state.sqlite"
 
 
 def load_config(ctx: click.Context, required: bool = True) -> Config:

@@ -134,16 +134,12 @@ class Ledger:
 
     @classmethod
     def scratch_copy(cls, path: Path) -> Ledger:
-        """An in-memory copy of the ledger at ``path`` for ``--dry-run``: the run does all
-        its bookkeeping there and the real file is never written."""
+        """An in-memory copy of the ledger at ``path`` as it is now — the write-ahead log
+        of a run in progress or of a killed one included — for ``--dry-run`` and
+        ``status``: they do their bookkeeping there and the real file is never written."""
         ledger = cls(None)
         if path.exists():
-            # immutable: no -shm/-wal files appear beside a ledger we only read
-            source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-            try:
-                source.backup(ledger.db)
-            finally:
-                source.close()
+            copy_into(path, ledger.db)
         return ledger
 
     def close(self) -> None:
@@ -294,6 +290,80 @@ class Ledger:
     def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(row) for row in rows]
+
+
+def copy_into(path: Path, target: sqlite3.Connection) -> None:
+    """Copy the ledger at ``path`` as it is now into ``target``, creating nothing beside it.
+
+    With a ``-wal`` file present (a run in progress, or one that was killed), the truth is
+    partly in it: read through SQLite normally, read-only. Without one, every committed
+    page is in the main file, and reading it as immutable creates no ``-shm``/``-wal`` and
+    works in a read-only folder; a writer starting meanwhile would show as a changed file
+    or a new ``-wal``, and the copy is then made again the normal way.
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists():
+        before = _stamp(path)
+        source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+        if not wal.exists() and _stamp(path) == before:
+            return
+    source = read_only(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the ledger at ``path`` that sees the write-ahead log."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def explain(error: sqlite3.Error, path: Path) -> str:
+    """What went wrong with the ledger at ``path``, and what to do — "restore from a
+    backup" only when SQLite's own integrity check says the file is corrupt."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(error):
+        return (f"{path}: the disk is full or the file-size limit (ulimit -f) was reached "
+                f"({error}); free space or raise the limit and run again. The ledger is "
+                "intact: do not restore it")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return (f"{path} cannot be written or opened ({error}); check the permissions of "
+                "the file and its folder")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"{path} is busy ({error}); another process is using it, try again later"
+    if name.startswith("SQLITE_IOERR"):
+        return f"{path}: the disk reported an error ({error}); check the disk and run again"
+    verdict = integrity(path)
+    if verdict is not None:
+        return (f"{path} is corrupt ({verdict}); restore it from a backup, or rebuild it "
+                "with `syndicate recover`")
+    return (f"the ledger {path} could not be used ({error}); it passes SQLite's integrity "
+            "check, so do not restore it — run again, and report this if it persists")
+
+
+def integrity(path: Path) -> str | None:
+    """``None`` if ``PRAGMA integrity_check`` passes on ``path``, else what it found."""
+    try:
+        copy = sqlite3.connect(":memory:")
+        try:
+            copy_into(path, copy)
+            rows = copy.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    found = "; ".join(str(row[0]) for row in rows[:3])
+    return None if found == "ok" else found
 
 
 def _record(row: sqlite3.Row) -> Record:

@@ -56,7 +56,8 @@ class Workspace:
         self.boundary = Boundary(config.limits, plugin_timeouts(config))
 
     def __enter__(self) -> Workspace:
-        self.lock.__enter__()
+        if not self.dry_run:  # a dry run reads a snapshot and leaves no trace, not even a lock
+            self.lock.__enter__()
         try:
             path = self.config.state_dir / "state.sqlite"
             self._ledger = Ledger.scratch_copy(path) if self.dry_run else Ledger(path)
