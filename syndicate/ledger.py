@@ -121,6 +121,7 @@ class Ledger:
 
     def __init__(self, path: Path | None) -> None:
         """Open (creating) the ledger at ``path``; ``None`` is an empty in-memory ledger."""
+        self.path = path
         if path is None:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
         else:
@@ -140,6 +141,7 @@ class Ledger:
         ledger = cls(None)
         if path.exists():
             copy_into(path, ledger.db)
+        ledger.path = path
         return ledger
 
     def close(self) -> None:
@@ -180,6 +182,10 @@ class Ledger:
     def counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
+
+    def is_empty(self) -> bool:
+        """True when the ledger knows no item at all (new, or lost and created again)."""
+        return self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
 
     def backlog(self) -> int:
         """Pending items waiting outside the queue for editors to make room."""

@@ -156,11 +156,28 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
     return None
 
 
+class LedgerLost(InputError):
+    """The ledger is missing or empty while the queue holds items syndicate wrote: going
+    on would rewrite the queue as empty and lose the editors' work."""
+
+
+def stop_if_ledger_lost(ledger: Ledger, path: Path, snapshot: queue.Snapshot) -> None:
+    """Stop (exit 2, nothing changed) rather than wipe the queue when the ledger is gone."""
+    written = [entry for entry in snapshot.entries.values() if entry.version]
+    if written and ledger.is_empty():
+        where = ledger.path or "the ledger"
+        raise LedgerLost(
+            f"{path} lists {len(written)} items syndicate wrote, but {where} is missing or "
+            "empty; nothing was changed. Restore the ledger from a backup, or rebuild it "
+            "with `syndicate recover` (from the queue and the wikis' own history)")
+
+
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
          keep_days: int, *, write: bool = True) -> None:
     """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
+        stop_if_ledger_lost(ledger, path, snapshot)
         apply_edits(ledger, snapshot)
         admit_and_expire(ledger, max_pending, keep_days)
         shown = {r.item.id: r for r in ledger.records("in_queue = 1")}
