@@ -173,10 +173,39 @@ class Boundary:
         """Whether the whole run has used up ``limits.run_deadline``."""
         return time.monotonic() - self.started > self.limits.run_deadline
 
-    def items(self, name: str, produce: Callable[[], Iterator[Item]]) -> Iterator[Item]:
+    def items(self, name: str, produce: Callable[[], Iterator[Item]],
+              problem: Callable[[str], None]) -> Iterator[Item]:
         """A source's items, each step bounded by its timeout and the whole by
         ``limits.source_deadline``; reaching the deadline raises PluginFault (set_aside
-        False: the source is simply read again next run)."""
+        False: the source is simply read again next run). An item over a cap (a URL
+        longer than ``limits.url_length``, more than ``limits.items_per_entry`` from one
+        page or entry) is left out and ``problem`` hears why."""
+        per_parent: dict[str, int] = {}
+        for item in self._steps(name, produce):
+            long_url = self._long_url(item)
+            if long_url:
+                problem(long_url)
+                continue
+            if item.parent is not None:
+                count = per_parent[item.parent] = per_parent.get(item.parent, 0) + 1
+                if count > self.limits.items_per_entry:
+                    if count == self.limits.items_per_entry + 1:  # said once per entry
+                        problem(f"{item.parent} ({item.url or 'its page'}) gives more than "
+                                f"limits.items_per_entry ({self.limits.items_per_entry}) "
+                                "items; the first ones are kept and the rest left out")
+                    continue
+            yield item
+
+    def _long_url(self, item: Item) -> str | None:
+        cap = self.limits.url_length
+        for key in ("url", "media_url", "creator_url"):
+            value = getattr(item, key)
+            if isinstance(value, str) and len(value) > cap:
+                return (f"{item.id}: its {key} is {len(value)} characters, more than "
+                        f"limits.url_length ({cap}); the item is left out")
+        return None
+
+    def _steps(self, name: str, produce: Callable[[], Iterator[Item]]) -> Iterator[Item]:
         worker = self.worker(name, "source")
         deadline = time.monotonic() + self.limits.source_deadline
         iterator = worker.call("items", lambda: iter(produce()))

@@ -37,6 +37,7 @@ def collect(ws: Workspace, report: RunReport) -> None:
                            "limits.run_deadline; it is read next run", retry=True)
             continue
         seen: set[str] = set()
+        problems_before = len(report.problems)
         try:
             _collect_source(ws, source, report, duplicates, seen)
         except (SourceError, InputError, PluginFault) as exc:
@@ -49,7 +50,8 @@ def collect(ws: Workspace, report: RunReport) -> None:
             report.problem("collect", source.name, None,
                            f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
             continue
-        if source.complete_listing:
+        # An entry that could not be read is not an entry that went away.
+        if source.complete_listing and len(report.problems) == problems_before:
             _withdraw_missing(ws, source.name, seen, report)
         ws.ledger.commit()
 
@@ -57,7 +59,10 @@ def collect(ws: Workspace, report: RunReport) -> None:
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     known = ws.ledger.hashes(source.name)
-    for item in ws.boundary.items(source.name, source.items):
+    def problem(message: str) -> None:
+        report.problem("collect", source.name, None, message, retry=True)
+
+    for item in ws.boundary.items(source.name, source.items, problem):
         if item.id in seen:
             continue  # a feed listing the same entry twice
         seen.add(item.id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +71,8 @@ class FeedSource(Source):
 
     def items(self) -> Iterator[Item]:
         with self._open() as (stream, name, base_url):
-            yield from FeedReader(self.name, name, base_url).read(stream)
+            yield from FeedReader(self.name, name, base_url,
+                                  problem=self.context.problem).read(stream)
 
     @contextmanager
     def _open(self) -> Iterator[tuple[IO[bytes], str, str | None]]:
@@ -105,10 +106,14 @@ class FeedReader:
     ``name`` (the file or URL) is used in messages; ``base_url`` resolves relative links.
     """
 
-    def __init__(self, source: str, name: str, base_url: str | None = None) -> None:
+    def __init__(self, source: str, name: str, base_url: str | None = None, *,
+                 problem: Callable[[str], None] | None = None) -> None:
         self.source = source
         self.name = name
         self.base_url = base_url
+        #: Hears about an entry that could not be read (the others go on).
+        self.problem: Callable[[str], None] = problem or (lambda message: log.warning(
+            "%s", message))
         self.feed = _FeedLevel()
         self._seen_media: set[str] = set()
 
@@ -126,7 +131,7 @@ class FeedReader:
                 continue
             if el.is_entry(element):
                 entries += 1
-                yield from self._entry(element)
+                yield from self._contained(element, entries)
                 release(element)
             elif el.is_feed_level(element):
                 self._feed_level(element)
@@ -155,6 +160,16 @@ class FeedReader:
             href = element.get("href") if el.is_atom(element) else el.text_of(element)
             if href and element.get("rel", "alternate") == "alternate":
                 self.feed.link = href.strip()
+
+    def _contained(self, entry: etree._Element, number: int) -> list[Item]:
+        """The items of one entry; anything raised while reading it costs that entry
+        only, as a problem naming the feed and the entry."""
+        try:
+            return list(self._entry(entry))
+        except Exception as exc:  # RecursionError from a hostile nesting, a bug…
+            self.problem(f"{self.name}: entry {number} cannot be read "
+                         f"({type(exc).__name__}: {exc}); it is skipped this run")
+            return []
 
     def _entry(self, entry: etree._Element) -> Iterator[Item]:
         article = self._article(entry)

@@ -74,7 +74,7 @@ def the_nth(kind: str, n: int) -> Callable[[Request], str]:
     count = [0]
 
     def rule(request: Request) -> str:
-        if kind == "chunk" and request.is_chunk or kind == "commit" and request.is_commit:
+        if (kind == "chunk" and request.is_chunk) or (kind == "commit" and request.is_commit):
             count[0] += 1
             return "hold" if count[0] == n else "pass"
         return "pass"
