@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -40,11 +41,15 @@ from syndicate.errors import SyndicateError
 from syndicate.limits import Limits, plugin_timeout
 from syndicate.model import Finding, Item, Receipt
 from syndicate.scrub import scrub
+from syndicate.visible import REPLACEMENT, visible
 
 if TYPE_CHECKING:
     from syndicate.config import Config
 
 T = TypeVar("T")
+#: The text fields of an item that leave syndicate (in feeds, the queue, wiki pages).
+TEXT_FIELDS = ("title", "description", "content_html", "creator", "alt")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _END = object()
 _local = threading.local()
 
@@ -182,10 +187,11 @@ class Boundary:
         page or entry) is left out and ``problem`` hears why."""
         per_parent: dict[str, int] = {}
         for item in self._steps(name, produce):
-            long_url = self._long_url(item)
-            if long_url:
-                problem(long_url)
+            bad_url = self._bad_url(item)
+            if bad_url:
+                problem(bad_url)
                 continue
+            _clean_text(item)
             if item.parent is not None:
                 count = per_parent[item.parent] = per_parent.get(item.parent, 0) + 1
                 if count > self.limits.items_per_entry:
@@ -196,13 +202,21 @@ class Boundary:
                     continue
             yield item
 
-    def _long_url(self, item: Item) -> str | None:
+    def _bad_url(self, item: Item) -> str | None:
+        """Why the item's URLs cannot be taken: too long, or a scheme other than http(s)
+        (``file:``, ``javascript:``… from remote content)."""
         cap = self.limits.url_length
         for key in ("url", "media_url", "creator_url"):
             value = getattr(item, key)
-            if isinstance(value, str) and len(value) > cap:
+            if not isinstance(value, str):
+                continue
+            if len(value) > cap:
                 return (f"{item.id}: its {key} is {len(value)} characters, more than "
                         f"limits.url_length ({cap}); the item is left out")
+            scheme = value.partition(":")[0].lower() if _SCHEME.match(value) else ""
+            if scheme not in ("", "http", "https"):
+                return (f"{item.id}: its {key} is a {scheme}: URL; only http and https "
+                        "addresses are taken from content, so the item is left out")
         return None
 
     def _steps(self, name: str, produce: Callable[[], Iterator[Item]]) -> Iterator[Item]:
@@ -256,6 +270,24 @@ class Boundary:
     def close(self) -> None:
         for worker in self._workers.values():
             worker.stop()
+
+
+def _clean_text(item: Item) -> None:
+    """Invisible characters out of every text field (:mod:`syndicate.visible`); text a
+    decoder could not read (U+FFFD in it) becomes a finding, never a silent guess."""
+    undecodable = []
+    for key in TEXT_FIELDS:
+        value = getattr(item, key)
+        if isinstance(value, str):
+            if REPLACEMENT in value:
+                undecodable.append(key)
+            setattr(item, key, visible(value))
+    item.categories = [visible(category) for category in item.categories]
+    if undecodable:
+        item.findings.append(Finding(
+            "text.undecodable", "warning", f"{item.id}: the {', '.join(undecodable)} "
+            "held bytes that are not text in the document's encoding (shown as �); check "
+            "the source's encoding, or correct the text before approving"))
 
 
 def receipt_problem(receipt: object, max_detail: int) -> str | None:
