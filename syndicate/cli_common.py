@@ -16,6 +16,7 @@ from syndicate import config as config_module
 from syndicate import ledger
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
+from syndicate.scrub import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +28,7 @@ class ErrorHandlingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SyndicateError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {scrub(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `syndicate inspect … | head`: the reader has gone
             devnull = os.open(os.devnull, os.O_WRONLY)

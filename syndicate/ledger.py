@@ -188,9 +188,11 @@ class Ledger:
         return self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
 
     def backlog(self) -> int:
-        """Pending items waiting outside the queue for editors to make room."""
+        """Items waiting outside the queue for editors to make room: pending ones, and
+        blocked ones never shown yet (they count towards ``max_pending`` too)."""
         row = self.db.execute(
-            "SELECT count(*) FROM items WHERE status = 'pending' AND in_queue = 0").fetchone()
+            "SELECT count(*) FROM items WHERE in_queue = 0 AND (status = 'pending' OR "
+            "(status = 'blocked' AND shown IS NULL))").fetchone()
         return int(row[0])
 
     # Publications -----------------------------------------------------------------------

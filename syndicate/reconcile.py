@@ -87,16 +87,20 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
 
 
 def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
-    """Bring backlog items into the queue oldest first, up to ``max_pending`` pending,
-    and let finished items leave it after ``keep_days``. One statement, so a ledger of
-    many thousands of items is not read into memory on every run."""
+    """Bring backlog items into the queue oldest first, up to ``max_pending`` items that
+    wait for an editor — pending ones and blocked ones (a page of 20,000 blocked images
+    must not flood the queue either) — and let finished items leave it after
+    ``keep_days``. One statement, so a ledger of many thousands of items is not read into
+    memory on every run."""
     cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
     leaving = ", ".join(f"'{status}'" for status in sorted(LEAVES_AFTER_KEEP_DAYS))
     belongs = f"""CASE
         WHEN status = 'excluded' THEN 0
-        WHEN status IN ({leaving}) THEN updated >= :cutoff
-        WHEN status = 'pending' THEN id IN (SELECT id FROM items WHERE status = 'pending'
-                                            ORDER BY first_seen, id LIMIT :max_pending)
+        WHEN status IN ({leaving}) AND updated < :cutoff THEN 0
+        WHEN status IN ('pending', 'blocked') THEN id IN (
+            SELECT id FROM items WHERE status = 'pending'
+                OR (status = 'blocked' AND updated >= :cutoff)
+            ORDER BY first_seen, id LIMIT :max_pending)
         ELSE 1 END"""
     ledger.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
                       {"cutoff": cutoff, "max_pending": max_pending})

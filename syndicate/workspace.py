@@ -118,7 +118,7 @@ class Workspace:
             state=SinkState(lambda key: self.ledger.sink_value(name, key),
                             lambda key, value: self.ledger.put_sink_value(name, key, value)),
             media=self.media,
-            previous=lambda item: self._previous(name, item))
+            previous=lambda item: self._previous(name, item), limits=self.config.limits)
 
     def _previous(self, sink: str, item: Item) -> Receipt | None:
         return self.ledger.receipt(item.id, sink)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from syndicate.limits import Limits
 from syndicate.model import Finding, Item, Receipt
 
 
@@ -72,6 +73,8 @@ class SinkContext:
                                                                lambda k, v: None))
     media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
     previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
+    #: The configuration's caps (``limits:``): a sink logging in honours login_deadline.
+    limits: Limits = field(default_factory=Limits)
 
 
 def _no_media(item: Item) -> Path:

@@ -54,3 +54,21 @@ def test_an_entry_with_thousands_of_images_gives_at_most_the_cap(council: Counci
     assert report["collected"]["big"] == 51  # type: ignore[index]  # the article and 50
     [problem] = report["problems"]  # type: ignore[misc]
     assert "more than limits.items_per_entry (50) items" in problem["message"]
+
+
+def test_blocked_items_count_towards_max_pending(council: Council) -> None:
+    # Logos under the OGL (which excludes them): each image is blocked.
+    enclosures = "".join(
+        f'<enclosure url="https://www.example.gov.uk/{n}.jpg" type="image/jpeg" length="10"/>'
+        for n in range(80))
+    add_feed(council, '<item><title>Council logo and crest</title>'
+                      f'<link>https://www.example.gov.uk/g</link>{enclosures}</item>')
+    council.write_config(council.config.read_text().replace("max_pending: 500",
+                                                            "max_pending: 25"))
+
+    report = collect(council)
+
+    assert report["blocked"] >= 80  # type: ignore[operator]
+    shown = [i for i in council.queue_items() if i["status"] in ("pending", "blocked")]
+    assert len(shown) == 25
+    assert report["backlog"] == report["new"] - report["excluded"] - 25  # type: ignore[operator]
