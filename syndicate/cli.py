@@ -22,6 +22,7 @@ from syndicate.cli_common import (
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.cli_recover import recover
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
 from syndicate.report import RunReport
@@ -198,4 +199,5 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 
 main.add_command(queue)
+main.add_command(recover)
 add_verbosity_options(main)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from syndicate.boundary import PluginFault
 from syndicate.checks import Duplicates, check_item
 from syndicate.errors import InputError, SourceError, SyndicateError
-from syndicate.ledger import Record, now
+from syndicate.ledger import RECOVERED, Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
@@ -82,6 +82,9 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
             record.in_queue, record.shown = previous.in_queue, previous.shown
+            if previous.content_hash == RECOVERED + content_hash \
+                    and record.status not in ("blocked", "excluded"):
+                record.status = previous.status  # rebuilt, unchanged: the decision stands
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)

@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+#: Content-hash prefix of a record rebuilt by ``syndicate recover`` from the queue, whose
+#: source has not been read again yet (what follows is the version the queue showed).
+RECOVERED = "recovered:"
+
+
 def now() -> str:
     """UTC time as ISO 8601 with a Z, to the second, as the queue shows it."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -20,7 +20,8 @@ from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-DUE = "status IN ('approved', 'failed')"
+# A record rebuilt by `syndicate recover` waits until collect has read its source again.
+DUE = "status IN ('approved', 'failed') AND content_hash NOT LIKE 'recovered:%'"
 _OVERDUE = ("the run reached limits.run_deadline; the items not yet published stay approved "
             "and go out next run")
 
