@@ -67,11 +67,18 @@ class HostileSink(Sink):
         self._act("close")
 
 class HangingSource(Source):
-    config_keys = frozenset({"count", "hang_after"})
+    config_keys = frozenset({"count", "hang_after", "behaviour"})
 
     def items(self):
         for n in range(int(self.config.get("count", 3))):
             if n == self.config.get("hang_after"):
+                behaviour = self.config.get("behaviour", "sleep")
+                if behaviour == "exit":
+                    sys.exit(0)
+                if behaviour == "ctrl-c":
+                    raise KeyboardInterrupt
+                if behaviour == "generator-exit":
+                    raise GeneratorExit
                 time.sleep(20)
             yield Item(id=f"{self.name}-{n}", source=self.name, kind="article",
                        title=f"Item {n}", url=f"https://www.example.gov.uk/{self.name}/{n}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -145,14 +146,21 @@ def test_a_plugins_exception_text_is_scrubbed_everywhere(council: Council) -> No
         assert SECRET not in report.read_text()
 
 
+def collect_with_source(council: Council, source: str, limits: str = "") -> dict[str, Any]:
+    """Collect with one more source (a hanging one) and optional ``limits:``."""
+    text = council.config.read_text().replace("sources:\n", f"sources:\n  {source}\n", 1)
+    council.write_config(text + (f"limits: {{{limits}}}\n" if limits else ""))
+    result = council.run("collect", "--json")
+    assert "Traceback" not in result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
 @pytest.mark.usefixtures("hostile")
 def test_a_hanging_source_costs_that_source_and_keeps_what_it_gave(
         council: Council) -> None:
-    text = council.config.read_text().replace(
-        "sources:\n", "sources:\n  slow: {type: hanging, count: 4, hang_after: 2, "
-        "timeout: 1}\n", 1)
-    council.write_config(text)
-    report = json.loads(council.run("collect", "--json").stdout)
+    report = collect_with_source(
+        council, "slow: {type: hanging, count: 4, hang_after: 2, timeout: 1}")
     assert report["collected"]["slow"] == 2
     assert [p["where"] for p in report["problems"]] == ["slow"]
     assert "did not return within 1 s" in report["problems"][0]["message"]
@@ -160,21 +168,28 @@ def test_a_hanging_source_costs_that_source_and_keeps_what_it_gave(
 
 
 @pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("behaviour", ["exit", "ctrl-c", "generator-exit"])
+def test_a_source_ending_the_process_costs_that_source_only(council: Council,
+                                                           behaviour: str) -> None:
+    report = collect_with_source(
+        council, f"odd: {{type: hanging, count: 4, hang_after: 2, behaviour: {behaviour}}}")
+    assert report["collected"]["odd"] == 2
+    assert "which a plugin must never do" in report["problems"][0]["message"]
+    assert report["collected"]["news"] > 0
+
+
+@pytest.mark.usefixtures("hostile")
 def test_a_source_overrunning_its_deadline_keeps_what_it_read(council: Council) -> None:
-    text = council.config.read_text().replace(
-        "sources:\n", "sources:\n  slow: {type: hanging, count: 4, hang_after: 2}\n", 1)
-    council.write_config(text + "limits: {source_deadline: 1}\n")
-    report = json.loads(council.run("collect", "--json").stdout)
+    report = collect_with_source(council, "slow: {type: hanging, count: 4, hang_after: 2}",
+                                 "source_deadline: 1")
     assert report["collected"]["slow"] == 2
     assert "limits.source_deadline (1 s)" in report["problems"][0]["message"]
 
 
 @pytest.mark.usefixtures("hostile")
 def test_items_per_source_is_capped_with_a_problem(council: Council) -> None:
-    text = council.config.read_text().replace(
-        "sources:\n", "sources:\n  many: {type: hanging, count: 50}\n", 1)
-    council.write_config(text + "limits: {items_per_source: 10}\n")
-    report = json.loads(council.run("collect", "--json").stdout)
+    report = collect_with_source(council, "many: {type: hanging, count: 50}",
+                                 "items_per_source: 10")
     assert report["collected"]["many"] == 10
     assert "more than limits.items_per_source (10)" in report["problems"][0]["message"]
 

@@ -4,33 +4,14 @@ ledger never had — against the real test wiki."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.mediawiki import LocalWiki, png_bytes
+from tests.faults.wikicouncil import RUN, add_photo, files_on, syndicate, write_council
+from tests.mediawiki import LocalWiki
 
-CONFIG = """\
-organisation: {{name: Example Borough Council, url: https://www.example.gov.uk}}
-sources:
-  photos: {{type: directory, path: photos}}
-licensing:
-  default: cc-by-4.0
-  attribution: {{name: Example Borough Council, url: https://www.example.gov.uk}}
-  evidence: https://www.example.gov.uk/copyright
-sinks:
-  commons:
-    type: commons
-    site: {api_url}
-    username: {{env: SYNDICATE_COMMONS_USER}}
-    password: {{env: SYNDICATE_COMMONS_PASSWORD}}
-    categories: [Example Borough Council]
-    max_retries: 0
-"""
-RUN = "from syndicate.cli import main; main()"
 DIE_BEFORE_RECEIPT = ("import os, syndicate.ledger as ledger\n"
                       "ledger.Ledger.record_publication = lambda *a, **k: os._exit(137)\n" + RUN)
 PHOTOS = {"bandstand": "Bandstand in Victoria Park", "fountain": "Fountain in the square",
@@ -39,28 +20,11 @@ PHOTOS = {"bandstand": "Bandstand in Victoria Park", "fountain": "Fountain in th
 
 @pytest.fixture
 def council(wiki: LocalWiki, tmp_path: Path) -> Path:
-    (tmp_path / "photos").mkdir()
-    (tmp_path / "syndicate.yaml").write_text(CONFIG.format(api_url=wiki.api_url))
-    return tmp_path
+    return write_council(tmp_path, wiki.api_url)
 
 
-def add_photo(council: Path, name: str, seed: int) -> None:
-    (council / "photos" / f"{name}.png").write_bytes(png_bytes(seed))
-    (council / "photos" / f"{name}.png.yaml").write_text(
-        f"title: {PHOTOS[name]}\ncreator: Jo Bloggs\ndate: 2024-05-01\n")
-
-
-def syndicate(council: Path, wiki: LocalWiki, *args: str, code: str = RUN,
-              answer: str = "") -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "SYNDICATE_COMMONS_USER": wiki.username,
-           "SYNDICATE_COMMONS_PASSWORD": wiki.password}
-    return subprocess.run([sys.executable, "-c", code, "--config",
-                           str(council / "syndicate.yaml"), *args], input=answer,
-                          capture_output=True, text=True, env=env, cwd=council, timeout=120)
-
-
-def files_on(wiki: LocalWiki) -> dict[str, int]:
-    return {image.name: len(list(image.imagehistory())) for image in wiki.site().allimages()}
+def add(council: Path, name: str, seed: int) -> None:
+    add_photo(council, name, PHOTOS[name], seed)
 
 
 def statuses(council: Path) -> dict[str, str]:
@@ -71,10 +35,10 @@ def statuses(council: Path) -> dict[str, str]:
 def test_recover_rebuilds_the_ledger_and_nothing_is_uploaded_twice(
         council: Path, wiki: LocalWiki) -> None:
     for seed, name in enumerate(("bandstand", "fountain"), start=1):
-        add_photo(council, name, seed)
+        add(council, name, seed)
     for args in (("collect",), ("queue", "approve", "--all"), ("run",)):
         assert syndicate(council, wiki, *args).returncode == 0
-    add_photo(council, "library", 3)
+    add(council, "library", 3)
     for args in (("collect",), ("queue", "approve", "--all")):
         assert syndicate(council, wiki, *args).returncode == 0
     # Uploaded, but the process died before the ledger (and so the queue) knew.
@@ -104,7 +68,7 @@ def test_recover_rebuilds_the_ledger_and_nothing_is_uploaded_twice(
 
 
 def test_recover_refuses_a_ledger_that_is_not_lost(council: Path, wiki: LocalWiki) -> None:
-    add_photo(council, "bandstand", 1)
+    add(council, "bandstand", 1)
     assert syndicate(council, wiki, "collect").returncode == 0
     refused = syndicate(council, wiki, "recover", "--yes")
     assert refused.returncode == 2 and "is not empty" in refused.stderr
