@@ -253,7 +253,7 @@ class Boundary:
         found = self.worker(name).call("check", check, item)
         if not isinstance(found, list | tuple):
             return [_bad_check(name, item, f"returned {type(found).__name__}, not a list")]
-        return [Finding(f.code, f.severity, f.message, name) if isinstance(f, Finding)
+        return [Finding(f.code, f.severity, scrub(f.message), name) if isinstance(f, Finding)
                 else _bad_check(name, item, f"returned a {type(f).__name__} among its "
                                             "findings") for f in found]
 

@@ -16,7 +16,7 @@ from syndicate import config as config_module
 from syndicate import ledger
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
-from syndicate.scrub import scrub
+from syndicate.scrub import Scrubbing, scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +88,8 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     level = logging.ERROR if state.get("quiet") else levels[min(state.get("verbose", 0), 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(Scrubbing())
 
 
 def add_verbosity_options(command: click.Command) -> None:

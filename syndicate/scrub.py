@@ -10,6 +10,7 @@ credential into the queue, the ledger or a run report.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from urllib.parse import quote, quote_plus
@@ -42,7 +43,11 @@ def scrub(text: str) -> str:
     return _PAIR.sub(lambda m: m.group(1) + MASK, text)
 
 
-def forget_all() -> None:
-    """Forget every remembered secret (for tests that reveal throwaway ones)."""
-    with _lock:
-        _known.clear()
+class Scrubbing(logging.Filter):
+    """A logging filter that scrubs every record before a handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        return True
+
