@@ -2,7 +2,10 @@
 
 Plugin authors import what they need from here::
 
-    from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem
+    from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem, Option
+
+Option types (Text, Integer, Boolean, Url, FilePath, Duration, ListOf…) are in
+:mod:`syndicate.options`.
 """
 
 from syndicate.errors import (
@@ -15,6 +18,8 @@ from syndicate.errors import (
     SyndicateError,
 )
 from syndicate.model import Attribution, Finding, Item, Receipt
+from syndicate.options import Option
+from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
 
@@ -26,9 +31,11 @@ __all__ = [
     "Finding",
     "InputError",
     "Item",
+    "Option",
     "Organisation",
     "Receipt",
     "RetryLater",
+    "Secret",
     "Sink",
     "SinkContext",
     "SinkError",

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from syndicate.errors import SyndicateError
-from syndicate.limits import Limits, plugin_timeout
+from syndicate.limits import Limits
 from syndicate.model import Finding, Item, Receipt
 from syndicate.scrub import scrub
 from syndicate.visible import REPLACEMENT, visible
@@ -60,14 +60,17 @@ class PluginFault(SyndicateError):
 
     ``set_aside`` says the plugin must not be called again this run (it hung, or it tried
     to end the process); the item it was working on needs a person, because the plugin
-    may have acted on the remote side before misbehaving.
+    may have acted on the remote side before misbehaving. ``retry`` is the run record's:
+    whether trying again next run may be enough (a hang may pass; a plugin that ends the
+    process or gives what it must not needs its authors).
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, *, set_aside: bool) -> None:
+    def __init__(self, message: str, *, set_aside: bool, retry: bool = True) -> None:
         super().__init__(message)
         self.set_aside = set_aside
+        self.retry = retry
 
 
 def still_wanted() -> bool:
@@ -127,7 +130,8 @@ class Worker:
         detail = f": {error}" if str(error) else ""
         raise PluginFault(scrub(f"{self.name}: {what} raised {type(error).__name__}{detail}, "
                                 "which a plugin must never do; it is not called again this "
-                                "run — report it to the plugin's authors"), set_aside=True)
+                                "run — report it to the plugin's authors"), set_aside=True,
+                          retry=False)
 
     def stop(self) -> None:
         """Let the thread end once it is idle (an abandoned one ends when its call does)."""
@@ -241,10 +245,11 @@ class Boundary:
                     f"{name}: more than limits.items_per_source "
                     f"({self.limits.items_per_source}) items; the first ones are kept, the "
                     "rest are not read — raise the limit if the source really is that big",
-                    set_aside=False)
+                    set_aside=False, retry=False)
             if not isinstance(item, Item):
                 raise PluginFault(f"{name}: items() gave a {type(item).__name__}, not an "
-                                  "Item; report it to the source's authors", set_aside=False)
+                                  "Item; report it to the source's authors", set_aside=False,
+                                  retry=False)
             yield item
 
     def check(self, name: str, check: Callable[[Item], Any], item: Item) -> list[Finding]:
@@ -321,5 +326,5 @@ def plugin_timeouts(config: Config) -> dict[tuple[str, str], float]:
     timeouts: dict[tuple[str, str], float] = {}
     for role, specs in (("sink", config.sinks), ("source", config.sources)):
         for name, spec in specs.items():
-            timeouts[(role, name)] = plugin_timeout(spec.options, config.limits)
+            timeouts[(role, name)] = spec.timeout or config.limits.plugin_timeout
     return timeouts

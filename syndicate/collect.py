@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from syndicate.boundary import PluginFault
 from syndicate.checks import Duplicates, check_item
+from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
 from syndicate.ledger import RECOVERED, Record, now
 from syndicate.model import Finding, Item
@@ -42,7 +43,9 @@ def collect(ws: Workspace, report: RunReport) -> None:
             _collect_source(ws, source, report, duplicates, seen)
         except (SourceError, InputError, PluginFault) as exc:
             ws.ledger.commit()
-            report.problem("collect", source.name, None, str(exc), retry=True)
+            report.problem("collect", source.name, None,
+                           source_problem(ws.config, source.name, exc),
+                           retry=getattr(exc, "retry", False))  # bad input needs a person
             continue
         except Exception as exc:  # a bug in a source plugin must not stop the others
             log.debug("source %s failed", source.name, exc_info=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate import plugins
+from syndicate import plugins, snippets
 from syndicate.checks import Duplicates
 from syndicate.collect import examine
 from syndicate.config import Config
@@ -37,9 +37,10 @@ def inspect(target: str, config: Config) -> Iterator[Item]:
         yield item
 
 
-def as_json(item: Item) -> dict[str, Any]:
-    """The ``inspect --json`` shape: one object per item."""
-    return {
+def as_json(item: Item, config: Config | None = None) -> dict[str, Any]:
+    """The ``inspect --json`` shape: one object per item (with ``config``, also the page
+    snippets ``json_ld`` and ``rdfa`` that ``syndicate tag --snippets`` writes)."""
+    data = {
         "id": item.id, "kind": item.kind, "title": item.title, "url": item.url,
         "source": item.source, "licence": item.licence, "licence_url": item.licence_url,
         "declared_licences": item.declared_licences,
@@ -47,6 +48,9 @@ def as_json(item: Item) -> dict[str, Any]:
         "creator": item.creator, "date": item.date, "media_url": item.media_url,
         "parent": item.parent, "findings": [f.as_dict() for f in item.findings],
     }
+    if config is not None:
+        data.update(snippets.for_item(item, config.licensing, config.organisation))
+    return data
 
 
 def _source_for(target: str, ws: Workspace) -> Source:

@@ -18,8 +18,14 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 #: Shorter values would mask ordinary words; real credentials are longer.
 _MIN_LENGTH = 4
-_PAIR = re.compile(r"""((?:token|password|passwd|secret|api[_-]?key)["']?\s*[:=]\s*["']?)"""
-                   r"""[^"'&\s,}]+""", re.IGNORECASE)
+_KEY = r"""(?:token|password|passwd|secret|api[_-]?key)["']?"""
+_VALUE = r"""[^"'&\s,}]+"""
+#: ``token=…``, ``password:…``, ``"secret": "…"``: whatever the value is.
+_PAIR = re.compile(rf"""({_KEY}(?:\s*=\s*["']?|:\s*["']|:))""" + _VALUE, re.IGNORECASE)
+#: ``password: …`` in prose or YAML: only a value with a digit or a sign in it, so that
+#: syndicate's own words ("must be a secret: give it as {env: NAME}") stay readable.
+_LOOSE_PAIR = re.compile(rf"""({_KEY}:\s+)(?=[A-Za-z]*[^A-Za-z"'&\s,}}])""" + _VALUE,
+                         re.IGNORECASE)
 _USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@", re.IGNORECASE)
 _known: set[str] = set()
 _lock = threading.Lock()
@@ -40,7 +46,8 @@ def scrub(text: str) -> str:
     for secret in known:
         text = text.replace(secret, MASK)
     text = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
-    return _PAIR.sub(lambda m: m.group(1) + MASK, text)
+    text = _PAIR.sub(lambda m: m.group(1) + MASK, text)
+    return _LOOSE_PAIR.sub(lambda m: m.group(1) + MASK, text)
 
 
 class Scrubbing(logging.Filter):

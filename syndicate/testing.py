@@ -28,9 +28,10 @@ import pytest
 
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS, Attribution, Finding, Item, Receipt, make_id
+from syndicate.options import Option
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 
-COMMON_KEYS = frozenset({"type", "kinds", "sources"})
+COMMON_KEYS = frozenset({"type", "kinds", "sources", "timeout"})
 
 
 class SinkContract:
@@ -90,7 +91,14 @@ class SinkContract:
     def test_declares_its_own_config_keys(self) -> None:
         keys = self.sink_class.config_keys
         assert all(isinstance(k, str) for k in keys)
-        assert not keys & COMMON_KEYS, "type, kinds and sources are the pipeline's keys"
+        assert not keys & COMMON_KEYS, "type, kinds, sources and timeout are the pipeline's keys"
+
+    def test_declares_typed_options_with_docs(self) -> None:
+        for option in self.sink_class.options:
+            assert isinstance(option, Option), "options are syndicate.Option entries"
+            assert option.description, f"option {option.name} needs a description"
+        names = [option.name for option in self.sink_class.options]
+        assert len(names) == len(set(names)), "each option is declared once"
 
     def test_unknown_option_values_raise_config_error_not_crash(self, tmp_path: Path) -> None:
         # Nonsense values must be refused with ConfigError (named key), never a crash.

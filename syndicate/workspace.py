@@ -11,9 +11,11 @@ import functools
 import logging
 import mimetypes
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from syndicate import __version__
 from syndicate.boundary import Boundary, plugin_timeouts
@@ -26,6 +28,9 @@ from syndicate.model import Item, Receipt
 from syndicate.progress import Progress, Silent
 from syndicate.sinks.base import Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
+
+if TYPE_CHECKING:
+    from syndicate.marking import MediaTagger
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,8 @@ class Workspace:
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         #: Every call into a sink or source plugin goes through here.
         self.boundary = Boundary(config.limits, plugin_timeouts(config))
+        self._tagger: MediaTagger | None = None
+        self._media_lock = threading.Lock()
 
     def __enter__(self) -> Workspace:
         if not self.dry_run:  # a dry run reads a snapshot and leaves no trace, not even a lock
@@ -68,6 +75,8 @@ class Workspace:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        if self._tagger is not None:
+            self._tagger.close()
         if self._ledger is not None:
             self._ledger.close()
         if self._scratch is not None:
@@ -90,9 +99,16 @@ class Workspace:
             if problem is not None:
                 context.problem = functools.partial(problem, spec.name)
             try:
-                built.append(spec.cls(spec.name, spec.options, context))
+                source = spec.cls(spec.name, spec.options, context)
             except ConfigError as exc:
                 raise located(self.config, "sources", spec.name, exc) from None
+            try:
+                source.resolve_secrets()
+            except ConfigError as exc:  # this source waits for a person; the others run
+                if problem is not None:
+                    problem(spec.name, str(located(self.config, "sources", spec.name, exc)))
+                continue
+            built.append(source)
         return built
 
     def sink(self, name: str) -> Sink:
@@ -124,6 +140,23 @@ class Workspace:
         return self.ledger.receipt(item.id, sink)
 
     def media(self, item: Item) -> Path:
+        """The file sinks send: the item's file with its licence metadata written into it
+        (a tagged copy, see :mod:`syndicate.marking`)."""
+        with self._media_lock:  # sinks call this from their own threads (the boundary)
+            return self._media_tagger()(item, self.local_file(item))
+
+    def _media_tagger(self) -> MediaTagger:
+        from syndicate.marking import MediaTagger, tagged_folder
+
+        if self._tagger is None:
+            folder = tagged_folder(self.config)
+            if self.dry_run:  # a dry run tags where it leaves no trace
+                self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
+                folder = Path(self._scratch.name) / "tagged"
+            self._tagger = MediaTagger(self.config, folder)
+        return self._tagger
+
+    def local_file(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL
         into the state folder (kept per content version, so a retry does not fetch again)."""
         if item.path is not None:

@@ -32,6 +32,7 @@ from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
 from syndicate.model import Finding, Item, Receipt
+from syndicate.options import FilePath, Integer, ListOf, Option, Text, Url
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import (
     FORMATS,
@@ -53,19 +54,33 @@ _STORE_VERSION = 1
 class FeedSink(Sink):
     """Writes Atom 1.0 and/or RSS 2.0 files into a folder, one entry per published item."""
 
-    config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"directory", "formats", "title", "max_entries", "filename", "base_url"})
+    options: ClassVar[tuple[Option, ...]] = (
+        Option("directory", FilePath(), default="public/feeds",
+               description="Folder the feed files are written to (your web server serves it)."),
+        Option("formats", ListOf(Text(), min_items=1), default=list(FORMATS),
+               choices=tuple(FORMATS),
+               description="Which feeds to write."),
+        Option("title", Text(), description="Feed title (default: '<organisation> open "
+               "content')."),
+        Option("max_entries", Integer(), default=100, range=(1, 100_000),
+               description="Newest entries kept in each feed."),
+        Option("filename", Text(r"[^/\\.][^/\\]*", "a plain name such as 'partners' (no "
+                                "folders, not starting with a dot)"),
+               description="File name without extension (default: the sink's name)."),
+        Option("base_url", Url(), description="Where the feed files are served; gives the "
+               "feeds their self links."),
+    )
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        self.directory_setting = Path(_text(config, "directory", "public/feeds"))
+        self.directory_setting = Path(self.config["directory"])
         self.directory = context.base_dir / self.directory_setting
-        self.formats = _formats(config.get("formats", list(FORMATS)))
-        self.title = _text(config, "title", f"{context.organisation.name} open content")
-        self.max_entries = _max_entries(config.get("max_entries", 100))
-        self.filename = _filename(_text(config, "filename", name))
-        self.base_url = _base_url(config.get("base_url"))
+        self.formats = tuple(dict.fromkeys(self.config["formats"]))
+        self.title = self.config["title"] or f"{context.organisation.name} open content"
+        self.max_entries = self.config["max_entries"]
+        self.filename = self.config["filename"] or name
+        self.base_url = self.config["base_url"] and self.config["base_url"].rstrip("/")
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
@@ -243,46 +258,6 @@ def _enclosure(item: Item) -> Enclosure | None:
     media_type = (item.media_type or mimetypes.guess_type(urlsplit(url).path)[0]
                   or "application/octet-stream")
     return Enclosure(url=url, type=media_type, length=item.size)
-
-
-def _text(config: Mapping[str, Any], key: str, default: str) -> str:
-    value = config.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{key} must be a non-empty string, not {value!r}", key=key)
-    return value
-
-
-def _formats(value: Any) -> tuple[str, ...]:
-    allowed = ", ".join(FORMATS)
-    if (not isinstance(value, list) or not value
-            or any(not isinstance(fmt, str) or fmt not in FORMATS for fmt in value)):
-        raise ConfigError(f"formats must be a list of one or more of: {allowed} "
-                          f"(got {value!r})", key="formats")
-    return tuple(dict.fromkeys(value))
-
-
-def _max_entries(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"max_entries must be a whole number of at least 1, not {value!r}",
-                          key="max_entries")
-    return value
-
-
-def _filename(value: str) -> str:
-    if "/" in value or "\\" in value or value.startswith(".") or "\x00" in value:
-        raise ConfigError(f"filename must be a plain name such as 'partners' (no folders, "
-                          f"not starting with a dot), not {value!r}", key="filename")
-    return value
-
-
-def _base_url(value: Any) -> str | None:
-    if value is None:
-        return None
-    if (not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https")
-            or not urlsplit(value).hostname):
-        raise ConfigError(f"base_url must be the http(s) address where the feeds are "
-                          f"served, not {value!r}", key="base_url")
-    return value.rstrip("/")
 
 
 def _authority(organisation_url: str, base_url: str | None) -> str:

@@ -34,13 +34,16 @@ from urllib.parse import urlsplit
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
-from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
+from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, ApiError, RetryPolicy, Wiki
 from syndicate.model import Finding, Item, Receipt
+from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.wikitext import escape
 
 #: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
 _TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
+_TEMPLATE = Text(r"[^{}]*", 'a template without braces, e.g. "Text release", or "" for none',
+                 allow_empty=True)
 _TITLE_MAX_BYTES = 255
 _SUMMARY_MAX = 480  # MediaWiki cuts edit summaries at 500 characters
 #: Notice templates that take the source's URL and author (enwiki's documentation of
@@ -70,9 +73,19 @@ class WikipediaDraftSink(Sink):
     """Creates and updates Wikipedia drafts from council pages (see the module docstring)."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article"})
-    config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
-        "submission_template",
-        "talk_templates", "title_prefix", "text_release_template"})
+    options: ClassVar[tuple[Option, ...]] = (
+        *ACCOUNT_OPTIONS,
+        Option("submission_template", _TEMPLATE, default="AfC submission|T",
+               description='Template marking an unsubmitted draft, without braces ("" for '
+               "none)."),
+        Option("text_release_template", _TEMPLATE, default="Text release",
+               description="Talk-page template recording the source's licence statement."),
+        Option("talk_templates", ListOf(Text(r"[^{}]+", "a template without braces")),
+               description='Templates for the talk page, e.g. ["Connected contributor '
+               '(paid)|User1=…"].'),
+        Option("title_prefix", Text(), default="Draft:",
+               description="Namespace the drafts are written in."),
+    )
     licence_gate: ClassVar[str | None] = "wikipedia_text"
     supports_dry_run: ClassVar[bool] = True
     #: How requests to the wiki are retried; tests and impatient callers replace it.
@@ -80,23 +93,15 @@ class WikipediaDraftSink(Sink):
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        self.account = Account.from_config(config, "en.wikipedia.org")
+        self.account = Account.from_config(self.config, "en.wikipedia.org")
         self.api_url = self.account.api_url
-        self.submission_template = _template_body(config, "submission_template",
-                                                  "AfC submission|T")
-        self.text_release_template = _template_body(config, "text_release_template",
-                                                    "Text release")
-        self.title_prefix = config.get("title_prefix", "Draft:")
-        if not isinstance(self.title_prefix, str) or _TITLE_FORBIDDEN.search(self.title_prefix):
+        self.submission_template = self.config["submission_template"].strip()
+        self.text_release_template = self.config["text_release_template"].strip()
+        self.title_prefix = self.config["title_prefix"]
+        if _TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
-        talk = config.get("talk_templates")
-        if talk is not None and (not isinstance(talk, list) or not all(
-                isinstance(t, str) and t.strip() and "\n" not in t for t in talk)):
-            raise ConfigError("talk_templates must be a list of templates without braces, "
-                              'e.g. ["Connected contributor (paid)|User1=…"]',
-                              key="talk_templates")
-        self.talk_templates: list[str] | None = talk
+        self.talk_templates: list[str] | None = self.config["talk_templates"]
         self._wiki: Wiki | None = None
 
     # -- checks ---------------------------------------------------------------------------
@@ -128,7 +133,8 @@ class WikipediaDraftSink(Sink):
         if self.context.dry_run:
             return
         self._wiki = self.account.login(user_agent=self.context.user_agent,
-                                        policy=self.retry_policy, purpose="editing")
+                                        policy=self.retry_policy, purpose="editing",
+                                        deadline=self.context.limits.login_deadline)
 
     def publish(self, item: Item) -> Receipt:
         """Create or update the item's draft and its talk page, unless people took over."""
@@ -349,11 +355,3 @@ def _is_http(url: str | None) -> bool:
 
 def _host(url: str | None) -> str | None:
     return urlsplit(url).hostname if url else None
-
-
-def _template_body(config: Mapping[str, Any], key: str, default: str) -> str:
-    value = config.get(key, default)
-    if not isinstance(value, str) or "\n" in value or "{" in value or "}" in value:
-        raise ConfigError(f"{key} must be a template without braces, e.g. {default!r}, or "
-                          '"" for none', key=key)
-    return value.strip()

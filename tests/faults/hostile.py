@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 MODULE = '''
-import sys, time
+import os, sys, time
 from pathlib import Path
 from syndicate import Receipt, Sink, Source, Item
 
@@ -38,6 +38,8 @@ class HostileSink(Sink):
         if what == "leak":
             raise RuntimeError(f"login failed with password={self.config['secret'].reveal()}"
                                f" ({self.config['secret'].reveal()})")
+        if what == "leak-env":  # read behind syndicate's back: only resolving it can help
+            raise RuntimeError(f"the partner refused {os.environ['HOSTILE_SECRET']}")
         return what
 
     def open(self):

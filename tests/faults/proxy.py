@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +63,7 @@ class Proxy:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
+        self._closed = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api.php"
@@ -79,11 +79,14 @@ class Proxy:
             handler.close_connection = True
             return
         if action.startswith("delay:"):
-            time.sleep(float(action.split(":", 1)[1]))
+            self._closed.wait(float(action.split(":", 1)[1]))
+        if self._closed.is_set():  # the test is over: a late request must not reach the
+            handler.close_connection = True  # wiki while a later test counts its requests
+            return
         status, headers, body = self._forward(handler, request)
         if action == "hold":
             self.held.set()
-            time.sleep(120)  # the client is killed meanwhile; its answer never arrives
+            self._closed.wait(120)  # the client is killed meanwhile; its answer never arrives
             handler.close_connection = True
             return
         handler.send_response(status)
@@ -106,6 +109,7 @@ class Proxy:
         return response.status, response.getheaders(), body
 
     def close(self) -> None:
+        self._closed.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -146,6 +146,23 @@ def test_a_plugins_exception_text_is_scrubbed_everywhere(council: Council) -> No
         assert SECRET not in report.read_text()
 
 
+@pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("where", ["open", "publish"])
+def test_a_secret_resolved_before_open_is_masked_though_the_plugin_never_revealed_it(
+        council: Council, where: str) -> None:
+    add_sink(council, f"{where}:leak-env")
+    approve_all(council)
+
+    result = council.run("publish")
+
+    assert result.exit_code == 1
+    assert "the partner refused ***" in result.output and SECRET not in result.output
+    assert SECRET not in council.queue.read_text()
+    assert SECRET.encode() not in (council.root / ".syndicate" / "state.sqlite").read_bytes()
+    for report in (council.root / ".syndicate" / "runs").glob("*.json"):
+        assert SECRET not in report.read_text()
+
+
 def collect_with_source(council: Council, source: str, limits: str = "") -> dict[str, Any]:
     """Collect with one more source (a hanging one) and optional ``limits:``."""
     text = council.config.read_text().replace("sources:\n", f"sources:\n  {source}\n", 1)
@@ -202,13 +219,15 @@ def test_a_timeout_out_of_range_is_a_config_error(council: Council, value: str) 
     council.write_config(text)
     result = council.run("collect")
     assert result.exit_code == 2
-    assert "sinks.partners.timeout: must be a whole number from 1 to 86400" in result.stderr
+    line = text.splitlines().index(f"    timeout: {value}") + 1
+    assert f"syndicate.yaml:{line}: sinks.partners.timeout: must be a whole number of at " \
+        "least 1 and at most 86400" in result.stderr
 
 
 def test_a_limit_out_of_range_is_a_config_error(council: Council) -> None:
     council.write_config(council.config.read_text() + "limits: {receipt_detail: -1}\n")
     result = council.run("collect")
-    assert result.exit_code == 2 and "limits.receipt_detail: must be a whole number" \
-        in result.stderr
+    assert result.exit_code == 2 and "limits.receipt_detail: must be a whole number of at " \
+        "least 1024" in result.stderr
 
 

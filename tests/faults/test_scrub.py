@@ -41,3 +41,20 @@ def test_log_records_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         logger.warning("a plugin said %s", SECRET)
     assert SECRET not in caplog.text and "a plugin said ***" in caplog.text
+
+
+@pytest.mark.parametrize("text", [
+    "sinks.x.signing_key: must be a secret: give it as {env: NAME} or {file: PATH}",
+    "sources.keyed.api_key: environment variable NO_SUCH_API_KEY is not set",
+    "sinks.wiki.password: must be given with username",
+])
+def test_syndicates_own_words_about_secrets_stay_readable(text: str) -> None:
+    assert scrub(text) == text
+
+
+@pytest.mark.parametrize("text,scrubbed", [
+    ("login refused for password: hunter2 (bad)", "login refused for password: *** (bad)"),
+    ('{"api_key": "k-123", "n": 1}', '{"api_key": "***", "n": 1}'),
+])
+def test_a_credential_after_a_colon_is_masked(text: str, scrubbed: str) -> None:
+    assert scrub(text) == scrubbed
