@@ -1,6 +1,6 @@
 """The ``syndicate`` command: a thin layer over :mod:`syndicate.pipeline`.
 
-Exit codes (DESIGN.md): 0 all done; 1 some items failed (retried next run); 2 usage, config
+Exit codes (the README's table): 0 all done; 1 some items failed (retried next run); 2 usage, config
 or queue error (nothing changed); 75 another run holds the lock.
 """
 
@@ -26,6 +26,7 @@ from syndicate.cli_common import (
 from syndicate.cli_queue import queue
 from syndicate.cli_recover import recover
 from syndicate.cli_tag import tag
+from syndicate.cli_takedown import add_urgent_options, withdraw
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
@@ -139,6 +140,7 @@ _stage_command("collect", pipeline.collect,
                "Read sources, tag licences, check, and queue new or changed items.")
 _stage_command("publish", pipeline.publish, "Publish approved items to their sinks.")
 _stage_command("run", pipeline.run, "The nightly job: collect, then publish.")
+add_urgent_options(main.commands["run"])
 
 
 @main.command("inspect")
@@ -304,7 +306,7 @@ def _plugins(group: str, options_of: str | None, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Last runs, queue counts, backlog and failures needing attention."""
+    """Last runs, queue counts, backlog, failures and withdrawals needing attention."""
     data = pipeline.status(load_config(ctx))
     if as_json:
         click.echo(json.dumps(data, indent=2))
@@ -317,6 +319,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
     for row in data["attention"]:
         click.echo(f"needs attention: {row['item']} → {row['sink']} ({row['status']}): "
                    f"{row['message']}")
+    for row in data["withdrawals"]:
+        click.echo(f"withdrawal needs a person: {row['item']} → {row['sink']}: "
+                   f"{row['message']} {row['url'] or ''}".rstrip())
+    for row in data["changed"]:
+        click.echo(f"changed since publication, waiting ({row['status']}): {row['item']} "
+                   f"{row['title']} — the published version stays in "
+                   f"{', '.join(row['sinks'])}")
 
 
 def _run_counts(run_row: dict[str, Any]) -> str:
@@ -337,4 +346,5 @@ def _run_counts(run_row: dict[str, Any]) -> str:
 main.add_command(queue)
 main.add_command(recover)
 main.add_command(tag)
+main.add_command(withdraw)
 add_verbosity_options(main)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from syndicate import corrections
 from syndicate.boundary import PluginFault
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
@@ -88,6 +89,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             if previous.content_hash == RECOVERED + content_hash \
                     and record.status not in ("blocked", "excluded"):
                 record.status = previous.status  # rebuilt, unchanged: the decision stands
+            corrections.republish(ws, previous, record)  # updates: auto
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)

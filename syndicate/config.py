@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from syndicate import limits as limits_module
-from syndicate import plugins, yamlfile
+from syndicate import plugins, policy, yamlfile
+from syndicate import urgent as urgent_lane
 from syndicate.errors import ConfigError
 from syndicate.model import KINDS
 from syndicate.options import FilePath, Integer, Option
@@ -27,7 +28,7 @@ from syndicate.sources.base import Source, SourceContext
 from syndicate.tagging import Licensing
 
 TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "env_file",
-            "notify", "limits")
+            "notify", "urgent", "limits")
 ORGANISATION_KEYS = ("name", "url", "contact")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path", "metrics")
@@ -52,6 +53,9 @@ class SourceSpec:
     name: str
     cls: type[Source]
     options: Mapping[str, Any]
+    #: ``updates`` (bool) and ``expires_after`` (timedelta), read by syndicate.policy, not
+    #: by the source; None where the source says nothing.
+    policy: Mapping[str, Any] = field(default_factory=dict)
     timeout: int | None = None  # seconds per call, if not limits.plugin_timeout
 
 
@@ -116,6 +120,7 @@ class Config:
     sinks: dict[str, SinkSpec] = field(default_factory=dict)
     document: yamlfile.Document | None = None
     notify: NotifySettings = field(default_factory=NotifySettings)
+    urgent: tuple[urgent_lane.UrgentRule, ...] = ()   # the emergency lane (syndicate.urgent)
     limits: limits_module.Limits = field(default_factory=limits_module.Limits)
 
     @property
@@ -182,6 +187,11 @@ def load(path: Path) -> Config:
     for name, options in sinks.items():
         config.sinks[str(name)] = reader.sink(str(name), options, set(config.sources))
     build_all(config)
+    try:
+        config.urgent = urgent_lane.parse(data.get("urgent"), config.sinks, set(config.sources), [
+            spec.name for spec in config.sinks.values() if policy.is_feed_sink(spec.cls)])
+    except ConfigError as exc:
+        raise reader.error(_split(exc.key), str(exc)) from None
     return config
 
 
@@ -380,9 +390,14 @@ class _Reader:
         keys: tuple[Hashable, ...] = ("sources", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_source)
-        opts = self.options(keys, options, cls, SOURCE_COMMON_KEYS)
-        return SourceSpec(name, cls, {k: v for k, v in opts.items()
-                                      if k not in SOURCE_COMMON_KEYS},
+        common = (*SOURCE_COMMON_KEYS, *policy.KEYS)
+        opts = self.options(keys, options, cls, common)
+        try:
+            settings = policy.source_settings(opts, f"sources.{name}")
+        except ConfigError as exc:
+            raise self.error(_split(exc.key), str(exc)) from None
+        own = {k: v for k, v in opts.items() if k not in common}
+        return SourceSpec(name, cls, own, settings,
                           self.option(opts, keys, limits_module.TIMEOUT))
 
     def sink(self, name: str, options: Any, source_names: set[str]) -> SinkSpec:

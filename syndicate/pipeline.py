@@ -11,13 +11,13 @@ import logging
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from syndicate import metrics, notify, queue, reconcile, review, runlog
+from syndicate import metrics, notify, queue, reconcile, review, runlog, takedown
 from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
 from syndicate.errors import InputError, LockHeld, SyndicateError
@@ -52,11 +52,34 @@ def run(config: Config, *, dry_run: bool = False, progress: Progress | None = No
 
 def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
          metrics_path: Path | None, *, collect: bool, publish: bool) -> RunReport:
-    """One run, recorded as it ended (unless it never started: the lock was held)."""
+    def stages(ws: Workspace, report: RunReport) -> None:
+        if collect:
+            started = time.monotonic()
+            collect_stage(ws, report)
+            report.timed("collect", started)
+        if publish:
+            started = time.monotonic()
+            takedown.stage(ws, report)  # expiry, and withdrawals editors made in the queue
+            publish_stage(ws, report)
+            report.timed("publish", started)
+
+    return run_stages(config, command, dry_run, progress, stages,
+                      metrics_path=metrics_path or config.metrics)
+
+
+def run_stages(config: Config, command: str, dry_run: bool, progress: Progress | None,
+               stages: Callable[[Workspace, RunReport], None], *,
+               metrics_path: Path | None = None, wait: float = 0.0,
+               lazy_queue: bool = False) -> RunReport:
+    """One run, recorded as it ended (unless it never started: the lock was held): lock
+    (waiting up to ``wait`` seconds for another run's), queue edits in, ``stages``, queue
+    out; the run record, and the metrics file if ``metrics_path`` is given.
+    ``lazy_queue`` reads queue.yaml first only if someone saved it since syndicate last
+    wrote it (the urgent lane's seconds count)."""
     report = RunReport(command, dry_run=dry_run)
     try:
-        with Workspace(config, dry_run=dry_run, progress=progress) as ws:
-            _stages(ws, report, collect=collect, publish=publish)
+        with Workspace(config, dry_run=dry_run, progress=progress, wait=wait) as ws:
+            _stages(ws, report, stages, lazy_queue)
     except LockHeld:
         report.stopped = LockHeld.exit_code  # the run never started: nothing to record
         raise
@@ -68,7 +91,7 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
         report.finish()
         if not dry_run and report.stopped != LockHeld.exit_code:
             try:
-                _record(config.state_dir, metrics_path or config.metrics, report)
+                _record(config.state_dir, metrics_path, report)
             except OSError as exc:  # the run's own error, if any, matters more
                 log.error("the run could not be recorded: %s", exc)
                 if report.stopped is None:
@@ -76,20 +99,17 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
     return report
 
 
-def _stages(ws: Workspace, report: RunReport, *, collect: bool, publish: bool) -> None:
+def _stages(ws: Workspace, report: RunReport,
+            stages: Callable[[Workspace, RunReport], None], lazy_queue: bool) -> None:
     try:
-        _sync(ws)  # editors' decisions count before anything is published
+        if not lazy_queue or _queue_edited(ws):
+            _sync(ws)  # editors' decisions count before anything is published
     except SyndicateError as exc:
         report.stop("queue", str(exc), exc.exit_code)
         raise
     run_id = ws.ledger.start_run(report.command)
     try:
-        for wanted, stage, name in ((collect, collect_stage, "collect"),
-                                    (publish, publish_stage, "publish")):
-            if wanted:
-                started = time.monotonic()
-                stage(ws, report)
-                report.timed(name, started)
+        stages(ws, report)
     finally:
         review.make_thumbnails(ws)
         _sync(ws)
@@ -123,6 +143,8 @@ def _record(state_dir: Path, metrics_path: Path | None, report: RunReport) -> No
 
 def _last_success(state_dir: Path) -> float | None:
     for record in runlog.last(state_dir, limit=50):
+        if record.get("command") == "urgent":  # the emergency lane's own, every few minutes
+            continue
         if record.get("exit_code") == 0 and record.get("finished"):
             return datetime.strptime(record["finished"] + "+0000",
                                      "%Y-%m-%dT%H:%M:%SZ%z").timestamp()
@@ -148,10 +170,27 @@ def _for_people(ws: Workspace, report: RunReport) -> None:
 
 
 def _sync(ws: Workspace) -> None:
+    """Apply the editors' edits in queue.yaml, then rewrite it from the ledger."""
     settings = ws.config.queue
-    reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks), settings.max_pending,
-                   settings.keep_days, write=not ws.dry_run,
-                   thumbnail=review.thumbnail_for(ws))
+    digest = reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks),
+                            settings.max_pending, settings.keep_days, write=not ws.dry_run,
+                            thumbnail=review.thumbnail_for(ws))
+    if not ws.dry_run:
+        ws.ledger.put_sink_value(*_QUEUE_DIGEST, digest)
+
+
+# Where the ledger keeps the digest of queue.yaml as syndicate last wrote it (a sink's own
+# state is keyed by its name, and no sink can be named "").
+_QUEUE_DIGEST = ("", "queue.yaml digest")
+
+
+def _queue_edited(ws: Workspace) -> bool:
+    """Whether queue.yaml changed since syndicate last wrote it (checked under the lock)."""
+    return bool(queue.digest_of(ws.config.queue.path) !=
+                ws.ledger.sink_value(*_QUEUE_DIGEST))
+
+
+sync_queue = _sync
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
@@ -232,7 +271,8 @@ def status(config: Config) -> dict[str, Any]:
     path = config.state_dir / "state.sqlite"
     runs = [_run_line(record) for record in runlog.last(config.state_dir)]
     if not path.exists():
-        return {"runs": runs, "counts": {}, "backlog": 0, "attention": []}
+        return {"runs": runs, "counts": {}, "backlog": 0, "attention": [], "withdrawals": [],
+                "changed": []}
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []
@@ -243,7 +283,7 @@ def status(config: Config) -> dict[str, Any]:
                     attention.append({"item": record.item.id, "sink": sink,
                                       "status": outcome.status, "message": outcome.message})
         return {"runs": runs, "counts": ledger.counts(), "backlog": ledger.backlog(),
-                "attention": attention}
+                "attention": attention, **takedown.status_rows(ledger)}
     finally:
         ledger.close()
 

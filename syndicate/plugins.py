@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
+from syndicate import policy
 from syndicate.errors import ConfigError
 from syndicate.limits import TIMEOUT
 from syndicate.options import ListOf, Option, Text
@@ -67,7 +68,7 @@ SINK_COMMON_OPTIONS = (
 def documented_options(group: str, type_name: str) -> list[dict[str, Any]]:
     """The options of plugin ``type_name`` as data, for ``syndicate sinks --options``."""
     cls = load_sink(type_name) if group == SINK_GROUP else load_source(type_name)
-    common = SINK_COMMON_OPTIONS if group == SINK_GROUP else (TIMEOUT,)
+    common = SINK_COMMON_OPTIONS if group == SINK_GROUP else (*policy.OPTIONS, TIMEOUT)
     described = [option.describe() for option in (*cls.options, *common)]
     for key in sorted(cls.config_keys - {option.name for option in cls.options}):
         described.append({"name": key, "type": "not declared by the plugin",

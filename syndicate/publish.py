@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 
 from syndicate.boundary import PluginFault
 from syndicate.config import located
@@ -29,9 +30,10 @@ _OVERDUE = ("the run reached limits.run_deadline; the items not yet published st
             "and go out next run")
 
 
-def publish(ws: Workspace, report: RunReport) -> None:
-    """Send every approved item to each of its sinks that has not had this version yet."""
-    due = list(ws.ledger.records(DUE))
+def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = None) -> None:
+    """Send every approved item (of ``only``, if given) to each of its sinks that has not
+    had this version yet."""
+    due = [r for r in ws.ledger.records(DUE) if only is None or r.item.id in only]
     opened: dict[str, Sink] = {}
     broken: dict[str, str] = {}
     try:

@@ -38,7 +38,8 @@ HEADER = """\
 # A notice: line says what syndicate did with a change of yours; delete it once read.
 # Comments you add here are not kept: write in note instead.
 # Statuses: pending | approved | rejected (editors); published | failed | blocked | withdrawn
-# (syndicate). Other fields are information and are rewritten on every run.
+# (syndicate). To take a published item back, set withdrawn and give a reason.
+# Other fields are information and are rewritten on every run.
 """
 
 

@@ -2,7 +2,7 @@
 
 The ledger is the truth; the queue is where editors say what they want. Every command that
 touches either first applies the editors' edits (:func:`apply_edits`) and last rewrites the
-queue from the ledger (:func:`write_queue`). An edit counts only where the editor changed a
+queue from the ledger (:func:`sync` does both). An edit counts only where the editor changed a
 status away from what syndicate last showed, for the version of the item they saw, and only
 along an editor's transition — so a stale copy saved over ours can neither undo a
 publication nor approve something twice, and an item missing from the file is simply shown
@@ -21,7 +21,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from syndicate import queue
+from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import Finding, Item
@@ -33,7 +33,8 @@ EDITOR_MOVES: dict[str, frozenset[str]] = {
     "pending": frozenset({"approved", "rejected"}),
     "approved": frozenset({"pending", "rejected"}),
     "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected"}),   # approve again: retry what needs a person
+    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
+    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
 }
 QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
                   "withdrawn")
@@ -125,7 +126,10 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
-        return f"cannot change a {record.status} item to {status}; left as {record.status}"
+        hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
+            "withdraw`" if record.status == "published" else ""
+        return f"cannot change a {record.status} item to {status}; left as " \
+            f"{record.status}{hint}"
     record.status = status
     record.updated = now()
     return None
@@ -237,6 +241,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
+    if record.status == "withdrawn":
+        taken = withdrawals.queue_result(ledger, record.item.id, sink)
+        if taken is not None:
+            return taken
     receipt = ledger.receipt(record.item.id, sink, record.content_hash)
     if receipt is not None:
         result: dict[str, Any] = {"status": "published"}
@@ -269,9 +277,10 @@ def stop_if_ledger_lost(ledger: Ledger, path: Path, snapshot: queue.Snapshot) ->
 
 
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
-         keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> None:
+         keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> str:
     """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile.
-    ``thumbnail(record)`` gives the path the queue shows for an item's picture."""
+    ``thumbnail(record)`` gives the path the queue shows for an item's picture. Return the
+    digest of the queue file as syndicate left it."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
         stop_if_ledger_lost(ledger, path, snapshot)
@@ -282,9 +291,9 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
         text = queue.render(entries(ledger, notices, thumbnail))
         if not write:
             ledger.commit()
-            return
+            return snapshot.digest
         try:
-            queue.write(path, text, snapshot.digest)
+            digest = queue.write(path, text, snapshot.digest)
         except queue.QueueChanged:
             ledger.db.rollback()
             continue
@@ -294,6 +303,6 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
                 record.shown = fields
                 ledger.save(record)
         ledger.commit()
-        return
+        return digest
     raise InputError(f"{path} keeps changing while syndicate writes it; try again when "
                      "editors have saved")

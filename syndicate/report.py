@@ -117,6 +117,9 @@ class RunReport:
             lines.append(f"collected {sum(self.collected.values())} items ({per_source}): "
                          f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                          f"{self.excluded} excluded by rules, {self.blocked} blocked")
+        if self.withdrawn:
+            lines.append(f"withdrawn: {self.withdrawn} item{'s' if self.withdrawn != 1 else ''}"
+                         " (gone from the source, withdrawn or expired)")
         for sink, n in self.sinks().items():
             lines.append(f"{sink}: {n['published']} published, {n['failed']} failed, "
                          f"{n['needs_person']} need a person")

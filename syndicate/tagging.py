@@ -21,15 +21,17 @@ import fnmatch
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Literal
 
+from syndicate import policy
 from syndicate.attribution import Attributor, build_attribution
 from syndicate.errors import ConfigError
 from syndicate.licences import Licence, preference, registry
 from syndicate.model import KINDS, Finding, Item
 
 SECTION_KEYS = ("default", "attribution", "evidence", "rules")
-RULE_KEYS = ("match", "licence", "force", "attribution", "evidence")
+RULE_KEYS = ("match", "licence", "force", "attribution", "evidence", *policy.KEYS)
 MATCH_KEYS = ("source", "kind", "url", "category", "creator")
 ATTRIBUTION_KEYS = ("name", "url", "statement")
 NONE = "none"
@@ -47,6 +49,8 @@ class Rule:
     force: bool = False
     attribution: Attributor | None = None
     evidence: str | None = None
+    updates: bool | None = None              # ``updates: auto`` (syndicate.policy)
+    expires_after: timedelta | None = None
 
     def matches(self, item: Item) -> bool:
         """Every key of ``match`` must match; within a key, any alternative may."""
@@ -331,7 +335,10 @@ def _rule(value: Any, index: int) -> Rule:
     return Rule(number=index + 1, match=_match(fields["match"], _key(key, "match")),
                 licence=_licence(fields["licence"], _key(key, "licence")), force=force,
                 attribution=_attributor(fields.get("attribution"), _key(key, "attribution")),
-                evidence=_url(fields.get("evidence"), _key(key, "evidence")))
+                evidence=_url(fields.get("evidence"), _key(key, "evidence")),
+                updates=policy.parse_updates(fields.get("updates"), _key(key, "updates")),
+                expires_after=policy.parse_duration(fields.get("expires_after"),
+                                                    _key(key, "expires_after")))
 
 
 def _match(value: Any, key: str) -> dict[str, tuple[str, ...]]:

@@ -4,7 +4,7 @@ Anything a council's feed, page or sidecar says may contain ``|``, ``}}``,
 ``[[Category:…]]``, ``{{subst:…}}``, ``~~~~``, ``__NOTOC__`` or line-start markup, each of
 which would change a wiki page. We replace every such character by its numeric character
 reference, which MediaWiki renders as the character but never parses as markup
-(REFERENCE.md §8; https://www.mediawiki.org/wiki/Help:Formatting).
+(docs/security.md, "Wikitext"; https://www.mediawiki.org/wiki/Help:Formatting).
 """
 
 from __future__ import annotations

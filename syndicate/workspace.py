@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def user_agent(config: Config) -> str:
-    """A descriptive User-Agent with contact details (Wikimedia's policy, REFERENCE.md §6)."""
+    """A descriptive User-Agent with contact details (Wikimedia's policy: docs/wikimedia.md)."""
     org = config.organisation
     contact = "; ".join(part for part in (org.url, org.contact) if part)
     return f"syndicate/{__version__} ({org.name}{'; ' + contact if contact else ''})"
@@ -44,14 +44,15 @@ def user_agent(config: Config) -> str:
 
 class Workspace:
     """The open state of one configuration. ``dry_run`` works on a scratch copy of the
-    ledger and tells sinks to change nothing."""
+    ledger and tells sinks to change nothing; ``wait`` is how long to wait for another
+    run's lock (0: give up at once)."""
 
     def __init__(self, config: Config, *, dry_run: bool = False,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, wait: float = 0.0) -> None:
         self.config = config
         self.dry_run = dry_run
         self.progress: Progress = progress or Silent()
-        self.lock = RunLock(config.state_dir / "lock")
+        self.lock = RunLock(config.state_dir / "lock", wait=wait)
         self.fetcher = Fetcher(user_agent(config),
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}

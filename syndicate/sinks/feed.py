@@ -10,6 +10,11 @@ Configuration (all optional)::
       max_entries: 100
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
+      hub: https://pubsubhubbub.appspot.com/       # WebSub hub told of each change (needs base_url)
+      mirrors: [/mnt/second-disk/feeds]            # extra folders given the same files
+
+Withdrawn entries leave the feeds; Atom keeps an RFC 6721 tombstone for 30 days. Tombstones,
+the hub and mirrors live in :mod:`syndicate.sinks.feedaddons`.
 
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
@@ -31,8 +36,9 @@ from urllib.parse import quote, urlsplit
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, Withdrawal
 from syndicate.options import FilePath, Integer, ListOf, Option, Text, Url
+from syndicate.sinks import feedaddons
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import (
     FORMATS,
@@ -69,6 +75,7 @@ class FeedSink(Sink):
                description="File name without extension (default: the sink's name)."),
         Option("base_url", Url(), description="Where the feed files are served; gives the "
                "feeds their self links."),
+        *feedaddons.OPTIONS,
     )
     supports_dry_run: ClassVar[bool] = True
 
@@ -84,6 +91,7 @@ class FeedSink(Sink):
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
+        self.addons = feedaddons.FeedAddons(self)  # tombstones, WebSub hub, mirrors
 
     def check(self, item: Item) -> list[Finding]:
         """The licence gate, then what a feed entry needs: a licence URL, something to
@@ -138,6 +146,26 @@ class FeedSink(Sink):
             return Receipt(entry.id, item.url, {"preview": preview, "files": files})
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Take the item's entry out of the feeds; Atom keeps an RFC 6721 tombstone."""
+        return self.addons.withdraw(item, receipt)
+
+    def close(self) -> None:
+        """Tell the WebSub hub, if any, that the feeds changed."""
+        self.addons.close()
+
+    def entries(self) -> list[FeedEntry]:
+        """The entries the feeds hold now."""
+        return self._load()
+
+    def rewrite(self, entries: list[FeedEntry]) -> None:
+        """Write the feeds with exactly ``entries``."""
+        self._write(entries)
+
+    def self_url(self, fmt: str) -> str | None:
+        """Where the feed in format ``fmt`` is served, when base_url says."""
+        return self._self_url(fmt)
 
     def entry_id(self, item_id: str) -> str:
         """The stable id of an item's entry: an RFC 4151 tag URI such as
@@ -201,10 +229,10 @@ class FeedSink(Sink):
     def _write(self, entries: list[FeedEntry]) -> None:
         # Render everything first so a rendering failure changes no file.
         info = self._feed_info()
-        documents = {
+        documents = self.addons.decorate({
             self.directory / f"{self.filename}.{fmt}":
                 FORMATS[fmt](replace(info, self_url=self._self_url(fmt)), entries)
-            for fmt in self.formats}
+            for fmt in self.formats}, entries)
         store = json.dumps({"version": _STORE_VERSION,
                             "entries": [entry.to_dict() for entry in entries]},
                            indent=1)  # ASCII escapes carry even a lone surrogate
@@ -214,12 +242,14 @@ class FeedSink(Sink):
         try:
             for path, document in documents.items():
                 atomic_write(path, document)
+            self.addons.save()
             atomic_write(self.store_path, store)
         except OSError as error:
             raise SinkError(f"cannot write the feed files in {self.directory}: "
                             f"{error.strerror or error}; free space or fix permissions, "
                             "the items are retried next run") from error
         self._entries = entries
+        self.addons.written(documents)
 
     def _self_url(self, fmt: str) -> str | None:
         return f"{self.base_url}/{self.filename}.{fmt}" if self.base_url else None

@@ -10,9 +10,10 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     submission_template: "AfC submission|T"       # "" for none
     title_prefix: "Draft:"
     text_release_template: "Text release"         # "" for none
+    withdraw_template: "db-g7"                    # tags a withdrawn draft; "" leaves it to a person
     talk_templates: ["Connected contributor (paid)|User1=…|U1-employer=…"]   # default: that
 
-Imported text must be credited (REFERENCE.md §5): the edit summary names the source URL,
+Imported text must be credited (docs/wikimedia.md): the edit summary names the source URL,
 author and licence, the References section carries the licence's notice template
 (``Licence.wikipedia_template``) and the credit line, and the talk page records the
 council's public licence statement (``{{Text release}}``) and the paid-editing disclosure
@@ -35,7 +36,7 @@ from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
 from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, ApiError, RetryPolicy, Wiki
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, Withdrawal
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.wikitext import escape
@@ -85,6 +86,9 @@ class WikipediaDraftSink(Sink):
                '(paid)|User1=…"].'),
         Option("title_prefix", Text(), default="Draft:",
                description="Namespace the drafts are written in."),
+        Option("withdraw_template", _TEMPLATE, default="db-g7",
+               description="Deletion template put on a withdrawn draft nobody else edited "
+               '(deletion requested by its author); "" leaves every withdrawal to a person.'),
     )
     licence_gate: ClassVar[str | None] = "wikipedia_text"
     supports_dry_run: ClassVar[bool] = True
@@ -97,6 +101,7 @@ class WikipediaDraftSink(Sink):
         self.api_url = self.account.api_url
         self.submission_template = self.config["submission_template"].strip()
         self.text_release_template = self.config["text_release_template"].strip()
+        self.withdraw_template = self.config["withdraw_template"].strip()
         self.title_prefix = self.config["title_prefix"]
         if _TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
@@ -160,6 +165,13 @@ class WikipediaDraftSink(Sink):
         talk_revid = self._update_talk(wiki, page.title, item, licence)
         return Receipt(page.title, wiki.page_url(page.title), {
             "title": page.title, "pageid": pageid, "revid": revid, "talk_revid": talk_revid})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Blank the draft and tag it for deletion by its author (``withdraw_template``),
+        unless a person edited it since syndicate did (see wikipedia_withdraw)."""
+        from syndicate.sinks.wikipedia_withdraw import withdraw_draft
+
+        return withdraw_draft(self, item, receipt)
 
     def close(self) -> None:
         if self._wiki is not None:

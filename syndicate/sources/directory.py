@@ -8,6 +8,7 @@ A web team drops ``town-hall.jpg`` into the folder with ``town-hall.jpg.yaml`` (
     date: 2025-04-12
     licence: cc-by-4.0            # a registry id, a licence URL or a licence name
     people_identifiable: false
+    expires: 2026-12-01           # optional: taken off the partner feeds from then
 
 The sidecar is optional (the title then comes from the file name). Every file becomes an
 ``image`` or ``document`` item; the type is read from the file's first bytes, not trusted
@@ -31,6 +32,7 @@ from syndicate import embedded
 from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
 from syndicate.options import Boolean, FilePath, ListOf, Option, Text
+from syndicate.sources import expiry
 from syndicate.sources.base import Source, SourceContext
 from syndicate.yamlfile import Document, load
 
@@ -65,7 +67,8 @@ _TEXT_KEYS = ("title", "description", "creator", "alt")
 _URL_KEYS = ("url", "creator_url", "source_url")
 _FLAG_KEYS = ("people_identifiable", "third_party")
 SIDECAR_KEYS: frozenset[str] = frozenset(
-    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories", "keep_location"})
+    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories", "keep_location",
+     "expires"})
 
 
 class DirectorySource(Source):
@@ -245,6 +248,8 @@ def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
             item.date = _date(doc, value)
         elif key == "licence":
             item.declared_licences = _text_list(doc, key, value)
+        elif key == "expires":
+            item.extra["expires"] = _expires(doc, value)
         else:
             item.categories = _text_list(doc, key, value)
 
@@ -278,6 +283,14 @@ def _date(doc: Document, value: Any) -> str:
         return str(value)  # "spring 1962", 1962: kept as written
     raise InputError(f"{doc.where('date')}: date must be a date such as 2025-04-12, "
                      f"not {value!r}")
+
+
+def _expires(doc: Document, value: Any) -> str:
+    found = expiry.normalise(value)
+    if found is None:
+        raise InputError(f"{doc.where('expires')}: expires must be a date or date-time such "
+                         f"as 2026-12-01 or 2026-12-01T18:00:00Z, not {value!r}")
+    return found
 
 
 def _text_list(doc: Document, key: str, value: Any) -> list[str]:

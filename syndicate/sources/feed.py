@@ -29,6 +29,7 @@ from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Item, make_id
 from syndicate.options import Boolean, FilePath, Integer, Option, Url
 from syndicate.safexml import XMLStream, release
+from syndicate.sources import expiry
 from syndicate.sources import feedelements as el
 from syndicate.sources.base import Source, SourceContext
 
@@ -198,7 +199,8 @@ class FeedReader:
                     content_html=content, creator=el.entry_creator(entry) or self.feed.creator,
                     creator_url=el.author_uri(entry), date=date or modified,
                     modified=modified, categories=el.categories_of(entry),
-                    declared_licences=el.licences_in(entry) or list(self.feed.licences))
+                    declared_licences=el.licences_in(entry) or list(self.feed.licences),
+                    extra=expiry.of_entry(entry))
 
     def _media_item(self, entry: etree._Element, article: Item,
                     media: el.Media) -> Item | None:
@@ -214,6 +216,7 @@ class FeedReader:
                     date=article.date, modified=article.modified, media_url=url,
                     media_type=media_type, size=media.size, alt=media.description,
                     categories=list(article.categories), parent=article.id,
+                    extra=dict(article.extra),
                     declared_licences=media.licences or list(article.declared_licences))
 
     def _absolute(self, element: etree._Element, href: str) -> str:

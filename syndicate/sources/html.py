@@ -4,10 +4,10 @@
 the block holding the most paragraph text), strips what is not the article (navigation,
 banners, cookie notices, skip links, asides, forms, scripts), and collects the page's
 metadata: title, description, creator, dates, images with alt text and declared licences
-(``rel=license`` links, ccREL RDFa, schema.org JSON-LD; REFERENCE.md §3).
+(``rel=license`` links, ccREL RDFa, schema.org JSON-LD; docs/metadata.md, "Pages").
 
 The cleaned HTML is for conversion (wikitext, feeds), not a sanitiser for embedding pages
-in other sites (REFERENCE.md §8).
+in other sites (docs/security.md, "HTML").
 """
 
 from __future__ import annotations

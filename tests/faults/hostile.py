@@ -12,7 +12,7 @@ import pytest
 MODULE = '''
 import os, sys, time
 from pathlib import Path
-from syndicate import Receipt, Sink, Source, Item
+from syndicate import Receipt, Sink, Source, Item, Withdrawal
 
 def _log(sink, what, item=None):
     with open(Path(sink.context.base_dir) / "calls.log", "a") as handle:
@@ -63,6 +63,15 @@ class HostileSink(Sink):
         if what == "huge":
             return Receipt("x-1", None, {"blob": "x" * 300_000})
         return Receipt(f"hostile:{item.id}", None, {})
+
+    def withdraw(self, item, receipt):
+        _log(self, "withdraw", item)
+        what = self._act("withdraw", item)
+        if what == "none":
+            return None
+        if what == "not-text":
+            return Withdrawal(True, object())
+        return Withdrawal(True, f"took {receipt.remote_id} down")
 
     def close(self):
         _log(self, "close")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -161,6 +162,70 @@ def test_a_secret_resolved_before_open_is_masked_though_the_plugin_never_reveale
     assert SECRET.encode() not in (council.root / ".syndicate" / "state.sqlite").read_bytes()
     for report in (council.root / ".syndicate" / "runs").glob("*.json"):
         assert SECRET not in report.read_text()
+
+
+def published_articles(council: Council) -> list[str]:
+    """Every article approved and published, to the hostile sink and the partner feeds."""
+    articles = [i for i in approve_all(council)
+                if "hostile" in next(q["sinks"] for q in council.queue_items() if q["id"] == i)]
+    code, _ = publish(council)
+    assert code == 0
+    return articles
+
+
+@pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("behaviour", ["withdraw:sleep", "withdraw:exit", "withdraw:ctrl-c",
+                                       "withdraw:generator-exit"])
+def test_a_withdraw_that_hangs_or_ends_the_process_costs_only_that_sink(
+        council: Council, behaviour: str) -> None:
+    add_sink(council, behaviour, timeout=1)
+    first, second = published_articles(council)[:2]
+
+    started = time.monotonic()
+    result = council.run("withdraw", first, second, "--reason", "Road reopened", "--json")
+
+    assert time.monotonic() - started < 15  # the 20 s sleep was not waited for
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    rows = {(r["item"], r["sink"]): r for entry in json.loads(result.stdout)
+            for r in entry["sinks"]}
+    assert rows[(first, "partners")]["status"] == "withdrawn"   # the other sink went on
+    assert rows[(second, "partners")]["status"] == "withdrawn"
+    called = rows[(first, "hostile")]           # it may have acted: a person checks
+    assert called["status"] == "needs-person" and "not called again" in called["message"]
+    later = rows[(second, "hostile")]           # never called: simply tried next run
+    assert later["status"] == "failed" and "set aside this run" in later["message"]
+    assert calls(council, "withdraw") == [f"withdraw {first}"]
+
+    status = json.loads(council.run("status", "--json").stdout)
+    assert any(w["item"] == first and w["sink"] == "hostile" for w in status["withdrawals"])
+
+
+@pytest.mark.usefixtures("hostile")
+@pytest.mark.parametrize("behaviour", ["withdraw:none", "withdraw:not-text"])
+def test_a_withdraw_returning_what_it_must_not_needs_a_person(council: Council,
+                                                              behaviour: str) -> None:
+    add_sink(council, behaviour)
+    first = published_articles(council)[0]
+
+    result = council.run("withdraw", first, "--reason", "Road reopened", "--json")
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    rows = {r["sink"]: r for r in json.loads(result.stdout)[0]["sinks"]}
+    assert rows["partners"]["status"] == "withdrawn"
+    assert rows["hostile"]["status"] == "needs-person"
+    assert "check by hand" in rows["hostile"]["message"]
+
+
+@pytest.mark.usefixtures("hostile")
+def test_a_secret_in_a_withdraw_error_is_masked(council: Council) -> None:
+    add_sink(council, "withdraw:leak-env")
+    first = published_articles(council)[0]
+
+    result = council.run("withdraw", first, "--reason", "Road reopened", "--json")
+
+    assert result.exit_code == 1
+    assert "the partner refused ***" in result.output and SECRET not in result.output
+    assert SECRET.encode() not in (council.root / ".syndicate" / "state.sqlite").read_bytes()
 
 
 def collect_with_source(council: Council, source: str, limits: str = "") -> dict[str, Any]:

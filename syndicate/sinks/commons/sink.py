@@ -18,6 +18,8 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     description_language: en            # the {{en|…}} around descriptions
     descriptive_tags: true              # {{Personality rights}}, {{Trademarked}},
                                         #   {{Insignia}} where the checks found them
+    withdraw_template: "Speedy deletion|1={reason}"   # asks for deletion of a withdrawn
+                                         #   file that is ours alone
     max_retries: 4                       # retries of a request that failed for a passing
                                          #   reason (server error, lag, rate limit), with
                                          #   exponential backoff from 2 s
@@ -32,15 +34,16 @@ from typing import Any, ClassVar
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.licences import registry
 from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, RetryPolicy, Wiki, connect
-from syndicate.model import Finding, Item, Receipt, file_sha1
+from syndicate.model import Finding, Item, Receipt, Withdrawal, file_sha1
 from syndicate.options import Boolean, Integer, ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.commons import checks, filenames, filepage
 from syndicate.sinks.commons.filetypes import sniff
 from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
+from syndicate.sinks.commons.withdraw import DEFAULT_TEMPLATE, withdraw_file
 
 MiB = 1024 * 1024
-#: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
+#: What Commons takes (docs/wikimedia.md), used only when the wiki cannot be asked.
 COMMONS_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "svg", "tif", "tiff", "webp",
                                 "pdf", "djvu", "ogg", "oga", "ogv", "webm", "flac", "wav",
                                 "mp3", "xcf"})
@@ -72,6 +75,12 @@ class CommonsSink(Sink):
                description="Add {{Personality rights}} and similar tags where they apply."),
         Option("max_retries", Integer(), default=4, range=(0, 10),
                description="Retries of a failed request to the wiki."),
+        Option("withdraw_template", Text(r"(?:[^{}]|\{(?!\{)|\}(?!\}))+",
+                                         "a template without braces, e.g. "
+                                         f"{DEFAULT_TEMPLATE!r}"),
+               default=DEFAULT_TEMPLATE,
+               description="Deletion request put on the page of a withdrawn file that is "
+               "syndicate's alone; {reason} becomes the withdrawal's reason."),
     )
     licence_gate: ClassVar[str | None] = "commons"
     supports_dry_run: ClassVar[bool] = True
@@ -97,6 +106,7 @@ class CommonsSink(Sink):
         self.settings = filepage.PageSettings(context.organisation, self.categories, language)
         self.descriptive_tags = config["descriptive_tags"]
         retries = config["max_retries"]
+        self.withdraw_template: str = config["withdraw_template"]
         #: How requests to the wiki are retried (tests replace ``sleep``).
         self.retry_policy = RetryPolicy(attempts=retries + 1)
         self._wiki: Wiki | None = None
@@ -173,6 +183,11 @@ class CommonsSink(Sink):
         return self._uploader.upload(Upload(
             item.id, path, sha1, size, filename, text, self._comment(item, licence.short_name),
             own_title=own_title is not None))
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Request deletion of our own file; an administrator must delete it (see
+        :mod:`.withdraw`)."""
+        return withdraw_file(self, item, receipt)
 
     def close(self) -> None:
         if self._wiki is not None:
