@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from syndicate.errors import ConfigError
+from syndicate.model import is_language_tag
 from syndicate.secrets import Secret, reveal, secret_from
 
 # ``Option(default=REQUIRED)`` is the same as ``required=True``.
@@ -137,6 +138,17 @@ class FilePath(OptionType):
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             raise ValueError(self.label)
         return value
+
+
+class LanguageTag(OptionType):
+    """A BCP 47 language tag: what content is written in (``en-GB``, ``cy`` for Welsh)."""
+
+    label = "a language tag such as en-GB or cy"
+
+    def convert(self, value: Any) -> str:
+        if not is_language_tag(value):
+            raise ValueError(self.label)
+        return str(value)
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?")
@@ -338,7 +350,7 @@ class Configurable:
 
     Class attributes:
         options: the plugin's own options (besides ``type``, and for sinks
-            ``kinds``/``sources``).
+            ``kinds``/``sources``/``match``).
         config_keys: every key the plugin takes.
         untyped_keys: ``config_keys`` an older plugin lists without declaring them as
             options.

@@ -16,10 +16,8 @@ should know when the council and the source say different things.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
@@ -28,11 +26,11 @@ from syndicate import policy
 from syndicate.attribution import Attributor, build_attribution
 from syndicate.errors import ConfigError
 from syndicate.licences import Licence, preference, registry
-from syndicate.model import KINDS, Finding, Item
+from syndicate.matching import MATCH_KEYS, Match, hint
+from syndicate.model import Finding, Item
 
 SECTION_KEYS = ("default", "attribution", "evidence", "rules")
 RULE_KEYS = ("match", "licence", "force", "attribution", "evidence", *policy.KEYS)
-MATCH_KEYS = ("source", "kind", "url", "category", "creator")
 ATTRIBUTION_KEYS = ("name", "url", "statement")
 NONE = "none"
 
@@ -44,7 +42,7 @@ class Rule:
     """One entry of ``licensing.rules``. ``licence`` None means ``licence: none``."""
 
     number: int                              # 1-based, for messages to people
-    match: Mapping[str, tuple[str, ...]]
+    match: Match
     licence: Licence | None
     force: bool = False
     attribution: Attributor | None = None
@@ -54,32 +52,10 @@ class Rule:
 
     def matches(self, item: Item) -> bool:
         """Every key of ``match`` must match; within a key, any alternative may."""
-        return all(_MATCHERS[key](item, values) for key, values in self.match.items())
+        return self.match.matches(item)
 
     def describe(self) -> str:
-        conditions = ", ".join(f"{key}: {' | '.join(values)}"
-                               for key, values in self.match.items())
-        return f"licensing rule {self.number} ({conditions})"
-
-
-def _any_url(item: Item, patterns: tuple[str, ...]) -> bool:
-    # An image found on a page has the page as url and the file as media_url; either may
-    # be what the council wrote a rule for.
-    urls = [u for u in (item.url, item.media_url) if u]
-    return any(fnmatch.fnmatchcase(u, p) for u in urls for p in patterns)
-
-
-def _folded(values: tuple[str, ...]) -> set[str]:
-    return {v.casefold() for v in values}
-
-
-_MATCHERS: dict[str, Callable[[Item, tuple[str, ...]], bool]] = {
-    "source": lambda item, values: item.source in values,
-    "kind": lambda item, values: item.kind in values,
-    "url": _any_url,
-    "category": lambda item, values: bool(_folded(values) & _folded(tuple(item.categories))),
-    "creator": lambda item, values: (item.creator or "").casefold() in _folded(values),
-}
+        return f"licensing rule {self.number} ({self.match.describe()})"
 
 
 @dataclass(frozen=True)
@@ -133,10 +109,7 @@ class Licensing:
         """Raise ConfigError for a rule naming a source that is not configured: a typo there
         would silently never match."""
         for rule in self.rules:
-            for name in rule.match.get("source", ()):
-                if name not in names:
-                    key = f"rules.{rule.number - 1}.match.source"
-                    raise ConfigError(f"no source named '{name}'{_hint(name, names)}", key=key)
+            rule.match.check_sources(names, f"rules.{rule.number - 1}.match")
 
     def decide(self, item: Item) -> Decision:
         """Work out the item's licence without changing the item."""
@@ -260,10 +233,7 @@ def _demote(finding: Finding, note: str) -> Finding:
 # --- reading the configuration ------------------------------------------------------------
 
 def _hint(value: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
-    if close:
-        return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return f"; choose from {', '.join(sorted(known))}" if len(known) <= 12 else ""
+    return hint(value, known)
 
 
 def _key(*parts: object) -> str:
@@ -341,21 +311,11 @@ def _rule(value: Any, index: int) -> Rule:
                                                     _key(key, "expires_after")))
 
 
-def _match(value: Any, key: str) -> dict[str, tuple[str, ...]]:
-    fields = _mapping(value, key, MATCH_KEYS)
-    if not fields:
-        raise ConfigError(f"needs at least one of {', '.join(MATCH_KEYS)}; a licence for "
-                          "every item is the default", key=key)
-    match: dict[str, tuple[str, ...]] = {}
-    for name, raw in fields.items():
-        values = [raw] if isinstance(raw, str) else raw
-        if not isinstance(values, list) or not values or \
-                not all(isinstance(v, str) and v for v in values):
-            raise ConfigError("must be text or a list of alternatives", key=_key(key, name))
-        if name == "kind":
-            for kind in values:
-                if kind not in KINDS:
-                    raise ConfigError(f"unknown kind '{kind}'{_hint(kind, KINDS)}",
-                                      key=_key(key, name))
-        match[name] = tuple(values)
-    return match
+def _match(value: Any, key: str) -> Match:
+    try:
+        return Match.parse(value, key)
+    except ConfigError as error:
+        if error.key == key and isinstance(value, Mapping) and not value:
+            raise ConfigError(f"needs at least one of {', '.join(MATCH_KEYS)}; a licence "
+                              "for every item is the default", key=key) from None
+        raise

@@ -69,7 +69,7 @@ class UrgentRule:
     @property
     def sources(self) -> tuple[str, ...] | None:
         """The sources the rule can match (None: any)."""
-        return self.rule.match.get("source")
+        return self.rule.match.values("source") or None
 
     def matches(self, item: Item) -> bool:
         return self.rule.matches(item)
@@ -99,9 +99,7 @@ def _rule(raw: Any, index: int, sinks: Mapping[str, SinkSpec], source_names: set
     except ConfigError as exc:
         raise ConfigError(str(exc), key=f"{key}.{exc.key}") from None
     match = tagging._match(raw["match"], f"{key}.match")
-    for source in match.get("source", ()):
-        if source not in source_names:
-            raise ConfigError(f"no source named '{source}'", key=f"{key}.match.source")
+    match.check_sources(source_names, f"{key}.match")
     return UrgentRule(
         number=index + 1,
         rule=tagging.Rule(number=index + 1, match=match, licence=None),

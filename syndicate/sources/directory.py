@@ -28,10 +28,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from syndicate import embedded
+from syndicate import dates, embedded
 from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
-from syndicate.options import Boolean, FilePath, ListOf, Option, Text
+from syndicate.options import Boolean, FilePath, LanguageTag, ListOf, Option, Text
 from syndicate.sources import expiry
 from syndicate.sources.base import Source, SourceContext
 from syndicate.yamlfile import Document, load
@@ -78,8 +78,10 @@ class DirectorySource(Source):
     true), ``include`` (glob patterns; a pattern without ``/`` matches the file name, one
     with ``/`` the path inside the folder; default: every file of a known type) and
     ``sidecar`` (the sidecar suffix, default ``.yaml``). Hidden files and folders are
-    ignored. Items come in path order; an item's id depends only on the source name and the
-    file's path inside the folder, so moving the whole folder keeps every id.
+    ignored. ``language`` (a tag such as ``cy``) says what the sidecars are written in,
+    when it is not the organisation's language. Items come in path order; an item's id
+    depends only on the source name and the file's path inside the folder, so moving the
+    whole folder keeps every id.
     """
 
     options = (
@@ -90,6 +92,8 @@ class DirectorySource(Source):
                description="File patterns to read (a pattern with / matches the path)."),
         Option("sidecar", Text(r"\.[\w.-]+", 'a file name suffix such as ".yaml"'),
                default=".yaml", description="Suffix of the YAML sidecar beside each file."),
+        Option("language", LanguageTag(), description="What the sidecars are written in, "
+               "when not organisation.language (cy for Welsh)."),
     )
     complete_listing = True
 
@@ -99,6 +103,7 @@ class DirectorySource(Source):
         self.recursive: bool = self.config["recursive"]
         self.include: list[str] = self.config["include"]
         self.sidecar: str = self.config["sidecar"]
+        self.language: str | None = self.config["language"]
 
     def items(self) -> Iterator[Item]:
         if not self.root.is_dir():
@@ -152,7 +157,7 @@ class DirectorySource(Source):
                       and media_type not in _DOCUMENT_TYPES else "document")
         item = Item(id=make_id(self.name, str(relative)), source=self.name, kind=kind,
                     title=title_from_file_name(path.name), path=path, media_type=media_type,
-                    size=path.stat().st_size)
+                    size=path.stat().st_size, language=self.language)
         if sidecar is not None:
             apply_sidecar(item, load(sidecar), path.name)
         embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
@@ -246,6 +251,9 @@ def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
                 setattr(item, key, value)
         elif key == "date":
             item.date = _date(doc, value)
+            if dates.parse_date(item.date) is None:
+                item.findings.append(dates.unreadable(item.id, f"date in {doc.path.name}",
+                                                      value))
         elif key == "licence":
             item.declared_licences = _text_list(doc, key, value)
         elif key == "expires":
@@ -277,12 +285,27 @@ def _url(doc: Document, key: str, value: Any) -> str:
 
 
 def _date(doc: Document, value: Any) -> str:
+    """ISO 8601 for a date we can read (``28/11/2026`` and ``28 November 2026`` are UK
+    day-first dates); anything else ("spring 1962") kept as written, for sinks that take
+    free text, with a finding from the caller."""
     if isinstance(value, datetime.date):  # YAML reads 2025-04-12 as a date (datetime too)
         return value.isoformat()
     if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value)  # "spring 1962", 1962: kept as written
+        return _iso(str(value).strip())
     raise InputError(f"{doc.where('date')}: date must be a date such as 2025-04-12, "
                      f"not {value!r}")
+
+
+def _iso(text: str) -> str:
+    moment = dates.parse_date(text)
+    if moment is None or _looks_iso(text):
+        return text
+    midnight = (moment.hour, moment.minute, moment.second) == (0, 0, 0)
+    return moment.date().isoformat() if midnight else dates.rfc3339(moment) or text
+
+
+def _looks_iso(text: str) -> bool:
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text) is not None
 
 
 def _expires(doc: Document, value: Any) -> str:
