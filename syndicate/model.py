@@ -164,6 +164,7 @@ class Item:
             "text": attribution.text, "html": attribution.html,
             "wikitext": attribution.wikitext}
         data["findings"] = [finding.as_dict() for finding in self.findings]
+        data["attachments"] = [dataclasses.asdict(a) for a in self.attachments]
         return data
 
     @classmethod

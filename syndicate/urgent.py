@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import options, policy, tagging, withdrawals
+from syndicate import licensing_config, options, policy, tagging, withdrawals
 from syndicate.errors import ConfigError
 from syndicate.ledger import Record, now
 from syndicate.model import Item
@@ -98,7 +98,7 @@ def _rule(raw: Any, index: int, sinks: Mapping[str, SinkSpec], source_names: set
         fields = options.apply(RULE_OPTIONS, raw, Path.cwd(), untyped=("match",))
     except ConfigError as exc:
         raise ConfigError(str(exc), key=f"{key}.{exc.key}") from None
-    match = tagging._match(raw["match"], f"{key}.match")
+    match = licensing_config.parse_match(raw["match"], f"{key}.match")
     match.check_sources(source_names, f"{key}.match")
     return UrgentRule(
         number=index + 1,

@@ -32,35 +32,13 @@ from syndicate import dates, embedded
 from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
 from syndicate.options import Boolean, FilePath, LanguageTag, ListOf, Option, Text
+from syndicate.signatures import sniff_media_type
 from syndicate.sources import expiry
 from syndicate.sources.base import Source, SourceContext
 from syndicate.yamlfile import Document, load
 
 logger = logging.getLogger(__name__)
 
-# Leading bytes of the types we take, with their offset: trusted over the extension.
-_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (8, b"WEBP", "image/webp"),
-    (0, b"II*\x00", "image/tiff"),
-    (0, b"MM\x00*", "image/tiff"),
-    (0, b"%PDF-", "application/pdf"),
-    (0, b"AT&TFORM", "image/vnd.djvu"),
-)
-# Types whose first bytes say nothing specific (XML text, zip or OLE containers): the
-# extension decides, as long as the content is not one of the signed types above.
-_BY_EXTENSION: Mapping[str, str] = {
-    ".svg": "image/svg+xml",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
 _DOCUMENT_TYPES = frozenset({"image/vnd.djvu"})
 
 _TEXT_KEYS = ("title", "description", "creator", "alt")
@@ -162,20 +140,6 @@ class DirectorySource(Source):
             apply_sidecar(item, load(sidecar), path.name)
         embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
         return item
-
-
-def sniff_media_type(path: Path) -> str | None:
-    """The media type of a file from its first bytes (the extension only where the bytes
-    cannot tell), or None for a type syndicate does not handle."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
-    for offset, signature, media_type in _SIGNATURES:
-        if head[offset:offset + len(signature)] == signature:
-            return media_type
-    return _BY_EXTENSION.get(path.suffix.lower())
 
 
 def title_from_file_name(name: str) -> str:
