@@ -195,6 +195,7 @@ class Boundary:
             if bad_url:
                 problem(bad_url)
                 continue
+            self._drop_bad_attachments(item)
             _clean_text(item)
             if item.parent is not None:
                 count = per_parent[item.parent] = per_parent.get(item.parent, 0) + 1
@@ -209,18 +210,36 @@ class Boundary:
     def _bad_url(self, item: Item) -> str | None:
         """Why the item's URLs cannot be taken: too long, or a scheme other than http(s)
         (``file:``, ``javascript:``… from remote content)."""
-        cap = self.limits.url_length
         for key in ("url", "media_url", "creator_url"):
             value = getattr(item, key)
-            if not isinstance(value, str):
+            refused = self._refused_url(value) if isinstance(value, str) else None
+            if refused:
+                return f"{item.id}: its {key} {refused}, so the item is left out"
+        return None
+
+    def _drop_bad_attachments(self, item: Item) -> None:
+        """The same rule for the pictures and documents an article carries inside it
+        (a feed entry's enclosures): a refused one leaves the article, with a finding."""
+        kept = []
+        for attachment in item.attachments:
+            refused = self._refused_url(attachment.url)
+            if refused is None:
+                kept.append(attachment)
                 continue
-            if len(value) > cap:
-                return (f"{item.id}: its {key} is {len(value)} characters, more than "
-                        f"limits.url_length ({cap}); the item is left out")
-            scheme = value.partition(":")[0].lower() if _SCHEME.match(value) else ""
-            if scheme not in ("", "http", "https"):
-                return (f"{item.id}: its {key} is a {scheme}: URL; only http and https "
-                        "addresses are taken from content, so the item is left out")
+            item.findings.append(Finding(
+                "url.refused", "warning", f"{item.id}: an attachment's URL {refused}, so "
+                "the attachment is left out of the item"))
+        item.attachments = kept
+
+    def _refused_url(self, url: str) -> str | None:
+        """Why ``url`` cannot be taken from content: too long, or a scheme other than
+        http(s) (``file:``, ``javascript:``…). The URL itself is never repeated."""
+        if len(url) > self.limits.url_length:
+            return (f"is {len(url)} characters, more than limits.url_length "
+                    f"({self.limits.url_length})")
+        scheme = url.partition(":")[0].lower() if _SCHEME.match(url) else ""
+        if scheme not in ("", "http", "https"):
+            return f"is a {scheme}: URL; only http and https addresses are taken from content"
         return None
 
     def _steps(self, name: str, produce: Callable[[], Iterator[Item]]) -> Iterator[Item]:

@@ -41,6 +41,9 @@ def test_a_huge_url_leaves_its_item_out_with_a_problem(council: Council) -> None
         in problem["message"]
     assert council.queue.stat().st_size < 200_000
     assert (council.root / ".syndicate" / "state.sqlite").stat().st_size < 2_000_000
+    long = next(i for i in council.queue_items() if i["title"] == "Long")
+    assert any(f["code"] == "url.refused" and "more than limits.url_length" in f["message"]
+               for f in long["findings"])  # its attachment left out, with a word why
 
 
 def test_an_entry_with_thousands_of_images_gives_at_most_the_cap(council: Council) -> None:

@@ -89,6 +89,9 @@ def test_a_non_http_url_from_content_leaves_its_item_out(council: Council,
     [problem] = report["problems"]
     assert "only http and https addresses are taken from content" in problem["message"]
     assert scheme_url.split(":")[1] not in council.queue.read_text()
+    # The article keeps going without it as an attachment (issue 7), and says so.
+    article = next(i for i in council.queue_items() if i["source"] == "extra")
+    assert any(f["code"] == "url.refused" for f in article["findings"])
 
 
 def test_invalid_utf8_is_a_finding_not_a_guess(council: Council) -> None:
