@@ -13,10 +13,11 @@ import logging
 from collections.abc import Iterable
 
 from syndicate import corrections
+from syndicate.boundary import PluginFault, still_wanted
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
-from syndicate.ledger import Record, now
+from syndicate.ledger import RECOVERED, Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
@@ -34,10 +35,15 @@ def collect(ws: Workspace, report: RunReport) -> None:
         report.problem("collect", source, None, message, retry=True)
 
     for source in ws.sources(skipped):
+        if ws.boundary.run_overdue():
+            report.problem("collect", source.name, None, "not read: the run reached "
+                           "limits.run_deadline; it is read next run", retry=True)
+            continue
         seen: set[str] = set()
+        problems_before = len(report.problems)
         try:
             _collect_source(ws, source, report, duplicates, seen)
-        except (SourceError, InputError) as exc:
+        except (SourceError, InputError, PluginFault) as exc:
             ws.ledger.commit()
             report.problem("collect", source.name, None,
                            source_problem(ws.config, source.name, exc),
@@ -49,7 +55,8 @@ def collect(ws: Workspace, report: RunReport) -> None:
             report.problem("collect", source.name, None,
                            f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
             continue
-        if source.complete_listing:
+        # An entry that could not be read is not an entry that went away.
+        if source.complete_listing and len(report.problems) == problems_before:
             _withdraw_missing(ws, source.name, seen, report)
         ws.ledger.commit()
 
@@ -64,8 +71,11 @@ class _RawEntries:
         self.ws, self.source, self.report, self.seen = ws, source, report, seen
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
         self.document: str | None = None    # the hash of the whole input, once told
+        self.problems = len(report.problems)  # a source with new problems was not read in full
 
     def known_document(self, raw_hash: str) -> bool:
+        if not still_wanted():
+            return False    # an abandoned call (the boundary): it must not reach the ledger
         last = self.ws.ledger.source_document(self.source)
         if last is None or last[0] != raw_hash:
             self.document = raw_hash
@@ -85,6 +95,8 @@ class _RawEntries:
         return self.ws.ledger.raw_hashes(self.source)
 
     def known(self, item_id: str, raw_hash: str) -> bool:
+        if not still_wanted():
+            return False
         if item_id in self.seen:
             return True     # listed twice: collect would pass over it anyway
         stored, children = self._raw
@@ -104,8 +116,9 @@ class _RawEntries:
             self.ws.ledger.set_raw_hash(item_id, raw_hash)
 
     def finished(self) -> None:
-        """The source was read in full: keep its document's hash and what it held."""
-        if self.document is not None:
+        """The source was read to its end: keep its document's hash and what it held,
+        unless an entry of it was a problem (left out, unreadable): then it is read again."""
+        if self.document is not None and len(self.report.problems) == self.problems:
             self.ws.ledger.put_source_document(self.source, self.document, sorted(self.seen))
 
 
@@ -113,7 +126,10 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     raw = _RawEntries(ws, source.name, report, seen)
     source.context.known, source.context.known_document = raw.known, raw.known_document
-    for item in source.items():
+    def problem(message: str) -> None:
+        report.problem("collect", source.name, None, message, retry=True)
+
+    for item in ws.boundary.items(source.name, source.items, problem):
         if item.id in seen:
             continue  # a feed listing the same entry twice
         seen.add(item.id)
@@ -134,6 +150,9 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
             record.in_queue, record.shown = previous.in_queue, previous.shown
+            if previous.content_hash == RECOVERED + content_hash \
+                    and record.status not in ("blocked", "excluded"):
+                record.status = previous.status  # rebuilt, unchanged: the decision stands
             corrections.republish(ws, previous, record)  # updates: auto
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
@@ -175,7 +194,11 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
 
 def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
     try:
-        findings = ws.sink(name).check(item)
+        findings = ws.boundary.check(name, ws.sink(name).check, item)
+    except PluginFault as exc:
+        yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
+                      f"{item.id}: {exc}", name)
+        return
     except SyndicateError:
         raise
     except Exception as exc:  # a bug in a sink plugin keeps the item from that sink only
@@ -184,10 +207,7 @@ def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
                       f"{item.id} ({type(exc).__name__}: {exc}); report it to the sink's "
                       "authors", name)
         return
-    # A sink's check may only speak for itself.
-    for finding in findings:
-        yield finding if finding.sink == name else Finding(
-            finding.code, finding.severity, finding.message, name)
+    yield from findings  # each already speaks only for this sink
 
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:

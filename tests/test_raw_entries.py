@@ -301,3 +301,16 @@ def test_a_night_that_changes_nothing_leaves_the_ledger_untouched(council: Counc
     with sqlite3.connect(ledger) as db:
         (count,) = db.execute("SELECT count(*) FROM runs WHERE report LIKE '%\"new\": 1%'")
     assert count == (1,)
+
+
+def test_a_feed_with_an_entry_left_out_is_read_again(council: Council,
+                                                     reads: list[str]) -> None:
+    feed = council.root / "content" / "news.rss"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        "</channel>", "<item><guid>bad-1</guid><title>Odd</title>"
+        "<link>javascript:alert(1)</link></item></channel>"), encoding="utf-8")
+    for _ in range(2):      # the left-out entry is a problem every night, not just once
+        result = council.run("collect", "--json")
+        assert any("bad-1" in p["message"] or "javascript" in p["message"]
+                   for p in json.loads(result.stdout)["problems"]), result.stdout
+    assert len(reads) == 2
