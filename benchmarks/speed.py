@@ -70,6 +70,7 @@ licensing:
   default: ogl-uk-3.0
   evidence: https://www.bench.gov.uk/copyright
 queue: {{max_pending: 500}}
+limits: {{items_per_source: 1000000}}   # a whole news archive is one source's first read
 sinks:
   partners: {{type: feed, directory: public/feeds}}
 """
