@@ -314,3 +314,16 @@ def test_a_feed_with_an_entry_left_out_is_read_again(council: Council,
         assert any("bad-1" in p["message"] or "javascript" in p["message"]
                    for p in json.loads(result.stdout)["problems"]), result.stdout
     assert len(reads) == 2
+
+
+def test_a_new_reader_version_builds_every_entry_again(
+        council: Council, built: list[str], reads: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from syndicate.sources import feed as feed_source
+    collect_json(council)
+    built.clear()
+    monkeypatch.setattr(feed_source, "READER_VERSION", feed_source.READER_VERSION + 1)
+    report = collect_json(council)
+    assert len(built) == entries(council) and report["new"] == report["changed"] == 0
+    built.clear()
+    assert collect_json(council)["new"] == 0 and built == []
