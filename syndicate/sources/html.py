@@ -12,7 +12,6 @@ in other sites (REFERENCE.md §8).
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator
@@ -23,21 +22,10 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from syndicate.article import choose_article
+from syndicate.boilerplate import text as _text
 from syndicate.errors import InputError
 
-# Whole elements that are never the article.
-_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style",
-                     "noscript", "template", "iframe", "button", "dialog", "object",
-                     "embed", "svg", "select", "textarea", "input")
-_BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary",
-                                "search", "dialog", "alertdialog", "menu", "menubar",
-                                "toolbar"})
-# Class/id words that mark cookie notices, skip links and site furniture.
-_BOILERPLATE_WORDS = re.compile(
-    r"(?:^|[-_])(?:cookies?|consent|gdpr|skip|skiplink|breadcrumbs?|share|sharing|social|"
-    r"newsletter|sidebar|advert|adverts|promo|feedback|pagination|print|banner|masthead|"
-    r"site-?header|site-?footer|related)(?:$|[-_])", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»)\s+")
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:council|borough|county|district|city of|authority|gov\.uk|parish)\b",
@@ -46,6 +34,11 @@ _LICENCE_RELS = frozenset({"license", "cc:license", "dct:license", "dcterms:lice
                            "xhv:license"})
 _SPACE_RE = re.compile(r"\s+")
 _DESCRIPTION_LIMIT = 300
+_JSON_LD_MAX_DEPTH = 20
+# Charsets pages declare while sending UTF-8 (a CMS upgraded, the template not).
+_LEGACY_CHARSETS = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252",
+                              "us-ascii", "ascii"})
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -74,20 +67,26 @@ class Page:
     modified: str | None = None
     canonical: str | None = None
     images: list[PageImage] = field(default_factory=list)
+    #: Why no region could be chosen as the article with confidence (None: it was).
+    no_article: str | None = None
 
 
-def read_page(content: bytes, url: str, *, encoding: str | None = None) -> Page:
+def read_page(content: bytes, url: str, *, encoding: str | None = None,
+              content_selector: str | None = None) -> Page:
     """Parse an HTML document fetched from (or standing for) ``url``.
 
     ``encoding`` is the charset from the Content-Type header, if any; otherwise the
-    document's own ``<meta charset>`` decides. Raises :class:`InputError` naming ``url``
+    document's own ``<meta charset>`` decides. ``content_selector`` is a CSS selector for
+    the article, when the council knows its CMS. Raises :class:`InputError` naming ``url``
     when the bytes are not a usable HTML document.
     """
     document = _parse(content, url, encoding)
     metadata = _JsonLd.collect(document)
-    region = _main_region(document)
-    title = _title(document, region)
-    main = _clean(copy.deepcopy(region))
+    description = _meta(document, "description", "og:description")
+    choice = choose_article(document, selector=content_selector, description=description)
+    main = choice.region
+    title = _title(document, main)
+    _clean_attributes(main)
     main.tail = None
     _drop_title_heading(main, title)
     main.make_links_absolute(_base_url(document, url), resolve_base_href=False,
@@ -95,7 +94,7 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None) -> Page:
     cc_name, cc_url = _cc_attribution(document, url)
     return Page(
         url=url, title=title,
-        description=_meta(document, "description", "og:description") or _first_paragraph(main),
+        description=description or _first_paragraph(main),
         content_html=lxml.html.tostring(main, encoding="unicode"),
         licences=_licences(document, url, metadata.licences),
         creator=_meta(document, "author") or metadata.author or cc_name,
@@ -104,10 +103,12 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None) -> Page:
         modified=metadata.modified or _meta(document, "article:modified_time"),
         canonical=_canonical(document, url),
         images=list(_images(main, url, metadata)),
+        no_article=None if choice.confident else choice.reason,
     )
 
 
 def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElement:
+    encoding = encoding or _utf8_despite_declaration(content)
     parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True,
                                   no_network=True, huge_tree=False)
     try:
@@ -121,69 +122,31 @@ def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElem
     return document
 
 
-# The main region -------------------------------------------------------------------------
-
-def _main_region(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    for path in ("//main", "//*[@role='main']", "//article"):
-        found = document.xpath(path)
-        if found:
-            return max(found, key=lambda el: len(_text(el)))
-    return _densest_block(document)
-
-
-def _densest_block(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the most paragraph text, outside the page's furniture: each
-    paragraph scores its text length for its parent and half for its grandparent."""
-    body = _clean(copy.deepcopy(document.find("body")))
-    scores: dict[Any, float] = {}
-    for paragraph in body.iter("p", "li", "td", "pre", "blockquote"):
-        length = len(_text(paragraph))
-        parent = paragraph.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0) + length
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0) + length / 2
-    if not scores:
-        return body
-    return max(scores, key=lambda el: scores[el])
+def _utf8_despite_declaration(content: bytes) -> str | None:
+    """'utf-8' when the page declares a legacy single-byte charset but its bytes are
+    valid UTF-8 with non-ASCII characters in it (as browsers' sniffing would decide);
+    Latin-1 text is almost never valid UTF-8 by accident."""
+    declared = _DECLARED_CHARSET.search(content[:4096])
+    if declared is None or declared.group(1).decode("ascii").lower() not in _LEGACY_CHARSETS:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8" if not content.isascii() else None
 
 
-def _clean(region: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """Remove navigation, banners, cookie notices, skip links and scripts from a copy."""
-    doomed = [el for el in region.iter() if el is not region and _is_boilerplate(el)]
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    for element in region.iter():
-        if not isinstance(element.tag, str):
-            continue
+# The article ----------------------------------------------------------------------------
+
+def _clean_attributes(region: lxml.html.HtmlElement) -> None:
+    """Remove event handlers, inline styles and script URLs from the chosen region."""
+    for element in region.iter(etree.Element):
         for name in list(element.attrib):
             value = element.attrib[name].strip().lower()
             if name.lower().startswith("on") or name.lower() == "style" or (
                     name.lower() in ("href", "src") and value.startswith(
                         ("javascript:", "data:", "vbscript:"))):
                 del element.attrib[name]
-    return region
-
-
-def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
-    if not isinstance(element.tag, str):
-        return True
-    if element.tag in _BOILERPLATE_TAGS:
-        return True
-    if element.get("role", "").strip().lower() in _BOILERPLATE_ROLES:
-        return True
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    if _HIDDEN_STYLE.search(element.get("style", "")):
-        return True
-    if element.tag == "a" and element.get("href", "").startswith("#") and \
-            _text(element).lower().startswith("skip"):
-        return True
-    words = " ".join((element.get("class", ""), element.get("id", ""))).split()
-    return any(_BOILERPLATE_WORDS.search(word) for word in words)
 
 
 def _drop_title_heading(main: lxml.html.HtmlElement, title: str) -> None:
@@ -318,8 +281,9 @@ class _JsonLd:
                 continue
             try:
                 data = json.loads(script.text or "")
-            except ValueError:
-                continue  # broken JSON-LD is the page's problem; the HTML still counts
+            except (ValueError, RecursionError):
+                # Broken or absurdly nested JSON-LD is the page's problem; the HTML counts.
+                continue
             for node in _nodes(data):
                 found._add(node)
         return found
@@ -345,14 +309,17 @@ class _JsonLd:
         self.modified = self.modified or _string(node.get("dateModified"))
 
 
-def _nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD document, ``@graph`` members included."""
+def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, ``@graph`` members included, to a sane depth
+    (real pages nest a few levels; a hostile one must not exhaust the stack)."""
+    if depth > _JSON_LD_MAX_DEPTH:
+        return
     if isinstance(data, list):
         for entry in data:
-            yield from _nodes(entry)
+            yield from _nodes(entry, depth + 1)
     elif isinstance(data, dict):
         yield data
-        yield from _nodes(data.get("@graph"))
+        yield from _nodes(data.get("@graph"), depth + 1)
 
 
 def _urls(value: Any) -> list[str]:
@@ -395,9 +362,3 @@ def _images(main: lxml.html.HtmlElement, url: str, metadata: _JsonLd) -> Iterato
             creator = _cc_attribution(figure, url)[0]
         yield PageImage(src=src, alt=alt, caption=caption or image.get("title", "").strip(),
                         licences=licences, creator=creator)
-
-
-def _text(element: lxml.html.HtmlElement | None) -> str:
-    if element is None:
-        return ""
-    return _SPACE_RE.sub(" ", element.text_content()).strip()

@@ -11,6 +11,12 @@ dates, declared licences) and each image in its main content that has alt text b
         sitemap: https://www.example.gov.uk/sitemap.xml     # optional
         max_pages: 200                                      # default 200
         allow_private: false                                # only for your own intranet
+        content_selector: "#main-content .article"          # optional: where the CMS
+                                                            # puts the article (CSS)
+
+The article is found as :mod:`syndicate.article` describes; a page where no region can be
+chosen with confidence gets a ``pages.no-article`` finding (an error: no draft of the wrong
+text) that says why. ``content_selector`` settles it for a council whose CMS is known.
 
 Remote pages go through the shared :class:`~syndicate.fetch.Fetcher` (conditional GET, byte
 cap, public addresses only unless ``allow_private``). Local paths are relative to
@@ -27,9 +33,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import cssselect
+
 from syndicate import safexml
 from syndicate.errors import ConfigError, InputError, SourceError
-from syndicate.model import Item, make_id
+from syndicate.model import Finding, Item, make_id
 from syndicate.sources.base import Source, SourceContext
 from syndicate.sources.directory import title_from_file_name
 from syndicate.sources.html import Page, PageImage, read_page
@@ -47,10 +55,12 @@ class PagesSource(Source):
 
     Config keys: ``urls`` (list of http(s) URLs or paths), ``sitemap`` (URL or path of a
     sitemap.xml or sitemap index), ``max_pages`` (at most this many pages a run, default
-    200) and ``allow_private`` (fetch from private addresses; default false).
+    200), ``allow_private`` (fetch from private addresses; default false) and
+    ``content_selector`` (a CSS selector for the article on this site's pages).
     """
 
-    config_keys = frozenset({"urls", "sitemap", "allow_private", "max_pages"})
+    config_keys = frozenset({"urls", "sitemap", "allow_private", "max_pages",
+                             "content_selector"})
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
         super().__init__(name, config, context)
@@ -73,6 +83,7 @@ class PagesSource(Source):
         if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) \
                 or self.max_pages < 1:
             raise ConfigError("must be a whole number of pages, at least 1", key="max_pages")
+        self.content_selector = _selector(config.get("content_selector"))
 
     def items(self) -> Iterator[Item]:
         images_seen: set[str] = set()
@@ -133,13 +144,15 @@ class PagesSource(Source):
         """The page at ``location``, its item key and its public URL (None for a local
         file without a canonical link)."""
         content, url, headers = self._load(location)
-        page = read_page(content, url, encoding=headers.get("charset"))
+        page = read_page(content, url, encoding=headers.get("charset"),
+                         content_selector=self.content_selector)
         if headers.get("last_modified") and not page.modified:
             page.modified = _iso_date(headers["last_modified"])
         if not _is_remote(location):
             public = page.canonical
             if public is not None:  # resolve the saved page's links as the live page's
-                page = read_page(content, public, encoding=headers.get("charset"))
+                page = read_page(content, public, encoding=headers.get("charset"),
+                                 content_selector=self.content_selector)
             return page, str(self._path(location)), public
         return page, location, url
 
@@ -166,11 +179,18 @@ class PagesSource(Source):
         # A page without og:title, <h1> or <title> is named after its address.
         title = page.title or title_from_file_name(
             PurePosixPath(urlsplit(page.url).path).name or str(urlsplit(page.url).hostname))
-        return Item(id=make_id(self.name, key), source=self.name, kind="article",
+        item = Item(id=make_id(self.name, key), source=self.name, kind="article",
                     title=title, url=public_url, description=page.description,
                     content_html=page.content_html, creator=page.creator,
                     creator_url=page.creator_url, date=page.date or page.modified,
                     modified=page.modified, declared_licences=list(page.licences))
+        if page.no_article is not None:
+            item.findings.append(Finding(
+                "pages.no-article", "error",
+                f"{page.url}: no article found with confidence ({page.no_article}); check "
+                f"the page, or set content_selector: on source {self.name!r} to the CSS "
+                "selector of the element holding the article", None))
+        return item
 
     def _image(self, image: PageImage, page: Page, article: Item,
                public_url: str | None) -> Item | None:
@@ -195,6 +215,21 @@ class PagesSource(Source):
             return None
         item.path = path
         return item
+
+
+def _selector(value: Any) -> str | None:
+    """A valid CSS selector, or None when the option is not set."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError('must be a CSS selector, e.g. "#content .article-body"',
+                          key="content_selector")
+    try:
+        cssselect.GenericTranslator().css_to_xpath(value)
+    except cssselect.SelectorError as error:
+        raise ConfigError(f"is not a CSS selector this tool can use ({error})",
+                          key="content_selector") from None
+    return value.strip()
 
 
 def _is_remote(location: str) -> bool:
