@@ -23,6 +23,8 @@ from syndicate.collect import examine
 from syndicate.config import Config
 from syndicate.errors import InputError
 from syndicate.model import Item
+from syndicate.plaintext import html_to_text
+from syndicate.sinks.wikipedia import draft_body
 from syndicate.sources.base import Source, SourceContext
 from syndicate.workspace import Workspace
 
@@ -39,8 +41,11 @@ def inspect(target: str, config: Config) -> Iterator[Item]:
         yield item
 
 
-def as_json(item: Item) -> dict[str, Any]:
-    """The ``inspect --json`` shape: one object per item."""
+def as_json(item: Item, organisation_url: str = "") -> dict[str, Any]:
+    """The ``inspect --json`` shape: one object per item. An article also gives ``text``
+    (its extracted text, one block per line) and ``wikitext`` (the Draft body the
+    wikipedia-draft sink would write, without the attribution footer)."""
+    shown = article_views(item, organisation_url) if item.kind == "article" else {}
     return {
         "id": item.id, "kind": item.kind, "title": item.title, "url": item.url,
         "source": item.source, "licence": item.licence, "licence_url": item.licence_url,
@@ -48,7 +53,14 @@ def as_json(item: Item) -> dict[str, Any]:
         "attribution": item.attribution.text if item.attribution else None,
         "creator": item.creator, "date": item.date, "media_url": item.media_url,
         "parent": item.parent, "findings": [f.as_dict() for f in item.findings],
+        **shown,
     }
+
+
+def article_views(item: Item, organisation_url: str = "") -> dict[str, str]:
+    """What syndicate takes from an article: as plain text and as the draft's wikitext."""
+    return {"text": html_to_text(item.content_html),
+            "wikitext": draft_body(item, organisation_url)}
 
 
 def _source_for(target: str, ws: Workspace) -> Source:

@@ -163,8 +163,7 @@ class WikipediaDraftSink(Sink):
     # -- the text -------------------------------------------------------------------------
     def page_text(self, item: Item, licence: Licence) -> str:
         """The draft: submission template, converted text, References with the notice."""
-        hosts = [h for h in (_host(item.url), _host(self.context.organisation.url)) if h]
-        body = html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts)
+        body = draft_body(item, self.context.organisation.url)
         parts = [f"{{{{{self.submission_template}}}}}"] if self.submission_template else []
         parts.append(body)
         references = [_notice(item, licence, self._author(item))] \
@@ -307,6 +306,13 @@ def draft_title(title: str, prefix: str = "Draft:") -> str:
     clean = clean.lstrip(":/. ").rstrip(". ")
     clean = clean.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip()
     return prefix + clean[:1].upper() + clean[1:]
+
+
+def draft_body(item: Item, organisation_url: str = "") -> str:
+    """The article as the draft's wikitext, before the References section: links to the
+    page's own site and the council's are kept, relative ones made absolute."""
+    hosts = [h for h in (_host(item.url), _host(organisation_url)) if h]
+    return html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts)
 
 
 def talk_title(title: str) -> str:
