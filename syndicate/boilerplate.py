@@ -146,13 +146,17 @@ def _textarea_as_paragraph(element: lxml.html.HtmlElement) -> None:
 
 
 def _contents_lists(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Lists whose every link jumps within the page: a table of contents, not content."""
+    """Lists (or paragraphs of links) that jump within the page: a table of contents, not
+    content. Most of their links start with ``#`` and their text is mostly those links."""
     found = []
-    for listing in region.iter("ul", "ol"):
-        links = list(listing.iter("a"))
-        if len(links) >= 2 and all(a.get("href", "").strip().startswith("#") for a in links) \
-                and link_words(listing) >= 0.8 * words(listing):
-            found.append(listing)
+    for block in region.iter("ul", "ol", "p", "div"):
+        if block is region:
+            continue
+        links = list(block.iter("a"))
+        local = sum(1 for a in links if a.get("href", "").strip().startswith("#"))
+        if len(links) >= 2 and local >= 0.8 * len(links) \
+                and link_words(block) >= 0.8 * words(block):
+            found.append(block)
     return found
 
 
