@@ -166,8 +166,9 @@ class WikipediaDraftSink(Sink):
         body = draft_body(item, self.context.organisation.url)
         parts = [f"{{{{{self.submission_template}}}}}"] if self.submission_template else []
         parts.append(body)
-        references = [_notice(item, licence, self._author(item))] \
-            if licence.wikipedia_template else []
+        references = ["{{reflist}}"] if "<ref>" in body else []  # the page's footnotes
+        if licence.wikipedia_template:
+            references.append(_notice(item, licence, self._author(item)))
         if item.attribution is not None:
             references.append(item.attribution.wikitext)
         parts.append("== References ==\n" + "\n\n".join(references))
