@@ -185,6 +185,30 @@ def test_human_edit_is_preserved_and_reported(harness: Harness, wiki: LocalWiki)
     assert latest(wiki, TITLE)["text"] == "A volunteer rewrote this."
 
 
+OTHER_URL = "https://www.example.gov.uk/parks/another-park/history"
+
+
+def test_two_pages_with_one_title_are_a_clash_not_one_draft(harness: Harness,
+                                                           wiki: LocalWiki) -> None:
+    first = article()
+    second = article(id=make_id("pages", OTHER_URL), url=OTHER_URL)
+    sink = harness.sink()
+    assert [f.code for f in sink.check(first)] == []
+    found = sink.check(second)
+    assert [(f.code, f.severity) for f in found] == [("wikipedia.title-clash", "error")]
+    assert first.id in found[0].message and TITLE in found[0].message
+
+    harness.publish(first)
+    revisions = revision_count(wiki, TITLE)
+    # A later run (a fresh sink, no memory of the first check) must still not take it over,
+    # even with the very same text, nor record it as published.
+    with pytest.raises(SkipItem, match=r"wikipedia.title-clash: .*another page"):
+        harness.publish(second)
+    assert second.id not in harness.receipts
+    assert revision_count(wiki, TITLE) == revisions
+    assert PAGE_URL in latest(wiki, TITLE)["comment"]
+
+
 def test_draft_moved_to_mainspace_is_never_recreated(harness: Harness, wiki: LocalWiki) -> None:
     harness.publish(article())
     wiki.site(admin=True).pages[TITLE].move("History of Example Park", reason="accepted")

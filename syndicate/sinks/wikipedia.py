@@ -62,6 +62,7 @@ class _PageState:
     pageid: int | None = None
     revid: int | None = None
     user: str | None = None
+    comment: str = ""
     text: str = ""
     redirect: bool = False
 
@@ -98,6 +99,8 @@ class WikipediaDraftSink(Sink):
                               key="talk_templates")
         self.talk_templates: list[str] | None = talk
         self._wiki: Wiki | None = None
+        # Draft titles claimed in this run, so two pages never silently become one draft.
+        self._titles: dict[str, str] = {}
 
     # -- checks ---------------------------------------------------------------------------
     def check(self, item: Item) -> list[Finding]:
@@ -117,6 +120,13 @@ class WikipediaDraftSink(Sink):
         if not draft_title(item.title, self.title_prefix).removeprefix(self.title_prefix):
             found.append(Finding("wikipedia.no-title", "error",
                                  f"{item.id} has no usable title for a draft", self.name))
+        title = draft_title(item.title, self.title_prefix)
+        claimed = self._titles.setdefault(title.casefold(), item.id)
+        if claimed != item.id:
+            found.append(Finding("wikipedia.title-clash", "error",
+                                 f"{item.id} would write {title}, which {claimed} writes "
+                                 "too; give one of them another title (their pages' <h1> "
+                                 "or og:title)", self.name))
         if not html_to_wikitext(item.content_html, base_url=item.url):
             found.append(Finding("wikipedia.empty", "error",
                                  f"{item.id} has no text to import", self.name))
@@ -203,13 +213,14 @@ class WikipediaDraftSink(Sink):
     def _read(self, wiki: Wiki, title: str) -> _PageState:
         """The page's latest revision (text and author), without following redirects."""
         answer = wiki.get("query", titles=title, prop="info|revisions",
-                          rvprop="ids|user|content", rvslots="main")
+                          rvprop="ids|user|comment|content", rvslots="main")
         page = answer["query"]["pages"][0]
         if page.get("missing") or page.get("invalid"):
             return _PageState(str(page.get("title", title)), exists=False)
         revision = page["revisions"][0]
         return _PageState(str(page["title"]), exists=True, pageid=int(page["pageid"]),
                           revid=int(revision["revid"]), user=revision.get("user"),
+                          comment=str(revision.get("comment", "")),
                           text=str(revision["slots"]["main"].get("content", "")),
                           redirect=bool(page.get("redirect")))
 
@@ -220,6 +231,13 @@ class WikipediaDraftSink(Sink):
         if page.redirect or (previous is not None and not page.exists):
             raise SkipItem(self._gone(wiki, page.title))
         if previous is None:
+            if page.exists and page.user == wiki.user and item.url and \
+                    item.url not in page.comment:
+                # Our edit summaries name the page imported; another page wrote this draft.
+                raise SkipItem(f"wikipedia.title-clash: {page.title} is syndicate's draft of "
+                               "another page (its last edit imported "
+                               f"{_imported_from(page.comment)}); give this item another "
+                               "title, or merge the two by hand")
             if page.exists and page.user != wiki.user:
                 raise SkipItem(f"{page.title} already exists and was written by "
                                f"{page.user}, not by syndicate; rename the item or merge by "
@@ -328,6 +346,11 @@ def _notice(item: Item, licence: Licence, author: str) -> str:
         parameters.update(url=_url_param(item.url), author=escape(author))
     rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
     return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
+
+
+def _imported_from(summary: str) -> str:
+    found = re.search(r"text from (\S+)", summary)
+    return found.group(1) if found else "another page"
 
 
 def _has_template(text: str, banner: str) -> bool:
