@@ -203,7 +203,7 @@ class _Converter:
                 run.append(self.text(child.tail))
             line = _join_inline(run)
             if line:
-                lines.append(f"{prefix} {line}")
+                lines.append(f"{prefix} {guard_line(line)}")
             lines.extend(nested)
         return lines
 
@@ -215,15 +215,15 @@ class _Converter:
                 self.in_term = True
                 text = self.inline_content(child, frozenset())
                 self.in_term = False
-                if text:
-                    lines.append(f"; {text}")
+                if text:  # ": {|" starts a table: guard the text as a line of its own
+                    lines.append(f"; {guard_line(text)}")
             elif tag == "dd":
                 inner = [d for d in child if _tag(d) == "dl"]
                 for nested in inner:  # a list in the definition goes one level deeper
                     child.remove(nested)
                 text = self.inline_content(child, frozenset())
                 if text:
-                    lines.append(f": {text}")
+                    lines.append(f": {guard_line(text)}")
                 for nested in inner:
                     lines.extend(":" + line for line in self.definition_lines(nested))
         return lines

@@ -8,7 +8,9 @@ list, heading or table.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import unicodedata
 from typing import Any
 
@@ -101,6 +103,59 @@ def test_escaped_multiline_text_renders_as_itself_and_nothing_else(wiki: LocalWi
         if found:
             failures[text] = found
     assert failures == {}
+
+
+# Where an article's text lands in a draft: each context has its own markup.
+CONTEXTS = {
+    "paragraph": "<p>{}</p>", "list item": "<ul><li>{}</li></ul>",
+    "heading": "<h2>{}</h2>", "table cell": "<table><tr><td>{}</td><td>x</td></tr></table>",
+    "header cell": "<table><tr><th>{}</th><th>x</th></tr></table>",
+    "definition": "<dl><dt>{}</dt><dd>{}</dd></dl>", "bold": "<p><b>{} </b>after</p>",
+    "link label": '<p><a href="https://www.example.gov.uk/x">{}</a></p>',
+    "preformatted": "<pre>{}</pre>",
+}
+# Bidi overrides and isolates are removed: they would make a reader see other text.
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def test_article_text_in_every_context_renders_as_itself(wiki: LocalWiki) -> None:
+    """Hostile text through html2wiki in every context, rendered by the real wiki: no
+    template, link, category, magic word or structure beyond the context's own, and the
+    text shown as written. Also counts the numeric entities the escaping needed."""
+    from syndicate.html2wiki import html_to_wikitext
+
+    wiki.configure(MAGIC_LINKS)
+    expected_tags = {"heading": {"h2"}, "list item": {"ul"}, "definition": {"dl"},
+                     "table cell": {"table"}, "header cell": {"table"},
+                     "link label": {"a"}, "preformatted": {"pre"}}
+    failures = {}
+    entities = 0
+    for text in HOSTILE:
+        shown = visible(text).translate(_BIDI)
+        for context, template in CONTEXTS.items():
+            page = template.format(*[html.escape(text)] * template.count("{}"))
+            wikitext = html_to_wikitext(page, base_url="https://www.example.gov.uk/")
+            entities += len(re.findall(r"&#\w+;", wikitext))
+            parsed = parse(wiki, wikitext)
+            found = [f"{key}" for key in _METADATA if parsed.get(key) and not (
+                key == "externallinks" and context == "link label") and not (
+                key == "sections" and context == "heading")]
+            root = lxml.html.fragment_fromstring(parsed["text"])
+            allowed = expected_tags.get(context, set()) | {"b", "tr", "td", "th", "tbody",
+                                                          "dt", "dd", "li", "span"}
+            found += [f"<{el.tag}>" for el in root.iter(*_STRUCTURE)
+                      if el is not root and el.tag not in allowed and not (
+                          el.tag == "div" and "mw-heading" in el.get("class", "")) and not (
+                          el.tag == "a" and context == "heading" and any(
+                              "mw-editsection" in p.get("class", "")
+                              for p in el.iterancestors()))]
+            if " ".join(shown.split()) not in shown_text(parsed) and context not in (
+                    "preformatted", "heading"):
+                found.append(f"shows {shown_text(parsed)!r}")
+            if found:
+                failures[(text, context)] = (wikitext, found)
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
+    assert entities == 0
 
 
 @pytest.mark.parametrize("url", [
