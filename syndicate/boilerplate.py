@@ -110,9 +110,9 @@ def _is_furniture(element: lxml.html.HtmlElement, total: int, headings: int) -> 
     if tag == "a" and element.get("href", "").startswith("#") and \
             text(element).lower().startswith("skip"):
         return True
-    if tag == "aside":
-        # Inside the article an aside is a pull quote or key figures unless it is links.
-        return _link_dense(element) or not _holds_article(element, total, headings)[1]
+    if tag == "aside" and _link_dense(element):
+        # Inside the article an aside is a pull quote or key figures, unless it is links.
+        return True
     role = element.get("role", "").strip().lower()
     names = " ".join((element.get("class", ""), element.get("id", ""))).split()
     marked = tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES or any(
