@@ -62,16 +62,27 @@ class _Links:
     base_url: str | None
     own_hosts: frozenset[str]
 
+    def host(self) -> str | None:
+        """The host of ``base_url``, if it has a readable one."""
+        try:
+            return urlsplit(self.base_url).hostname if self.base_url else None
+        except ValueError:
+            return None
+
     def resolve(self, href: str) -> str | None:
         """The absolute URL to link to, or None when the link should become plain text."""
         href = href.strip()
         if not href or href.startswith("#"):
             return None
-        url = urljoin(self.base_url, href) if self.base_url else href
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            url = urljoin(self.base_url, href) if self.base_url else href
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # an unparseable href ("http://[x") links nowhere
             return None
-        if _bare_host(parts.hostname) in self.own_hosts or _DOCUMENTS.search(parts.path):
+        if parts.scheme not in ("http", "https") or not host:
+            return None
+        if _bare_host(host) in self.own_hosts or _DOCUMENTS.search(parts.path):
             return url
         return None
 
@@ -85,7 +96,7 @@ def html_to_wikitext(html: str, *, base_url: str | None = None,
     highest level present becomes ``==``.
     """
     hosts = {_bare_host(h) for h in own_hosts}
-    if base_url and (base_host := urlsplit(base_url).hostname):
+    if base_url and (base_host := _Links(base_url, frozenset()).host()):
         hosts.add(_bare_host(base_host))
     root = _parse(html)
     if root is None:

@@ -378,7 +378,10 @@ def _is_http(url: str | None) -> bool:
 
 
 def _host(url: str | None) -> str | None:
-    return urlsplit(url).hostname if url else None
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:  # "http://[x" and other unparseable URLs name no host
+        return None
 
 
 def _template_body(config: Mapping[str, Any], key: str, default: str) -> str:

@@ -25,11 +25,8 @@ from lxml import etree
 from syndicate.article import choose_article
 from syndicate.boilerplate import text as _text
 from syndicate.errors import InputError
+from syndicate.sources.pagetitle import meta, page_title
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»)\s+")
-_ORGANISATION_WORDS = re.compile(
-    r"\b(?:council|borough|county|district|city of|authority|gov\.uk|parish)\b",
-    re.IGNORECASE)
 _LICENCE_RELS = frozenset({"license", "cc:license", "dct:license", "dcterms:license",
                            "xhv:license"})
 _SPACE_RE = re.compile(r"\s+")
@@ -82,10 +79,10 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None,
     """
     document = _parse(content, url, encoding)
     metadata = _JsonLd.collect(document)
-    description = _meta(document, "description", "og:description")
+    description = meta(document, "description", "og:description")
     choice = choose_article(document, selector=content_selector, description=description)
     main = choice.region
-    title = _title(document, main)
+    title = page_title(document, main, metadata.headline)
     _clean_attributes(main)
     main.tail = None
     _drop_title_heading(main, title)
@@ -97,10 +94,10 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None,
         description=description or _first_paragraph(main),
         content_html=lxml.html.tostring(main, encoding="unicode"),
         licences=_licences(document, url, metadata.licences),
-        creator=_meta(document, "author") or metadata.author or cc_name,
+        creator=meta(document, "author") or metadata.author or cc_name,
         creator_url=metadata.author_url or cc_url,
-        date=metadata.published or _meta(document, "article:published_time"),
-        modified=metadata.modified or _meta(document, "article:modified_time"),
+        date=metadata.published or meta(document, "article:published_time"),
+        modified=metadata.modified or meta(document, "article:modified_time"),
         canonical=_canonical(document, url),
         images=list(_images(main, url, metadata)),
         no_article=None if choice.confident else choice.reason,
@@ -151,45 +148,13 @@ def _clean_attributes(region: lxml.html.HtmlElement) -> None:
 
 def _drop_title_heading(main: lxml.html.HtmlElement, title: str) -> None:
     """The page title becomes the draft's title; repeating it as a heading is noise."""
-    for heading in main.iter("h1"):
+    for heading in main.iter("h1", "h2", "h3"):  # the first heading, if it is the title
         if _text(heading).casefold() == title.casefold():
             heading.drop_tree()
         return
 
 
 # Metadata --------------------------------------------------------------------------------
-
-def _title(document: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> str:
-    site_name = _meta(document, "og:site_name")
-    og_title = _meta(document, "og:title")
-    if og_title:
-        return _strip_site_name(og_title, site_name)
-    for heading in (*main.iter("h1"), *document.iter("h1")):
-        if text := _text(heading):
-            return text
-    title = document.find(".//title")
-    return _strip_site_name(_text(title), site_name) if title is not None else ""
-
-
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    """``Bin collections | Example Council`` → ``Bin collections``."""
-    parts = _TITLE_SEPARATORS.split(title)
-    while len(parts) > 1 and (
-            (site_name and parts[-1].casefold() == site_name.casefold())
-            or _ORGANISATION_WORDS.search(parts[-1])):
-        parts.pop()
-    return " | ".join(parts) if len(parts) > 1 else parts[0]
-
-
-def _meta(document: lxml.html.HtmlElement, *names: str) -> str | None:
-    """The content of the first ``<meta name=…>`` / ``<meta property=…>`` found."""
-    for name in names:
-        for meta in document.iter("meta"):
-            keys = {meta.get("name", "").lower(), meta.get("property", "").lower()}
-            if name in keys and (content := _SPACE_RE.sub(" ", meta.get("content", ""))):
-                return content.strip() or None
-    return None
-
 
 def _base_url(document: lxml.html.HtmlElement, url: str) -> str:
     """The URL relative links resolve against: ``<base href>`` if the page sets one."""
@@ -271,6 +236,7 @@ class _JsonLd:
     author_url: str | None = None
     published: str | None = None
     modified: str | None = None
+    headline: str | None = None
     image_licences: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -307,6 +273,7 @@ class _JsonLd:
             self.author_url = next(iter(_urls(author.get("url"))), None)
         self.published = self.published or _string(node.get("datePublished"))
         self.modified = self.modified or _string(node.get("dateModified"))
+        self.headline = self.headline or _string(node.get("headline"))
 
 
 def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
