@@ -22,13 +22,14 @@ becomes its text.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from syndicate.inpage import footnotes, sections
 from syndicate.wikitext import escape_pre, escape_text, guard_line, link_target
 
 # Elements whose content is never article text.
@@ -48,6 +49,8 @@ _BLOCKS = frozenset({
 _SCRIPTS = frozenset({"sup", "sub"})
 _DOCUMENTS = re.compile(r"\.(?:pdf|csv|xlsx?|ods|docx?|odt|pptx?|odp|rtf|txt|zip)$",
                         re.IGNORECASE)
+# A file title from our own Commons receipt, still checked: nothing that ends the link.
+_FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
 _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"i", "em", "cite", "dfn", "var"})
 _SPACE_RE = re.compile(r"\s+")
@@ -88,23 +91,26 @@ class _Links:
 
 
 def html_to_wikitext(html: str, *, base_url: str | None = None,
-                     own_hosts: Collection[str] = ()) -> str:
+                     own_hosts: Collection[str] = (),
+                     files: Mapping[str, str] | None = None) -> str:
     """Convert an HTML fragment (a page's cleaned main content) to inert wikitext.
 
     ``base_url`` resolves relative links; ``own_hosts`` are the council's host names whose
-    links are kept (the host of ``base_url`` always is). Headings are renumbered so the
-    highest level present becomes ``==``.
+    links are kept (the host of ``base_url`` always is); ``files`` maps an image's
+    absolute URL to the wiki file it was published as (``File:…``), so its figure shows
+    it. Headings are renumbered so the highest level present becomes ``==``.
     """
+    files = files or {}
     hosts = {_bare_host(h) for h in own_hosts}
     if base_url and (base_host := _Links(base_url, frozenset()).host()):
         hosts.add(_bare_host(base_host))
     root = _parse(html)
     if root is None:
         return ""
+    _localise_anchors(root, base_url)
     levels = [_HEADINGS[el.tag] for el in root.iter(*_HEADINGS)]
-    notes = _footnotes(root)
     converter = _Converter(_Links(base_url, frozenset(hosts)), min(levels, default=2),
-                           _sections(root), notes)
+                           sections(root), footnotes(root), dict(files))
     return "\n\n".join(converter.blocks(root)).strip()
 
 
@@ -123,11 +129,12 @@ class _Converter:
     """Walks the tree; block methods return paragraphs, inline methods one line."""
 
     def __init__(self, links: _Links, top_level: int, sections: dict[str, str],
-                 notes: dict[str, etree._Element]) -> None:
+                 notes: dict[str, etree._Element], files: dict[str, str]) -> None:
         self.links = links
         self.top_level = top_level
         self.sections = sections  # anchor -> the text of the heading it names
         self.notes = notes        # anchor -> the footnote it names (already detached)
+        self.files = files        # image URL -> its file on the wiki
         self.in_table = False      # converting a table cell: | and !! are markup
         self.in_term = False         # converting a ; term: a colon starts the definition
 
@@ -180,9 +187,17 @@ class _Converter:
         return self.blocks(element)
 
     def figure(self, element: etree._Element) -> list[str]:
-        """A figure becomes its caption, in italics: the image goes to Commons as its own
-        item (and its caption with it)."""
+        """A figure becomes its image from the wiki when it was published there (a
+        thumbnail with the caption), else its caption in italics: the image goes to
+        Commons as its own item, its caption with it."""
         caption = element.find(".//figcaption")
+        self.in_table = True  # in [[File:…|…]] a | starts another parameter
+        text = self.inline_content(caption, frozenset()) if caption is not None else ""
+        self.in_table = False
+        for image in element.iter("img"):
+            name = self.files.get(str(image.get("src", "")).strip())
+            if name and _FILE_NAME.fullmatch(name):
+                return [f"[[{name}|thumb|{text}]]" if text else f"[[{name}|thumb]]"]
         if caption is None:
             images = any(True for _ in element.iter("img", "picture", "svg"))
             return [] if images else self.blocks(element)
@@ -335,6 +350,23 @@ class _Converter:
                      edges=inner)
 
 
+def _localise_anchors(root: etree._Element, base_url: str | None) -> None:
+    """``https://…/page#fn1`` on that very page is ``#fn1``: an in-page link (sources make
+    every link absolute)."""
+    if not base_url:
+        return
+    page = urldefrag(base_url).url
+    for link in root.iter("a"):
+        href = link.get("href", "").strip()
+        if "#" in href and not href.startswith("#"):
+            try:
+                target, fragment = urldefrag(href)
+            except ValueError:
+                continue
+            if fragment and target == page:
+                link.set("href", "#" + fragment)
+
+
 def _bare_host(host: str) -> str:
     """``www.example.gov.uk`` and ``example.gov.uk`` are the same council."""
     host = host.lower().rstrip(".")
@@ -373,48 +405,6 @@ def _wrap(mark: str, inner: str, close: str | None = None, *,
     lead = " " if edges[:1] == " " else ""
     trail = " " if edges[-1:] == " " else ""
     return f"{lead}{mark}{core}{mark if close is None else close}{trail}"
-
-
-def _sections(root: etree._Element) -> dict[str, str]:
-    """Anchors naming a heading (its id, or an anchor inside it) -> the heading's text."""
-    found: dict[str, str] = {}
-    for heading in root.iter(*_HEADINGS):
-        text = _SPACE_RE.sub(" ", heading.text_content()).strip()
-        for element in heading.iter():
-            for name in ("id", "name"):
-                if text and (anchor := element.get(name)):
-                    found.setdefault(anchor, text)
-    return found
-
-
-def _footnotes(root: etree._Element) -> dict[str, etree._Element]:
-    """Footnotes: elements with an id that an in-page link points at and that link back
-    to that link (or its ``<sup>``). They are taken out of the tree here and become
-    ``<ref>`` where they are cited; their back links are dropped."""
-    targets = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str)
-               and el.get("id")}
-    notes: dict[str, etree._Element] = {}
-    for marker in root.iter("a"):
-        anchor = marker.get("href", "").strip()[1:]
-        note = targets.get(anchor) if marker.get("href", "").startswith("#") else None
-        if note is None or note.tag in _HEADINGS or note.tag == "a":
-            continue
-        own = {marker.get("id"), *(p.get("id") for p in marker.iterancestors("sup"))}
-        backs = [a for a in note.iter("a")
-                 if a.get("href", "").startswith("#") and a.get("href", "")[1:] in own - {None}]
-        if backs:
-            for back in backs:
-                back.drop_tree()
-            notes[anchor] = note
-    for note in notes.values():
-        container = note.getparent()
-        note.drop_tree()
-        while container is not None and container is not root and \
-                not _SPACE_RE.sub("", container.text_content()):
-            parent = container.getparent()
-            container.drop_tree()  # the emptied footnotes list and its wrapper
-            container = parent
-    return notes
 
 
 def _join_inline(parts: list[str], *, strip: bool = True) -> str:

@@ -25,6 +25,8 @@ DUE = "status IN ('approved', 'failed')"
 def publish(ws: Workspace, report: RunReport) -> None:
     """Send every approved item to each of its sinks that has not had this version yet."""
     due = list(ws.ledger.records(DUE))
+    # Media before articles: a draft can then show the Commons file of its figure.
+    due.sort(key=lambda record: record.item.kind == "article")
     opened: dict[str, Sink] = {}
     broken: dict[str, str] = {}
     try:

@@ -113,10 +113,15 @@ class Workspace:
             state=SinkState(lambda key: self.ledger.sink_value(name, key),
                             lambda key, value: self.ledger.put_sink_value(name, key, value)),
             media=self.media,
-            previous=lambda item: self._previous(name, item))
+            previous=lambda item: self._previous(name, item),
+            published=self._published)
 
     def _previous(self, sink: str, item: Item) -> Receipt | None:
         return self.ledger.receipt(item.id, sink)
+
+    def _published(self, item_id: str) -> list[Receipt]:
+        return [receipt for sink in self.config.sinks
+                if (receipt := self.ledger.receipt(item_id, sink)) is not None]
 
     def media(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL

@@ -62,6 +62,9 @@ class SinkContext:
                                                                lambda k, v: None))
     media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
     previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
+    #: Receipts any sink holds for an item id (an article's draft links the Commons file of
+    #: its figure, published earlier in the same run).
+    published: Callable[[str], list[Receipt]] = field(default=lambda item_id: [])
 
 
 def _no_media(item: Item) -> Path:

@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import lxml.html
+
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
 from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, make_id
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.wikitext import escape
 
@@ -173,7 +175,7 @@ class WikipediaDraftSink(Sink):
     # -- the text -------------------------------------------------------------------------
     def page_text(self, item: Item, licence: Licence) -> str:
         """The draft: submission template, converted text, References with the notice."""
-        body = draft_body(item, self.context.organisation.url)
+        body = draft_body(item, self.context.organisation.url, self._files(item))
         parts = [f"{{{{{self.submission_template}}}}}"] if self.submission_template else []
         parts.append(body)
         references = ["{{reflist}}"] if "<ref>" in body else []  # the page's footnotes
@@ -196,6 +198,16 @@ class WikipediaDraftSink(Sink):
             banners.append(f"{{{{Connected contributor (paid)|User1={escape(account)}"
                            f"|U1-employer={escape(self.context.organisation.name)}}}}}")
         return banners
+
+    def _files(self, item: Item) -> dict[str, str]:
+        """The article's images already on the wiki: image URL -> ``File:…``, from the
+        receipts of the image items the same source made of them."""
+        files = {}
+        for src in _figure_images(item.content_html):
+            for receipt in self.context.published(make_id(item.source, src)):
+                if receipt.remote_id.startswith("File:"):
+                    files[src] = receipt.remote_id
+        return files
 
     def _author(self, item: Item) -> str:
         return item.creator or self.context.organisation.name
@@ -327,11 +339,23 @@ def draft_title(title: str, prefix: str = "Draft:") -> str:
     return prefix + clean[:1].upper() + clean[1:]
 
 
-def draft_body(item: Item, organisation_url: str = "") -> str:
+def draft_body(item: Item, organisation_url: str = "",
+               files: Mapping[str, str] | None = None) -> str:
     """The article as the draft's wikitext, before the References section: links to the
-    page's own site and the council's are kept, relative ones made absolute."""
+    page's own site and the council's are kept, relative ones made absolute; figures whose
+    image is in ``files`` (URL -> ``File:…``) show it."""
     hosts = [h for h in (_host(item.url), _host(organisation_url)) if h]
-    return html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts)
+    return html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts,
+                            files=files)
+
+
+def _figure_images(content_html: str) -> list[str]:
+    """The image URLs inside the article's figures."""
+    if not content_html.strip():
+        return []
+    root = lxml.html.fragment_fromstring(content_html.encode("utf-8"), create_parent="div",
+                                         parser=lxml.html.HTMLParser(encoding="utf-8"))
+    return [str(src).strip() for src in root.xpath(".//figure//img/@src")]
 
 
 def talk_title(title: str) -> str:
