@@ -182,3 +182,74 @@ _NOWIKI = re.compile(r"<nowiki>.*?</nowiki>")
 
 def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_spaces_at_inline_edges_are_kept() -> None:
+    assert convert("<p><strong>Telephone: </strong>0151 443 3333</p>") == \
+        "'''Telephone:''' 0151 443 3333"
+    assert convert("<p>Call<em> now </em>today</p>") == "Call ''now'' today"
+    assert convert('<p>See<a href="/x"> the page </a>here</p>') == \
+        "See [https://www.council.example/x the page] here"
+
+
+def test_ordinary_punctuation_is_left_as_it_is() -> None:
+    text = convert("<p>Source: ONS. 9 + 7 = 16; O'Connell's ~ 50% (a|b) #1 *note* - ok!</p>"
+                   "<table><tr><td>-1,545</td><td>+3</td></tr></table>")
+    assert text.startswith("Source: ONS. 9 + 7 = 16; O'Connell's ~ 50% (a|b) #1 *note* - ok!")
+    assert "| -1,545" in text and "&#" not in text
+
+
+def test_line_start_markup_gets_one_nowiki_not_entities() -> None:
+    for start in ("* not a list", "# not a list", ": not indented", "; not a term",
+                  "= not a heading =", "---- not a rule", "{| not a table"):
+        assert convert(f"<p>{start}</p>") == f"<nowiki/>{start}"
+
+
+def test_pre_keeps_its_text_as_is() -> None:
+    assert convert("<pre>a = b\n  * c | d {{x}}\n&lt;/pre&gt; &amp;amp;</pre>") == \
+        "<pre>a = b\n  * c | d {{x}}\n&lt;/pre> &amp;amp;</pre>"
+
+
+def test_footnotes_become_refs_and_their_list_goes() -> None:
+    text = convert('<p>Opened in 1881<sup id="r1"><a href="#n1">[1]</a></sup> and 1990'
+                   '<sup id="r2"><a href="#n2">[2]</a></sup>.</p>'
+                   '<div class="footnotes"><ol><li id="n1"><p>Minutes, <em>1881</em>. '
+                   '<a href="#r1">↩</a></p></li><li id="n2">Report. <a href="#r2">↩</a>'
+                   "</li></ol></div><p>After</p>")
+    assert text == ("Opened in 1881<ref>Minutes, ''1881''.</ref> and 1990<ref>Report.</ref>."
+                    "\n\nAfter")
+
+
+def test_links_to_headings_become_section_links_and_other_anchors_text() -> None:
+    text = convert('<p><a href="#fees">Fees</a>, <a href="#top">top</a></p>'
+                   '<h2 id="fees">Fees and charges</h2><p>£5</p>')
+    assert text.startswith("[[#Fees and charges|Fees]], top")
+
+
+def test_absolute_links_to_the_page_itself_are_in_page_links() -> None:
+    text = convert(f'<p><a href="{BASE}#fees">Fees</a></p><h2 id="fees">Fees</h2>')
+    assert text.startswith("[[#Fees|Fees]]")
+
+
+def test_superscripts_subscripts_and_nested_definitions_are_kept() -> None:
+    assert convert("<p>10<sup>3</sup> m<sup>2</sup> of CO<sub>2</sub></p>") == \
+        "10<sup>3</sup> m<sup>2</sup> of CO<sub>2</sub>"
+    assert convert("<dl><dt>Bins</dt><dd>Weekly<dl><dt>Garden</dt><dd>Fortnightly</dd></dl>"
+                   "</dd></dl>") == "; Bins\n: Weekly\n:; Garden\n:: Fortnightly"
+
+
+def test_document_links_are_kept_wherever_they_are_hosted() -> None:
+    text = convert('<p><a href="https://assets.publishing.service.gov.uk/a/report.pdf">'
+                   'Annual report</a> and <a href="https://other.example/page">a page</a></p>')
+    assert text == ("[https://assets.publishing.service.gov.uk/a/report.pdf Annual report] "
+                    "and a page")
+
+
+def test_figure_shows_its_published_file_with_the_caption() -> None:
+    html = ('<figure><img src="https://www.council.example/p.jpg" alt="x">'
+            "<figcaption>The park | in 1905 [[x]]</figcaption></figure>")
+    text = convert(html, files={"https://www.council.example/p.jpg": "File:Park 1905.jpg"})
+    assert text == "[[File:Park 1905.jpg|thumb|The park <nowiki>|</nowiki> in 1905 " \
+        "<nowiki>[[</nowiki>x<nowiki>]]</nowiki>]]"
+    assert convert(html) == ("''The park | in 1905 <nowiki>[[</nowiki>x"
+                             "<nowiki>]]</nowiki>''")

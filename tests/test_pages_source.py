@@ -372,3 +372,20 @@ def test_inspect_json_shows_text_and_wikitext(tmp_path: Path) -> None:
     article = json.loads(result.stdout.splitlines()[0])
     assert article["text"].splitlines()[0].startswith("Example Park opened in 1874")
     assert "'''1874'''" in article["wikitext"] and "== References ==" not in article["wikitext"]
+
+
+def test_inspect_verbose_prints_the_article_text_and_wikitext(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from syndicate.cli import main
+
+    page = tmp_path / "p.html"
+    page.write_bytes(HISTORY)
+    result = CliRunner().invoke(main, ["inspect", "-v", str(page)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "  text:\n    Example Park opened in 1874 as a Victorian pleasure ground" in out
+    assert "  wikitext:\n    Example Park opened in '''1874'''" in out
+    assert "    == The early years ==" in out
+    quiet = CliRunner().invoke(main, ["inspect", str(page)]).stdout
+    assert "wikitext:" not in quiet
