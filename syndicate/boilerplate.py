@@ -43,14 +43,18 @@ _FURNITURE_WORDS = re.compile(
     r"sr-only|hidden)(?:$|[-_])", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
-# Notices about the reader's browser or a missing plugin, shown in place of a chart or a
-# script's work: never the article's text.
+# Notices about the reader's browser or a missing plugin (shown in place of a chart or a
+# script's work) and the offer of a file in another format that UK public-sector sites put
+# beside each attachment: never the article's text.
 _BROWSER_NOTICE = re.compile(
     r"flash player|enable javascript|javascript (?:is )?(?:disabled|required|turned off)|"
-    r"your browser does not support|upgrade your browser", re.IGNORECASE)
+    r"your browser does not support|upgrade your browser|"
+    r"not be suitable for users of assistive technology|"
+    r"request (?:an? )?(?:different|accessible|alternative) format", re.IGNORECASE)
 _NOTICE_MAX_WORDS = 60
-# A block of at least this many words that the page repeats this often is its template
-# ("This file may not be suitable for users of assistive technology…" under every file).
+_DATELINE_MAX_WORDS = 8
+# A block with a link, of at least this many words, that the page repeats this often is
+# its template ("This file may not be suitable for users of assistive technology…").
 _REPEAT_MIN_WORDS = 8
 _REPEAT_MIN_COUNT = 3
 # A guarded element holding this share of the region's words is the article, not furniture.
@@ -82,6 +86,7 @@ def strip_furniture(region: lxml.html.HtmlElement) -> None:
               if element is not region and _is_furniture(element, total, headings)]
     drop(doomed)
     drop(_contents_lists(region))
+    drop(_datelines(region))
 
 
 def drop(elements: Iterable[lxml.html.HtmlElement]) -> None:
@@ -160,6 +165,20 @@ def _contents_lists(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement
     return found
 
 
+def _datelines(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Short blocks that are mostly a ``<time>``: a listing's or a post's date line
+    ("30 September 2016 · Guidance", "Posted <time>…</time>"), which is metadata the item
+    carries separately, not the article's text."""
+    found = []
+    for block in region.iter("ul", "ol", "p", "div", "dl", "span"):
+        size = words(block)
+        stamps = sum(words(stamp) for stamp in block.iter("time"))
+        if block is not region and 0 < size <= _DATELINE_MAX_WORDS and \
+                stamps * 2 >= size and block.find(".//a") is None:
+            found.append(block)
+    return found
+
+
 def _repeated_blocks(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Blocks whose text the page repeats (the outermost of each repeated text)."""
     # A wrapper and the one block inside it are one occurrence, not two.
@@ -167,7 +186,10 @@ def _repeated_blocks(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElemen
               if len(text(el).split()) >= _REPEAT_MIN_WORDS
               and (el.getparent() is None or text(el.getparent()) != text(el))]
     counts = Counter(text(el) for el in blocks)
-    return [el for el in blocks if counts[text(el)] >= _REPEAT_MIN_COUNT]
+    # With a link in it ("email us for another format"): the same description under
+    # three headings is the author's, a repeated offer with a link is the template's.
+    return [el for el in blocks if counts[text(el)] >= _REPEAT_MIN_COUNT
+            and el.find(".//a") is not None]
 
 
 def text(element: etree._Element | None) -> str:
