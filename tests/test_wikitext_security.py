@@ -114,6 +114,14 @@ CONTEXTS = {
     "link label": '<p><a href="https://www.example.gov.uk/x">{}</a></p>',
     "preformatted": "<pre>{}</pre>",
 }
+# Unicode controls and invisible formatting on top of the wikitext attacks.
+UNICODE_ATTACKS = [
+    "left\u202eright override", "\u202aembed\u202c and \u202bembed\u202c",
+    "\u2066isolate\u2069 \u2067rtl\u2069 \u2068first\u2069", "\ufeffbyte order mark",
+    "zero\u200bwidth\u200c\u200djoiners", "marks\u200e\u200f", "C1\u0085next line",
+    "{{\u200bPAGENAME}}", "[\u200b[Category:Spam]]", "~\u200b~~~", "__\u200bNOTOC__",
+    "'\u200b'italic'\u200b'", "\x7f'\"`UNIQ--ref-00000001-QINU`\"'\x7f",
+]
 # Bidi overrides and isolates are removed: they would make a reader see other text.
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
@@ -130,8 +138,8 @@ def test_article_text_in_every_context_renders_as_itself(wiki: LocalWiki) -> Non
                      "link label": {"a"}, "preformatted": {"pre"}}
     failures = {}
     entities = 0
-    for text in HOSTILE:
-        shown = visible(text).translate(_BIDI)
+    for text in HOSTILE + UNICODE_ATTACKS:
+        shown = visible(text).translate(_BIDI).replace("\ufeff", "")
         for context, template in CONTEXTS.items():
             page = template.format(*[html.escape(text)] * template.count("{}"))
             wikitext = html_to_wikitext(page, base_url="https://www.example.gov.uk/")
