@@ -4,32 +4,27 @@ The HTML is untrusted: every text node goes through :func:`syndicate.wikitext.es
 for its context (paragraph, table cell, definition term, link label) and every line through
 :func:`~syndicate.wikitext.guard_line`, so nothing a page says can open a template, link,
 category, signature, magic word, table or list. The only markup in the output is what this
-module writes itself: headings, ``'''``
-and ``''``, lists, external and section links, ``<ref>`` footnotes, wikitables,
-``<blockquote>``, ``<pre>``, ``<br />``, ``<sup>``/``<sub>``, ``----`` and ``<nowiki>``
+module writes itself: headings, bold and italic, lists, external and section links,
+``<ref>`` footnotes, wikitables, ``<blockquote>``, ``<pre>``, ``<br />``, ``<sup>``/``<sub>``,
+``----``, ``[[File:…]]`` for a figure already on the wiki and ``<nowiki>``
 (https://www.mediawiki.org/wiki/Help:Formatting).
 
-Links: relative links, links to the council's own hosts and links to documents (a PDF or
-spreadsheet attached to the page, wherever it is hosted) become external links to the
-absolute URL, so a reader can follow them to the source. Links to other sites keep only
-their text: external links do not belong in an article's body (WP:EL), and one link to a
-site on Wikipedia's spam blacklist would make the whole edit fail. A link to an anchor in
-the page becomes a link to that heading's section, a footnote marker (a link to a note
-that links back to it) becomes a ``<ref>`` holding the note, and any other in-page link
-becomes its text.
+Links keep or drop their target as :mod:`syndicate.linkpolicy` says. A link to an anchor
+in the page becomes a link to that heading's section, a footnote marker (a link to a note
+that links back to it) becomes a ``<ref>`` holding the note (:mod:`syndicate.inpage`), and
+any other in-page link becomes its text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from syndicate.inpage import footnotes, sections
+from syndicate.linkpolicy import LinkPolicy, bare_host, localise_anchors
 from syndicate.wikitext import escape_pre, escape_text, guard_line, link_target
 
 # Elements whose content is never article text.
@@ -47,8 +42,6 @@ _BLOCKS = frozenset({
     "blockquote", "pre", "hr", "body", "html", *_HEADINGS, *_LISTS,
 })
 _SCRIPTS = frozenset({"sup", "sub"})
-_DOCUMENTS = re.compile(r"\.(?:pdf|csv|xlsx?|ods|docx?|odt|pptx?|odp|rtf|txt|zip)$",
-                        re.IGNORECASE)
 # A file title from our own Commons receipt, still checked: nothing that ends the link.
 _FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
 _BOLD = frozenset({"b", "strong"})
@@ -56,38 +49,6 @@ _ITALIC = frozenset({"i", "em", "cite", "dfn", "var"})
 _SPACE_RE = re.compile(r"\s+")
 _SPAN_RE = re.compile(r"^\d{1,3}$")
 _BREAK_RE = re.compile(r" ?<br /> ?")
-
-
-@dataclass(frozen=True)
-class _Links:
-    """Where links may point and how relative ones resolve."""
-
-    base_url: str | None
-    own_hosts: frozenset[str]
-
-    def host(self) -> str | None:
-        """The host of ``base_url``, if it has a readable one."""
-        try:
-            return urlsplit(self.base_url).hostname if self.base_url else None
-        except ValueError:
-            return None
-
-    def resolve(self, href: str) -> str | None:
-        """The absolute URL to link to, or None when the link should become plain text."""
-        href = href.strip()
-        if not href or href.startswith("#"):
-            return None
-        try:
-            url = urljoin(self.base_url, href) if self.base_url else href
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:  # an unparseable href ("http://[x") links nowhere
-            return None
-        if parts.scheme not in ("http", "https") or not host:
-            return None
-        if _bare_host(host) in self.own_hosts or _DOCUMENTS.search(parts.path):
-            return url
-        return None
 
 
 def html_to_wikitext(html: str, *, base_url: str | None = None,
@@ -101,15 +62,15 @@ def html_to_wikitext(html: str, *, base_url: str | None = None,
     it. Headings are renumbered so the highest level present becomes ``==``.
     """
     files = files or {}
-    hosts = {_bare_host(h) for h in own_hosts}
-    if base_url and (base_host := _Links(base_url, frozenset()).host()):
-        hosts.add(_bare_host(base_host))
+    hosts = {bare_host(h) for h in own_hosts}
+    if base_url and (base_host := LinkPolicy(base_url, frozenset()).host()):
+        hosts.add(bare_host(base_host))
     root = _parse(html)
     if root is None:
         return ""
-    _localise_anchors(root, base_url)
+    localise_anchors(root, base_url)
     levels = [_HEADINGS[el.tag] for el in root.iter(*_HEADINGS)]
-    converter = _Converter(_Links(base_url, frozenset(hosts)), min(levels, default=2),
+    converter = _Converter(LinkPolicy(base_url, frozenset(hosts)), min(levels, default=2),
                            sections(root), footnotes(root), dict(files))
     return "\n\n".join(converter.blocks(root)).strip()
 
@@ -128,7 +89,7 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
 class _Converter:
     """Walks the tree; block methods return paragraphs, inline methods one line."""
 
-    def __init__(self, links: _Links, top_level: int, sections: dict[str, str],
+    def __init__(self, links: LinkPolicy, top_level: int, sections: dict[str, str],
                  notes: dict[str, etree._Element], files: dict[str, str]) -> None:
         self.links = links
         self.top_level = top_level
@@ -348,29 +309,6 @@ class _Converter:
             return inner
         return _wrap("[", f"{url} {escape_text(label, table=self.in_table, label=True)}", "]",
                      edges=inner)
-
-
-def _localise_anchors(root: etree._Element, base_url: str | None) -> None:
-    """``https://…/page#fn1`` on that very page is ``#fn1``: an in-page link (sources make
-    every link absolute)."""
-    if not base_url:
-        return
-    page = urldefrag(base_url).url
-    for link in root.iter("a"):
-        href = link.get("href", "").strip()
-        if "#" in href and not href.startswith("#"):
-            try:
-                target, fragment = urldefrag(href)
-            except ValueError:
-                continue
-            if fragment and target == page:
-                link.set("href", "#" + fragment)
-
-
-def _bare_host(host: str) -> str:
-    """``www.example.gov.uk`` and ``example.gov.uk`` are the same council."""
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
 
 
 def _tag(element: etree._Element) -> str:
