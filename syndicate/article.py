@@ -12,9 +12,9 @@ What the page says about itself comes first, then the shape of its text, then a 
    counts fully, link text a tenth, so a navigation list never outweighs an article
    written in bare ``<div>``s and ``<br>``s, and an ASP.NET ``<form>`` or a table layout
    around the whole page is descended through, not thrown away;
-5. when nothing dominates (the whole body is all there is), trafilatura's extraction — the
-   strongest open-source extractor in published benchmarks — is located in the page and
-   the block holding it is the article.
+5. when nothing dominates (the page's prose is split between blocks), trafilatura's
+   extraction — the strongest open-source extractor in published benchmarks — is located
+   in the page and the block holding it is the article.
 
 When no region can be chosen with confidence the :class:`Choice` says so (and why), so the
 pages source can report ``pages.no-article`` instead of offering the wrong text as a draft.
@@ -47,6 +47,10 @@ _ARTICLE_SHARE = 0.5
 _TEASERS = 3
 # An article this short is no article (a title and a date, an empty template).
 _MIN_WORDS = 5
+# Narrowing that kept this share of the page's prose, split between at least two blocks
+# of this share each, has not found the article.
+_WHOLE_PAGE = 0.95
+_SPLIT = 0.2
 # The share of trafilatura's words a block must hold to stand for its extraction.
 _LIBRARY_COVER = 0.8
 _DESCRIPTION_MIN_WORDS = 6
@@ -98,9 +102,21 @@ def _choose(body: lxml.html.HtmlElement, selector: str | None,
         if len(articles) >= _TEASERS:
             return _teasers(scope, description)
     region = _narrow(scope)
-    if how == "main" or region is not body:
+    if how == "main" or not _undecided(region, body):
         return Choice(region, how)
     return _library(body)
+
+
+def _undecided(region: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> bool:
+    """Whether narrowing left (a wrapper of) the whole page, its prose split between
+    blocks of which none dominates: the page's structure does not say where the article
+    is."""
+    weights = _weights(body)
+    total = weights.get(body, 0.0)
+    if weights.get(region, 0.0) < _WHOLE_PAGE * total:
+        return False
+    shares = [weights.get(child, 0.0) for child in region if isinstance(child.tag, str)]
+    return sum(share >= _SPLIT * weights.get(region, 0.0) for share in shares) >= 2
 
 
 def _selected(body: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElement | None:
@@ -154,7 +170,7 @@ def _library(body: lxml.html.HtmlElement) -> Choice:
     import trafilatura
 
     html = lxml.html.tostring(body, encoding="unicode")
-    extracted = trafilatura.extract(html, favor_recall=True, include_tables=True,
+    extracted = trafilatura.extract(html, include_tables=True,
                                     include_comments=False) or ""
     wanted = Counter(_TOKEN_RE.findall(extracted.lower()))
     if sum(wanted.values()) < _MIN_WORDS:

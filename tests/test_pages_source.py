@@ -389,3 +389,17 @@ def test_inspect_verbose_prints_the_article_text_and_wikitext(tmp_path: Path) ->
     assert "    == The early years ==" in out
     quiet = CliRunner().invoke(main, ["inspect", str(page)]).stdout
     assert "wikitext:" not in quiet
+
+
+def test_page_whose_structure_does_not_tell_is_decided_by_trafilatura(tmp_path: Path) -> None:
+    story = "".join(f"<p>The council approved the park plan at meeting {i}, after residents "
+                    "asked for more trees, benches and a play area by the river.</p>"
+                    for i in range(6))
+    boxes = "".join(f"<div class='box'>Opening hours of library branch {i}: nine until "
+                    "five on weekdays.</div>" for i in range(6))
+    page = tmp_path / "p.html"
+    page.write_text(simple_page("Park plan", f"<div><div><h2>Park plan approved</h2>{story}"
+                                f"</div><div>{boxes}</div></div>"))
+    item = pages(tmp_path, urls=[str(page)])[0]
+    assert item.findings == []
+    assert "meeting 5" in item.content_html and "Opening hours" not in item.content_html
