@@ -42,6 +42,7 @@ _BLOCKS = frozenset({
     "blockquote", "pre", "hr", "body", "html", *_HEADINGS, *_LISTS,
 })
 _SCRIPTS = frozenset({"sup", "sub"})
+_CODE = frozenset({"code", "kbd", "samp", "tt"})
 # A file title from our own Commons receipt, still checked: nothing that ends the link.
 _FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
 _BOLD = frozenset({"b", "strong"})
@@ -285,6 +286,9 @@ class _Converter:
             if tag in group and mark not in formats:
                 return _wrap(mark, self.inline_content(element, formats | {mark},
                                                        strip=False))
+        if tag in _CODE:
+            return _wrap("<code>", self.inline_content(element, formats, strip=False),
+                         "</code>")
         if tag in _SCRIPTS:
             inner = self.inline_content(element, formats, strip=False)
             if inner.strip().startswith("<ref>"):

@@ -234,6 +234,9 @@ def test_absolute_links_to_the_page_itself_are_in_page_links() -> None:
 def test_superscripts_subscripts_and_nested_definitions_are_kept() -> None:
     assert convert("<p>10<sup>3</sup> m<sup>2</sup> of CO<sub>2</sub></p>") == \
         "10<sup>3</sup> m<sup>2</sup> of CO<sub>2</sub>"
+    assert convert("<p>Type <code>a''b [[c]]</code> then <kbd>Enter</kbd></p>") == \
+        "Type <code>a<nowiki>''</nowiki>b <nowiki>[[</nowiki>c<nowiki>]]</nowiki></code> " \
+        "then <code>Enter</code>"
     assert convert("<dl><dt>Bins</dt><dd>Weekly<dl><dt>Garden</dt><dd>Fortnightly</dd></dl>"
                    "</dd></dl>") == "; Bins\n: Weekly\n:; Garden\n:: Fortnightly"
 

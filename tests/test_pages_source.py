@@ -346,7 +346,10 @@ def test_deeply_nested_json_ld_costs_only_the_json_ld(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(simple_page("Deep", "<main><p>Still read in full.</p></main>",
                                 head='<script type="application/ld+json">'
-                                + "[" * 100_000 + "]" * 100_000 + "</script>"))
+                                + "[" * 100_000 + "]" * 100_000 + "</script>"
+                                + '<script type="application/ld+json">{"license": '
+                                + "[" * 900 + '"https://x.example/l"' + "]" * 900
+                                + "}</script>"))
     item = pages(tmp_path, urls=[str(page)])[0]
     assert "Still read in full." in item.content_html
 

@@ -289,14 +289,17 @@ def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         yield from _nodes(data.get("@graph"), depth + 1)
 
 
-def _urls(value: Any) -> list[str]:
-    """URL strings from a JSON-LD value: a string, ``{"@id"|"url": …}`` or a list."""
+def _urls(value: Any, depth: int = 0) -> list[str]:
+    """URL strings from a JSON-LD value: a string, ``{"@id"|"url": …}`` or a list (to the
+    same sane depth as :func:`_nodes`)."""
+    if depth > _JSON_LD_MAX_DEPTH:
+        return []
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
     if isinstance(value, dict):
-        return _urls(value.get("@id") or value.get("url"))
+        return _urls(value.get("@id") or value.get("url"), depth + 1)
     if isinstance(value, list):
-        return [url for entry in value for url in _urls(entry)]
+        return [url for entry in value for url in _urls(entry, depth + 1)]
     return []
 
 
