@@ -24,7 +24,7 @@ from syndicate.config import Config
 from syndicate.errors import InputError
 from syndicate.model import Item
 from syndicate.plaintext import html_to_text
-from syndicate.sinks.wikipedia import draft_body
+from syndicate.sinks.drafttext import draft_body
 from syndicate.sources.base import Source, SourceContext
 from syndicate.workspace import Workspace
 

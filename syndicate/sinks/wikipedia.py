@@ -31,23 +31,26 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-import lxml.html
-
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
 from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
 from syndicate.model import Finding, Item, Receipt, make_id
 from syndicate.sinks.base import Sink, SinkContext
+from syndicate.sinks.drafttext import (
+    TITLE_FORBIDDEN,
+    draft_body,
+    draft_title,
+    figure_images,
+    notice,
+    talk_title,
+    url_param,
+)
 from syndicate.wikitext import escape
 
-#: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
-_TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
-_TITLE_MAX_BYTES = 255
+__all__ = ["WikipediaDraftSink", "draft_body", "draft_title", "talk_title"]
+
 _SUMMARY_MAX = 480  # MediaWiki cuts edit summaries at 500 characters
-#: Notice templates that take the source's URL and author (enwiki's documentation of
-#: {{Creative Commons text attribution notice}}: |cc= |url= |author=).
-_NOTICE_SOURCE_PARAMETERS = frozenset({"Creative Commons text attribution notice"})
 #: Edit errors that concern this page, not the wiki: a person must look.
 _PAGE_ERRORS = frozenset({"protectedpage", "cascadeprotected", "titleblacklist-forbidden",
                           "spamblacklist", "abusefilter-disallowed", "abusefilter-warning",
@@ -90,7 +93,7 @@ class WikipediaDraftSink(Sink):
         self.text_release_template = _template_body(config, "text_release_template",
                                                     "Text release")
         self.title_prefix = config.get("title_prefix", "Draft:")
-        if not isinstance(self.title_prefix, str) or _TITLE_FORBIDDEN.search(self.title_prefix):
+        if not isinstance(self.title_prefix, str) or TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
         talk = config.get("talk_templates")
@@ -180,7 +183,7 @@ class WikipediaDraftSink(Sink):
         parts.append(body)
         references = ["{{reflist}}"] if "<ref>" in body else []  # the page's footnotes
         if licence.wikipedia_template:
-            references.append(_notice(item, licence, self._author(item)))
+            references.append(notice(item, licence, self._author(item)))
         if item.attribution is not None:
             references.append(item.attribution.wikitext)
         parts.append("== References ==\n" + "\n\n".join(references))
@@ -191,7 +194,7 @@ class WikipediaDraftSink(Sink):
         banners: list[str] = []
         evidence = _evidence(item)
         if self.text_release_template and evidence:
-            banners.append(f"{{{{{self.text_release_template}|URL={_url_param(evidence)}}}}}")
+            banners.append(f"{{{{{self.text_release_template}|URL={url_param(evidence)}}}}}")
         if self.talk_templates is not None:
             banners.extend(f"{{{{{template}}}}}" for template in self.talk_templates)
         else:
@@ -203,7 +206,7 @@ class WikipediaDraftSink(Sink):
         """The article's images already on the wiki: image URL -> ``File:…``, from the
         receipts of the image items the same source made of them."""
         files = {}
-        for src in _figure_images(item.content_html):
+        for src in figure_images(item.content_html):
             for receipt in self.context.published(make_id(item.source, src)):
                 if receipt.remote_id.startswith("File:"):
                     files[src] = receipt.remote_id
@@ -329,49 +332,6 @@ class WikipediaDraftSink(Sink):
         return int(answer["edit"].get("newrevid") or talk.revid or 0) or None
 
 
-def draft_title(title: str, prefix: str = "Draft:") -> str:
-    """``prefix`` + ``title`` made valid for MediaWiki: no ``# < > [ ] | { }``, control
-    characters, percent-escapes, entities or signatures; at most 255 bytes after the
-    prefix, cut on a character boundary."""
-    clean = " ".join(_TITLE_FORBIDDEN.sub(" ", title.replace("_", " ")).split())
-    clean = clean.lstrip(":/. ").rstrip(". ")
-    clean = clean.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip()
-    return prefix + clean[:1].upper() + clean[1:]
-
-
-def draft_body(item: Item, organisation_url: str = "",
-               files: Mapping[str, str] | None = None) -> str:
-    """The article as the draft's wikitext, before the References section: links to the
-    page's own site and the council's are kept, relative ones made absolute; figures whose
-    image is in ``files`` (URL -> ``File:…``) show it."""
-    hosts = [h for h in (_host(item.url), _host(organisation_url)) if h]
-    return html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts,
-                            files=files)
-
-
-def _figure_images(content_html: str) -> list[str]:
-    """The image URLs inside the article's figures."""
-    if not content_html.strip():
-        return []
-    root = lxml.html.fragment_fromstring(content_html.encode("utf-8"), create_parent="div",
-                                         parser=lxml.html.HTMLParser(encoding="utf-8"))
-    return [str(src).strip() for src in root.xpath(".//figure//img/@src")]
-
-
-def talk_title(title: str) -> str:
-    """``Draft:X`` → ``Draft talk:X``; a mainspace ``X`` → ``Talk:X``."""
-    namespace, colon, rest = title.partition(":")
-    return f"{namespace} talk:{rest}" if colon else f"Talk:{title}"
-
-
-def _notice(item: Item, licence: Licence, author: str) -> str:
-    parameters = dict(licence.wikipedia_template_params)
-    if licence.wikipedia_template in _NOTICE_SOURCE_PARAMETERS and item.url:
-        parameters.update(url=_url_param(item.url), author=escape(author))
-    rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
-    return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
-
-
 def _imported_from(summary: str) -> str:
     found = re.search(r"text from (\S+)", summary)
     return found.group(1) if found else "another page"
@@ -384,11 +344,6 @@ def _has_template(text: str, banner: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
-def _url_param(url: str) -> str:
-    """A URL as a template parameter: characters that would end it percent-encoded."""
-    return re.sub(r"[\s\[\]<>\"{}|~']", lambda m: f"%{ord(m.group()):02X}", url)
-
-
 def _evidence(item: Item) -> str | None:
     """The public statement of the item's licence: the council's evidence URL, or the page
     itself when it declares its licence."""
@@ -399,13 +354,6 @@ def _evidence(item: Item) -> str | None:
 
 def _is_http(url: str | None) -> bool:
     return bool(url) and urlsplit(str(url)).scheme in ("http", "https")
-
-
-def _host(url: str | None) -> str | None:
-    try:
-        return urlsplit(url).hostname if url else None
-    except ValueError:  # "http://[x" and other unparseable URLs name no host
-        return None
 
 
 def _template_body(config: Mapping[str, Any], key: str, default: str) -> str:
