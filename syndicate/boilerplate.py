@@ -36,11 +36,14 @@ _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complement
                               "search", "dialog", "alertdialog", "menu", "menubar",
                               "toolbar"})
 # Class/id words that mark cookie notices, skip links, share buttons and page metadata.
+# "social" only where it means the share buttons (not "social-care"), "hidden" not in the
+# responsive "hidden-xs" (shown on other screens).
 _FURNITURE_WORDS = re.compile(
-    r"(?:^|[-_])(?:cookies?|consent|gdpr|skip|skiplink|breadcrumbs?|share|sharing|social|"
+    r"(?:^|[-_])social(?:[-_]?(?:media|links?|icons?|share|sharing|buttons?|networks?))?$|"
+    r"(?:^|[-_])(?:cookies?|consent|gdpr|skip|skiplink|breadcrumbs?|share|sharing|"
     r"newsletter|sidebar|advert|adverts|promo|feedback|pagination|print|banner|masthead|"
     r"site-?header|site-?footer|related|metadata|meta|byline|js-hidden|visually-hidden|"
-    r"sr-only|hidden)(?:$|[-_])", re.IGNORECASE)
+    r"sr-only|hidden(?!-(?:xs|sm|md|lg|xl)))(?:$|[-_])", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 # Notices about the reader's browser or a missing plugin (shown in place of a chart or a

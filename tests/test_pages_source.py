@@ -406,3 +406,14 @@ def test_page_whose_structure_does_not_tell_is_decided_by_trafilatura(tmp_path: 
     item = pages(tmp_path, urls=[str(page)])[0]
     assert item.findings == []
     assert "meeting 5" in item.content_html and "Opening hours" not in item.content_html
+
+
+def test_class_words_that_only_look_like_furniture_keep_their_content(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(simple_page("Adult social care", (
+        "<main><p>" + "Our adult social care teams help people live independently. " * 8 +
+        "</p><div class='social-care-contacts'><p>Call 0151 443 4031 for a care "
+        "assessment.</p></div><div class='hidden-xs'><p>Open 9am to 5pm.</p></div>"
+        "<div class='social-links'><a href='https://x.example/'>Share</a></div></main>")))
+    html = pages(tmp_path, urls=[str(page)])[0].content_html
+    assert "0151 443 4031" in html and "Open 9am" in html and "Share" not in html
