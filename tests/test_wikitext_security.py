@@ -114,13 +114,18 @@ CONTEXTS = {
     "link label": '<p><a href="https://www.example.gov.uk/x">{}</a></p>',
     "preformatted": "<pre>{}</pre>",
 }
-# Unicode controls and invisible formatting on top of the wikitext attacks.
-UNICODE_ATTACKS = [
+# Unicode controls and invisible formatting, closing tags and protocols, on top of the
+# wikitext attacks.
+EXTRA_ATTACKS = [
     "left\u202eright override", "\u202aembed\u202c and \u202bembed\u202c",
     "\u2066isolate\u2069 \u2067rtl\u2069 \u2068first\u2069", "\ufeffbyte order mark",
     "zero\u200bwidth\u200c\u200djoiners", "marks\u200e\u200f", "C1\u0085next line",
     "{{\u200bPAGENAME}}", "[\u200b[Category:Spam]]", "~\u200b~~~", "__\u200bNOTOC__",
     "'\u200b'italic'\u200b'", "\x7f'\"`UNIQ--ref-00000001-QINU`\"'\x7f",
+    "</pre>{{PAGENAME}}", "<pre>x</pre>", "#REDIRECT [[Main Page]]", "__TOC__ __FORCETOC__",
+    "{{!}} {{=}}", "[[#anchor]] [[/sub]] [[../up]]", "<ref name=x/>", "''''' five",
+    "http://x.example/[[y]]", "[//x.example/ protocol-relative]", "ftp://x.example/f",
+    "news:comp.lang", "tel:+441514433333", "ISBN 978-0-306-40615-7", "PMID: 12345",
 ]
 # Bidi overrides and isolates are removed: they would make a reader see other text.
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -138,7 +143,7 @@ def test_article_text_in_every_context_renders_as_itself(wiki: LocalWiki) -> Non
                      "link label": {"a"}, "preformatted": {"pre"}}
     failures = {}
     entities = 0
-    for text in HOSTILE + UNICODE_ATTACKS:
+    for text in HOSTILE + EXTRA_ATTACKS:
         shown = visible(text).translate(_BIDI).replace("\ufeff", "")
         for context, template in CONTEXTS.items():
             page = template.format(*[html.escape(text)] * template.count("{}"))
