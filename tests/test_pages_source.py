@@ -417,3 +417,19 @@ def test_class_words_that_only_look_like_furniture_keep_their_content(tmp_path: 
         "<div class='social-links'><a href='https://x.example/'>Share</a></div></main>")))
     html = pages(tmp_path, urls=[str(page)])[0].content_html
     assert "0151 443 4031" in html and "Open 9am" in html and "Share" not in html
+
+
+def test_page_declaring_latin1_but_sending_utf8_is_read_as_utf8(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    body = "<main><p>Fees from £20 for the café — see below.</p></main>"
+    page.write_bytes(("<html><head><meta http-equiv='Content-Type' content='text/html; "
+                      f"charset=iso-8859-1'><title>Fees</title></head><body>{body}</body>"
+                      "</html>").encode())
+    assert "Fees from £20 for the café — see below." in pages(
+        tmp_path, urls=[str(page)])[0].content_html
+    real_latin1 = tmp_path / "l.html"
+    real_latin1.write_bytes(("<html><head><meta charset='iso-8859-1'><title>Fees</title>"
+                             "</head><body><main><p>Fees from £20 at the café.</p></main>"
+                             "</body></html>").encode("latin-1"))
+    assert "Fees from £20 at the café." in pages(
+        tmp_path, urls=[str(real_latin1)])[0].content_html

@@ -1,10 +1,11 @@
 """Reading one council web page: its main content and what it says about itself.
 
-:func:`read_page` finds the main region (``<main>``, ``[role=main]``, ``<article>``, else
-the block holding the most paragraph text), strips what is not the article (navigation,
-banners, cookie notices, skip links, asides, forms, scripts), and collects the page's
-metadata: title, description, creator, dates, images with alt text and declared licences
-(``rel=license`` links, ccREL RDFa, schema.org JSON-LD; REFERENCE.md §3).
+:func:`read_page` takes the article as :mod:`syndicate.article` finds it (navigation,
+banners, cookie notices, skip links and scripts left out), and collects the page's metadata:
+its own title (:mod:`~syndicate.sources.pagetitle`), description, creator, dates, images
+with alt text and declared licences (``rel=license`` links, ccREL RDFa, schema.org
+JSON-LD; REFERENCE.md §3). A page declaring a Latin-1 charset while sending valid UTF-8 is
+read as UTF-8, as browsers do.
 
 The cleaned HTML is for conversion (wikitext, feeds), not a sanitiser for embedding pages
 in other sites (REFERENCE.md §8).
