@@ -295,8 +295,8 @@ def _f1(gold: str, extracted: str) -> float:
 @pytest.mark.skipif(not (CORPUS / "pages").is_dir(), reason="pages corpus not available")
 def test_real_pages_give_their_article_and_clean_drafts(tmp_path: Path, wiki: Any) -> None:
     """Every corpus page through the real pages source (as inspect reads a saved page) and
-    its draft body through the real wiki: the article's words (per-page F1 floor 0.6,
-    mean 0.9) and nothing on the rendered page that is unparsed wikitext."""
+    its draft body through the real wiki: the article's words (per-page F1 floor, mean)
+    and nothing on the rendered page that is unparsed wikitext."""
     from tests.test_wikitext_security import parse
 
     scores, stray = {}, {}
@@ -310,8 +310,9 @@ def test_real_pages_give_their_article_and_clean_drafts(tmp_path: Path, wiki: An
             if _STRAY.search(line.strip()):
                 stray.setdefault(html_path.stem, []).append(line.strip())
     assert len(scores) >= 21
-    assert {name: f1 for name, f1 in scores.items() if f1 < 0.6} == {}
-    assert statistics.mean(scores.values()) >= 0.9
+    # The issue's targets are 0.6 per page and 0.9 on average; hold what is reached now.
+    assert {name: f1 for name, f1 in scores.items() if f1 < 0.85} == {}
+    assert statistics.mean(scores.values()) >= 0.95
     assert stray == {}
 
 
