@@ -45,6 +45,8 @@ _SCRIPTS = frozenset({"sup", "sub"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 # A file title from our own Commons receipt, still checked: nothing that ends the link.
 _FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
+# Characters that cannot stand in a link target (https://www.mediawiki.org/wiki/Manual:Page_title).
+_TITLE_UNSAFE = re.compile(r"[#<>\[\]{}|&~]")
 _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"i", "em", "cite", "dfn", "var"})
 _SPACE_RE = re.compile(r"\s+")
@@ -304,9 +306,13 @@ class _Converter:
             note = self.notes.pop(anchor)  # cited once; a second marker shows its text
             text = " ".join(self.blocks(note)).replace("\n", " ")
             return f"<ref>{text}</ref>" if text else ""
-        if anchor in self.sections and label:
-            section = escape_text(self.sections[anchor], label=True).replace("|", "")
-            return _wrap("[[", f"#{section}|{escape_text(label, label=True)}", "]]")
+        section = self.sections.get(anchor, "")
+        if label and section and not _TITLE_UNSAFE.search(section) and \
+                escape_text(section) == section:
+            # A heading that needs no escaping is a valid link target; another is text.
+            inner = self.inline_content(element, formats, strip=False)
+            return _wrap("[[", f"#{section}|{escape_text(label, table=self.in_table)}", "]]",
+                         edges=inner)
         url = link_target(self.links.resolve(href) or "")
         inner = self.inline_content(element, formats, strip=False)
         if url is None or not label:

@@ -226,6 +226,11 @@ def test_links_to_headings_become_section_links_and_other_anchors_text() -> None
     assert text.startswith("[[#Fees and charges|Fees]], top")
 
 
+def test_heading_that_is_no_valid_link_target_gets_no_section_link() -> None:
+    text = convert('<p><a href="#h">Go</a></p><h2 id="h">Fees {{x}} [[y]] a|b</h2>')
+    assert text.startswith("Go\n\n== Fees")
+
+
 def test_absolute_links_to_the_page_itself_are_in_page_links() -> None:
     text = convert(f'<p><a href="{BASE}#fees">Fees</a></p><h2 id="fees">Fees</h2>')
     assert text.startswith("[[#Fees|Fees]]")
