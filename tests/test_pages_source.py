@@ -420,7 +420,7 @@ def test_class_words_that_only_look_like_furniture_keep_their_content(tmp_path: 
     assert "0151 443 4031" in html and "Open 9am" in html and "Share" not in html
 
 
-def test_page_declaring_latin1_but_sending_utf8_is_read_as_utf8(tmp_path: Path) -> None:
+def test_page_declaring_latin1_or_nothing_but_sending_utf8_is_read_as_utf8(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     body = "<main><p>Fees from £20 for the café — see below.</p></main>"
     page.write_bytes(("<html><head><meta http-equiv='Content-Type' content='text/html; "
@@ -428,6 +428,11 @@ def test_page_declaring_latin1_but_sending_utf8_is_read_as_utf8(tmp_path: Path) 
                       "</html>").encode())
     assert "Fees from £20 for the café — see below." in pages(
         tmp_path, urls=[str(page)])[0].content_html
+    undeclared = tmp_path / "u.html"
+    undeclared.write_bytes(f"<html><head><title>Fees</title></head><body>{body}</body>"
+                           "</html>".encode())
+    assert "Fees from £20 for the café — see below." in pages(
+        tmp_path, urls=[str(undeclared)])[0].content_html
     real_latin1 = tmp_path / "l.html"
     real_latin1.write_bytes(("<html><head><meta charset='iso-8859-1'><title>Fees</title>"
                              "</head><body><main><p>Fees from £20 at the café.</p></main>"

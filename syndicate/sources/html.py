@@ -121,11 +121,13 @@ def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElem
 
 
 def _utf8_despite_declaration(content: bytes) -> str | None:
-    """'utf-8' when the page declares a legacy single-byte charset but its bytes are
-    valid UTF-8 with non-ASCII characters in it (as browsers' sniffing would decide);
-    Latin-1 text is almost never valid UTF-8 by accident."""
+    """'utf-8' when the page declares no charset, or a legacy single-byte one, but its
+    bytes are valid UTF-8 with non-ASCII characters in it (as browsers' sniffing would
+    decide; lxml would read them as Latin-1). Latin-1 text is almost never valid UTF-8 by
+    accident."""
     declared = _DECLARED_CHARSET.search(content[:4096])
-    if declared is None or declared.group(1).decode("ascii").lower() not in _LEGACY_CHARSETS:
+    if declared is not None and \
+            declared.group(1).decode("ascii").lower() not in _LEGACY_CHARSETS:
         return None
     try:
         content.decode("utf-8")
