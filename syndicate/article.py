@@ -31,7 +31,14 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from syndicate.boilerplate import strip_furniture, strip_invisible, text, words
+from syndicate.boilerplate import (
+    HEADINGS,
+    link_words,
+    strip_furniture,
+    strip_invisible,
+    text,
+    words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,12 @@ _SPLIT = 0.2
 # The share of trafilatura's words a block must hold to stand for its extraction.
 _LIBRARY_COVER = 0.8
 _DESCRIPTION_MIN_WORDS = 6
+# Choices the page or the council made explicitly: never second-guessed as a teaser list.
+_TRUSTED = frozenset({"content_selector", "articleBody", "description"})
+# A teaser's summary has at least this many words; teasers holding this share of a region
+# make it an index, not an article.
+_SUMMARY_MIN_WORDS = 5
+_TEASER_SHARE = 0.6
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
@@ -78,7 +91,30 @@ def choose_article(document: lxml.html.HtmlElement, *, selector: str | None = No
     if choice.confident and words(choice.region) < _MIN_WORDS:
         choice.confident = False
         choice.reason = f"the chosen region ({choice.how}) holds almost no text"
+    elif choice.confident and choice.how not in _TRUSTED and _teaser_list(choice.region):
+        choice.confident = False
+        choice.reason = ("the page is a list of teasers (linked headlines, each with a "
+                         "summary), an index of other pages rather than an article")
     return choice
+
+
+def _teaser_list(region: lxml.html.HtmlElement) -> bool:
+    """Whether most of the region is teasers: blocks whose headline is one link to another
+    page, followed by a summary."""
+    teasers = []
+    for heading in region.iter(*HEADINGS):
+        links = [a for a in heading.iter("a")
+                 if a.get("href", "").strip() and not a.get("href", "").startswith("#")]
+        if len(links) != 1 or text(links[0]) != text(heading):
+            continue
+        block = heading.getparent()
+        if block is None or block is region:
+            continue
+        summary = words(block) - words(heading) - link_words(block) + words(links[0])
+        if summary >= _SUMMARY_MIN_WORDS:
+            teasers.append(block)
+    share = sum(words(block) for block in _outermost(teasers)) / max(1, words(region))
+    return len(teasers) >= _TEASERS + 1 and share >= _TEASER_SHARE
 
 
 def _choose(body: lxml.html.HtmlElement, selector: str | None,

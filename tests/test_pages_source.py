@@ -439,3 +439,13 @@ def test_page_declaring_latin1_or_nothing_but_sending_utf8_is_read_as_utf8(tmp_p
                              "</body></html>").encode("latin-1"))
     assert "Fees from £20 at the café." in pages(
         tmp_path, urls=[str(real_latin1)])[0].content_html
+
+
+def test_news_index_without_article_markup_is_no_article(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(simple_page("News", "<div id='content'><h1>News</h1>" + "".join(
+        f"<div class='item'><h2><a href='/news/{i}'>Story {i} headline</a></h2><p>A short "
+        f"summary of story {i} for the index page.</p></div>" for i in range(8)) + "</div>"))
+    item = pages(tmp_path, urls=[str(page)])[0]
+    assert [f.code for f in item.findings] == ["pages.no-article"]
+    assert "teasers" in item.findings[0].message
