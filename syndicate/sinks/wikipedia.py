@@ -126,7 +126,7 @@ class WikipediaDraftSink(Sink):
             found.append(Finding("wikipedia.no-title", "error",
                                  f"{item.id} has no usable title for a draft", self.name))
         title = draft_title(item.title, self.title_prefix)
-        claimed = self._titles.setdefault(title.casefold(), item.id)
+        claimed = self._titles.setdefault(title, item.id)  # titles are case-sensitive
         if claimed != item.id:
             found.append(Finding("wikipedia.title-clash", "error",
                                  f"{item.id} would write {title}, which {claimed} writes "
