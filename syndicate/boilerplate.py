@@ -60,6 +60,7 @@ _DATELINE_MAX_WORDS = 8
 # its template ("This file may not be suitable for users of assistive technology…").
 _REPEAT_MIN_WORDS = 8
 _REPEAT_MIN_COUNT = 3
+_REPEAT_MAX_WORDS = 200
 # A guarded element holding this share of the region's words is the article, not furniture.
 _MOST_TEXT = 0.5
 _LINK_DENSE = 0.5
@@ -76,9 +77,10 @@ def strip_invisible(root: lxml.html.HtmlElement) -> None:
         elif tag in _INVISIBLE_TAGS or _hidden(element):
             doomed.append(element)
     drop(doomed)
-    drop(_repeated_blocks(root))
+    drop(_repeated_blocks(root, Counts(root)))
+    counts = Counts(root)
     drop(el for el in root.iter("div", "p", "span")
-         if words(el) <= _NOTICE_MAX_WORDS and _BROWSER_NOTICE.search(text(el)))
+         if counts.words(el) <= _NOTICE_MAX_WORDS and _BROWSER_NOTICE.search(text(el)))
 
 
 def strip_furniture(region: lxml.html.HtmlElement) -> None:
@@ -88,8 +90,8 @@ def strip_furniture(region: lxml.html.HtmlElement) -> None:
     doomed = [element for element in region.iter(etree.Element)
               if element is not region and _is_furniture(element, total, headings)]
     drop(doomed)
-    drop(_contents_lists(region))
-    drop(_datelines(region))
+    drop(_contents_lists(region, Counts(region)))
+    drop(_datelines(region, Counts(region)))
 
 
 def drop(elements: Iterable[lxml.html.HtmlElement]) -> None:
@@ -97,6 +99,29 @@ def drop(elements: Iterable[lxml.html.HtmlElement]) -> None:
     for element in elements:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+class Counts:
+    """Words and link words of every element under a root, counted once bottom-up: the
+    rules ask for them of every block, and asking the tree each time is quadratic on
+    deeply nested pages. Stale once the tree changes; count again then."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._words: dict[etree._Element, int] = {}
+        self._links: dict[etree._Element, int] = {}
+        for element in reversed(list(root.iter(etree.Element))):
+            own = len((element.text or "").split()) + sum(
+                len((child.tail or "").split()) for child in element)
+            total = own + sum(self._words.get(child, 0) for child in element)
+            self._words[element] = total
+            self._links[element] = total if element.tag == "a" else sum(
+                self._links.get(child, 0) for child in element)
+
+    def words(self, element: etree._Element) -> int:
+        return self._words.get(element, 0)
+
+    def link_words(self, element: etree._Element) -> int:
+        return self._links.get(element, 0)
 
 
 def words(element: etree._Element) -> int:
@@ -153,45 +178,52 @@ def _textarea_as_paragraph(element: lxml.html.HtmlElement) -> None:
         del element.attrib[name]
 
 
-def _contents_lists(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _contents_lists(region: lxml.html.HtmlElement,
+                    counts: Counts) -> list[lxml.html.HtmlElement]:
     """Lists (or paragraphs of links) that jump within the page: a table of contents, not
     content. Most of their links start with ``#`` and their text is mostly those links."""
     found = []
     for block in region.iter("ul", "ol", "p", "div"):
         if block is region:
             continue
+        if counts.link_words(block) < 0.8 * counts.words(block):
+            continue
         links = list(block.iter("a"))
         local = sum(1 for a in links if a.get("href", "").strip().startswith("#"))
-        if len(links) >= 2 and local >= 0.8 * len(links) \
-                and link_words(block) >= 0.8 * words(block):
+        if len(links) >= 2 and local >= 0.8 * len(links):
             found.append(block)
     return found
 
 
-def _datelines(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _datelines(region: lxml.html.HtmlElement,
+               counts: Counts) -> list[lxml.html.HtmlElement]:
     """Short blocks that are mostly a ``<time>``: a listing's or a post's date line
     ("30 September 2016 · Guidance", "Posted <time>…</time>"), which is metadata the item
     carries separately, not the article's text."""
     found = []
     for block in region.iter("ul", "ol", "p", "div", "dl", "span"):
-        size = words(block)
-        stamps = sum(words(stamp) for stamp in block.iter("time"))
-        if block is not region and 0 < size <= _DATELINE_MAX_WORDS and \
-                stamps * 2 >= size and block.find(".//a") is None:
+        size = counts.words(block)
+        if block is region or not 0 < size <= _DATELINE_MAX_WORDS:
+            continue
+        stamps = sum(counts.words(stamp) for stamp in block.iter("time"))
+        if stamps * 2 >= size and block.find(".//a") is None:
             found.append(block)
     return found
 
 
-def _repeated_blocks(region: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _repeated_blocks(region: lxml.html.HtmlElement,
+                     counts: Counts) -> list[lxml.html.HtmlElement]:
     """Blocks whose text the page repeats (the outermost of each repeated text)."""
-    # A wrapper and the one block inside it are one occurrence, not two.
+    # A wrapper and the one block inside it are one occurrence, not two; a template's
+    # notice is short.
     blocks = [el for el in region.iter("div", "p", "section", "aside", "span")
-              if len(text(el).split()) >= _REPEAT_MIN_WORDS
-              and (el.getparent() is None or text(el.getparent()) != text(el))]
-    counts = Counter(text(el) for el in blocks)
+              if _REPEAT_MIN_WORDS <= counts.words(el) <= _REPEAT_MAX_WORDS
+              and (el.getparent() is None
+                   or counts.words(el.getparent()) != counts.words(el))]
+    seen = Counter(text(el) for el in blocks)
     # With a link in it ("email us for another format"): the same description under
     # three headings is the author's, a repeated offer with a link is the template's.
-    return [el for el in blocks if counts[text(el)] >= _REPEAT_MIN_COUNT
+    return [el for el in blocks if seen[text(el)] >= _REPEAT_MIN_COUNT
             and el.find(".//a") is not None]
 
 

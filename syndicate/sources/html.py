@@ -211,23 +211,12 @@ def _cc_attribution(scope: lxml.html.HtmlElement,
 
 def _own_elements(scope: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Elements whose statements are about ``scope``: a figure's licence and credit are
-    the figure's, not the page's."""
-    for element in scope.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if not _inside_figure(element, scope):
+    the figure's, not the page's (a ``<figure>`` inside ``scope``, and all it holds)."""
+    figures = {node for figure in scope.iter("figure") if figure is not scope
+               for node in figure.iter()}
+    for element in scope.iter(etree.Element):
+        if element not in figures:
             yield element
-
-
-def _inside_figure(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
-    """Whether a ``<figure>`` lies between ``element`` and ``scope`` (inclusive of the
-    element, exclusive of the scope)."""
-    for node in (element, *element.iterancestors()):
-        if node is scope:
-            return False
-        if node.tag == "figure":
-            return True
-    return False
 
 
 @dataclass
