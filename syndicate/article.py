@@ -194,11 +194,16 @@ def _holding(scope: lxml.html.HtmlElement, sentence: str) -> lxml.html.HtmlEleme
     wanted = " ".join(_TOKEN_RE.findall(sentence.lower()))
     if len(wanted.split()) < _DESCRIPTION_MIN_WORDS:
         return None
-    best = None
-    for element in scope.iter(etree.Element):
-        if wanted in " ".join(_TOKEN_RE.findall(text(element).lower())):
-            best = element  # document order: a later hit lies inside the earlier one
-    return best
+    def holds(element: etree._Element) -> bool:
+        return wanted in " ".join(_TOKEN_RE.findall(text(element).lower()))
+
+    if not holds(scope):
+        return None
+    found = scope
+    while (inner := next((c for c in found.iterchildren(etree.Element) if holds(c)),
+                         None)) is not None:
+        found = inner
+    return found
 
 
 def _library(body: lxml.html.HtmlElement) -> Choice:

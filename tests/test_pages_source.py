@@ -449,3 +449,18 @@ def test_news_index_without_article_markup_is_no_article(tmp_path: Path) -> None
     item = pages(tmp_path, urls=[str(page)])[0]
     assert [f.code for f in item.findings] == ["pages.no-article"]
     assert "teasers" in item.findings[0].message
+
+
+def test_home_page_of_teasers_gives_the_section_holding_its_own_description(
+        tmp_path: Path) -> None:
+    about = ("We run the borough's parks, libraries and leisure centres, and collect "
+             "waste from ninety thousand homes.")
+    page = tmp_path / "p.html"
+    page.write_text(simple_page("Example Council", "<main>" + "".join(
+        f"<article><h2><a href='/n{i}'>Story {i}</a></h2><p>Teaser {i} text.</p></article>"
+        for i in range(4)) + f"<section id='about'><h2>What we do</h2><p>{about}</p>"
+        "<p>We are a unitary authority.</p></section></main>",
+        head=f'<meta name="description" content="{about}">'))
+    item = pages(tmp_path, urls=[str(page)])[0]
+    assert item.findings == []
+    assert "unitary authority" in item.content_html and "Teaser" not in item.content_html
