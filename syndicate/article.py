@@ -9,21 +9,22 @@ What the page says about itself comes first, then the shape of its text, then a 
    home page, a news index) is no article: the page's own description is looked for in it,
    and the section holding that is the article;
 4. from there down, the block holding nearly all of the region's prose: text outside links
-   counts fully, link text a tenth, so a navigation list never outweighs an article
+   counts, link text does not, so a navigation list never outweighs an article
    written in bare ``<div>``s and ``<br>``s, and an ASP.NET ``<form>`` or a table layout
    around the whole page is descended through, not thrown away;
 5. when nothing dominates (the page's prose is split between blocks), trafilatura's
    extraction — the strongest open-source extractor in published benchmarks — is located
    in the page and the block holding it is the article.
 
-When no region can be chosen with confidence the :class:`Choice` says so (and why), so the
-pages source can report ``pages.no-article`` instead of offering the wrong text as a draft.
+When no region can be chosen with confidence — a content_selector that matches nothing, a
+page of teasers without its description, a region that is mostly linked headlines with
+summaries (an index), almost no text — the :class:`Choice` says so (and why), so the pages
+source can report ``pages.no-article`` instead of offering the wrong text as a draft.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -40,11 +41,10 @@ from syndicate.boilerplate import (
     words,
 )
 
-logger = logging.getLogger(__name__)
-
 # The tags a region may narrow into: containers, never a paragraph or a list.
 _CONTAINERS = frozenset({"div", "section", "article", "main", "form", "table", "tbody",
                          "thead", "tr", "td", "th", "center", "font", "span", "body"})
+# Link text is not prose: menus, related links and teaser lists weigh nothing.
 _LINK_WEIGHT = 0.0
 # A child holding this share of its parent's prose is where the article is.
 _DOMINANT = 0.7
@@ -75,8 +75,8 @@ class Choice:
     """The article region of a page (a cleaned copy) and how it was chosen."""
 
     region: lxml.html.HtmlElement
-    how: str            # content_selector, articleBody, article, main, description,
-    #                     density, library
+    #: content_selector, articleBody, article, main, description, density or library
+    how: str
     confident: bool = True
     reason: str = ""
 
@@ -246,7 +246,7 @@ def _narrow(region: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def _weights(root: etree._Element) -> dict[etree._Element, float]:
-    """Each element's prose: its words, a link's words counting a tenth."""
+    """Each element's prose: its words outside links."""
     in_link = {el for a in root.iter("a") for el in a.iter()}
     weights: dict[etree._Element, float] = {}
     for element in reversed(list(root.iter(etree.Element))):
