@@ -70,6 +70,8 @@ def _source_for(target: str, ws: Workspace) -> Source:
         fetched = ws.fetcher.get(target, allow_private=options["allow_private"])
         kind = _kind_of(fetched.content[:2048], fetched.content_type, target)
         options.update({"url": target} if kind == "feed" else {"urls": [target]})
+        if kind == "pages" and (selector := _content_selector(target, ws.config)):
+            options["content_selector"] = selector
         return _build(kind, options, context)
     path = Path(target)
     if path.is_dir():
@@ -87,6 +89,19 @@ def _source_for(target: str, ws: Workspace) -> Source:
     options = {"path": str(path.resolve())} if kind == "feed" else \
         {"urls": [str(path.resolve())]}
     return _build(kind, options, context)
+
+
+def _content_selector(url: str, config: Config) -> str | None:
+    """The content_selector of the configured pages source reading this URL's site, so
+    inspect finds the article as that source will."""
+    host = urlsplit(url).hostname
+    for spec in config.sources.values():
+        selector = spec.options.get("content_selector")
+        listed = [*spec.options.get("urls", []), spec.options.get("sitemap") or ""]
+        if isinstance(selector, str) and any(
+                isinstance(u, str) and urlsplit(u).hostname == host for u in listed):
+            return selector
+    return None
 
 
 def _build(kind: str, options: Mapping[str, Any], context: SourceContext) -> Source:

@@ -464,3 +464,22 @@ def test_home_page_of_teasers_gives_the_section_holding_its_own_description(
     item = pages(tmp_path, urls=[str(page)])[0]
     assert item.findings == []
     assert "unitary authority" in item.content_html and "Teaser" not in item.content_html
+
+
+def test_inspect_uses_the_content_selector_of_the_site_s_pages_source(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    from click.testing import CliRunner
+
+    from syndicate.cli import main
+
+    url = serve(http_server, "/libraries/hours", simple_page("Library hours", (
+        "<div class='promo'><p>" + "Visit our museum this summer for free events. " * 20 +
+        "</p></div><div class='cms-text'><p>The library opens at nine.</p></div>")))
+    (tmp_path / "syndicate.yaml").write_text(
+        "organisation: {name: Example Borough Council, url: https://www.example.gov.uk}\n"
+        f"sources:\n  site: {{type: pages, urls: ['{http_server.url('/')}'], "
+        "content_selector: .cms-text, allow_private: true}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "syndicate.yaml"),
+                                       "inspect", "--json", url])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["text"] == "The library opens at nine."
