@@ -328,9 +328,10 @@ def test_content_selector_chooses_the_article(tmp_path: Path) -> None:
     assert "#nowhere" in missing.findings[0].message
 
 
-def test_bad_content_selector_names_the_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize("selector", ["div[", "p::first-line", "", 3])
+def test_bad_content_selector_names_the_key(tmp_path: Path, selector: object) -> None:
     with pytest.raises(ConfigError) as error:
-        pages(tmp_path, urls=["a.html"], content_selector="div[")
+        pages(tmp_path, urls=["a.html"], content_selector=selector)
     assert error.value.key == "content_selector"
 
 

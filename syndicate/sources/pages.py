@@ -225,7 +225,7 @@ def _selector(value: Any) -> str | None:
         raise ConfigError('must be a CSS selector, e.g. "#content .article-body"',
                           key="content_selector")
     try:
-        cssselect.GenericTranslator().css_to_xpath(value)
+        cssselect.HTMLTranslator().css_to_xpath(value)  # as lxml.html applies it
     except cssselect.SelectorError as error:
         raise ConfigError(f"is not a CSS selector this tool can use ({error})",
                           key="content_selector") from None
