@@ -45,6 +45,7 @@ _SCRIPTS = frozenset({"sup", "sub"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 # A file title from our own Commons receipt, still checked: nothing that ends the link.
 _FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
+_IMAGE_OPTION = re.compile(r"[\w-]+")
 # Characters that cannot stand in a link target (https://www.mediawiki.org/wiki/Manual:Page_title).
 _TITLE_UNSAFE = re.compile(r"[#<>\[\]{}|&~]")
 _BOLD = frozenset({"b", "strong"})
@@ -155,9 +156,11 @@ class _Converter:
         thumbnail with the caption), else its caption in italics: the image goes to
         Commons as its own item, its caption with it."""
         caption = element.find(".//figcaption")
-        self.in_table = True  # in [[File:…|…]] a | starts another parameter
+        outer, self.in_table = self.in_table, True  # in [[File:…]] | starts a parameter
         text = self.inline_content(caption, frozenset()) if caption is not None else ""
-        self.in_table = False
+        self.in_table = outer
+        if "=" in text or _IMAGE_OPTION.fullmatch(text):
+            text = f"<nowiki/>{text}"  # "left", "200px", "link=…" would be image options
         for image in element.iter("img"):
             name = self.files.get(str(image.get("src", "")).strip())
             if name and _FILE_NAME.fullmatch(name):

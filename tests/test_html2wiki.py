@@ -261,3 +261,8 @@ def test_figure_shows_its_published_file_with_the_caption() -> None:
         "<nowiki>[[</nowiki>x<nowiki>]]</nowiki>]]"
     assert convert(html) == ("''The park | in 1905 <nowiki>[[</nowiki>x"
                              "<nowiki>]]</nowiki>''")
+    for caption in ("left", "200px", "link=Main Page", "alt=x"):
+        html = f'<figure><img src="https://www.council.example/p.jpg"><figcaption>{caption}' \
+            "</figcaption></figure>"
+        assert convert(html, files={"https://www.council.example/p.jpg": "File:P.jpg"}) == \
+            f"[[File:P.jpg|thumb|<nowiki/>{caption}]]"

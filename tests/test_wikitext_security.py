@@ -253,3 +253,24 @@ def test_commons_file_name_has_no_banned_type_among_its_parts(wiki: LocalWiki,
 def test_zero_width_joiners_stay_in_file_names() -> None:
     assert filenames.clean("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ".jpg") == \
         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.jpg"
+
+
+@pytest.mark.parametrize("caption", ["left", "200px", "link=Main Page", "alt=x", "upright",
+                                     "a | b", "[[Category:Spam]]"])
+def test_figure_caption_is_a_caption_not_an_image_option(wiki: LocalWiki,
+                                                         caption: str) -> None:
+    from syndicate.html2wiki import html_to_wikitext
+
+    page = (f'<figure><img src="https://www.example.gov.uk/p.jpg" alt="x"><figcaption>'
+            f"{html.escape(caption)}</figcaption></figure>")
+    wikitext = html_to_wikitext(page, base_url="https://www.example.gov.uk/",
+                                files={"https://www.example.gov.uk/p.jpg": "File:P.jpg"})
+    parsed = parse(wiki, wikitext)
+    # The file is not on this wiki: only MediaWiki's own tracking category for that.
+    assert [c["category"] for c in parsed["categories"]] == ["Pages_with_broken_file_links"]
+    assert not parsed.get("links")
+    root = lxml.html.fragment_fromstring(parsed["text"])
+    captions = [" ".join(el.text_content().split()) for el in root.iter("figcaption")] or [
+        " ".join(el.text_content().split()) for el in root.iter()
+        if "thumbcaption" in el.get("class", "")]
+    assert captions == [caption]
