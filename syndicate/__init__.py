@@ -2,7 +2,11 @@
 
 Plugin authors import what they need from here::
 
-    from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem
+    from syndicate import Sink, Item, Receipt, Finding, RetryLater, SkipItem, Option
+    from syndicate import Withdrawal, withdrawal_reason    # for an optional withdraw()
+
+Option types (Text, Integer, Boolean, Url, FilePath, Duration, ListOf…) are in
+:mod:`syndicate.options`.
 """
 
 from syndicate.errors import (
@@ -14,7 +18,9 @@ from syndicate.errors import (
     SourceError,
     SyndicateError,
 )
-from syndicate.model import Attribution, Finding, Item, Receipt
+from syndicate.model import Attribution, Finding, Item, Receipt, Withdrawal, withdrawal_reason
+from syndicate.options import Option
+from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
 
@@ -26,9 +32,11 @@ __all__ = [
     "Finding",
     "InputError",
     "Item",
+    "Option",
     "Organisation",
     "Receipt",
     "RetryLater",
+    "Secret",
     "Sink",
     "SinkContext",
     "SinkError",
@@ -38,5 +46,7 @@ __all__ = [
     "SourceContext",
     "SourceError",
     "SyndicateError",
+    "Withdrawal",
     "__version__",
+    "withdrawal_reason",
 ]

@@ -159,7 +159,8 @@ def _as_text(parts: Sequence[_Part]) -> str:
 
 def _as_html(parts: Sequence[_Part]) -> str:
     """The CC chooser's markup (REFERENCE.md §3): dct:title on the work, cc:attributionName
-    on the creator, rel="license" on the licence link."""
+    on the creator, rel="license" on the licence link — plus cc:license there, so RDFa 1.1
+    readers get ccREL's own property as well as xhv:license."""
     out: list[str] = []
     for part in parts:
         match part:
@@ -170,7 +171,8 @@ def _as_html(parts: Sequence[_Part]) -> str:
             case _Creator(name, url):
                 out.append(_html_creator(name, _http(url)))
             case _LicenceLink(label, url):
-                out.append(f'<a rel="license" href="{html.escape(url)}">{html.escape(label)}</a>')
+                out.append(f'<a rel="license cc:license" href="{html.escape(url)}">'
+                           f'{html.escape(label)}</a>')
     return f"<p {_CCREL}>{''.join(out)}</p>"
 
 

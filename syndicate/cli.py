@@ -9,19 +9,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from syndicate import __version__, pipeline, plugins, progress
+from syndicate import __version__, notify, pipeline, plugins, progress
 from syndicate.cli_common import (
     ErrorHandlingGroup,
     add_verbosity_options,
+    config_path,
     dry_run_option,
     is_quiet,
     json_option,
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.cli_tag import tag
+from syndicate.cli_takedown import add_urgent_options, withdraw
+from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
 from syndicate.report import RunReport
@@ -46,6 +51,8 @@ def _finish(ctx: click.Context, report: RunReport, as_json: bool) -> None:
         click.echo(json.dumps(report.as_dict(), indent=2))
     elif not is_quiet(ctx) or report.exit_code:
         click.echo(report.summary())
+    if is_quiet(ctx) and not as_json and (waiting := notify.waiting_line(report)):
+        click.echo(waiting)   # cron mails -q output: it must say that people have work
     ctx.exit(report.exit_code)
 
 
@@ -99,16 +106,40 @@ def _stage_command(name: str, stage: Callable[..., RunReport], help_text: str) -
     @main.command(name, help=help_text)
     @dry_run_option
     @json_option
+    @click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Also write Prometheus metrics to this file (node_exporter textfile "
+                       "collector); default: state.metrics in syndicate.yaml.")
     @click.pass_context
-    def command(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
-        report = stage(load_config(ctx), dry_run=dry_run, progress=_progress(ctx, as_json))
+    def command(ctx: click.Context, dry_run: bool, as_json: bool,
+                metrics_path: Path | None) -> None:
+        config = _config_for_run(ctx, name, dry_run, metrics_path)
+        report = stage(config, dry_run=dry_run, progress=_progress(ctx, as_json),
+                       metrics_path=metrics_path)
         _finish(ctx, report, as_json)
+
+
+def _config_for_run(ctx: click.Context, command: str, dry_run: bool,
+                    metrics_path: Path | None) -> Config:
+    """The config for collect/publish/run; a config that does not load is recorded as a
+    run that exited 2, so monitoring sees the failure."""
+    try:
+        return load_config(ctx)
+    except SyndicateError as exc:
+        path = config_path(ctx)
+        if not dry_run and path.exists():
+            try:
+                pipeline.record_failed_start(path, command, exc, metrics_path)
+            except OSError as error:  # the message about the config matters more
+                click.echo(f"warning: the failed run could not be recorded: {error}",
+                           err=True)
+        raise
 
 
 _stage_command("collect", pipeline.collect,
                "Read sources, tag licences, check, and queue new or changed items.")
 _stage_command("publish", pipeline.publish, "Publish approved items to their sinks.")
 _stage_command("run", pipeline.run, "The nightly job: collect, then publish.")
+add_urgent_options(main.commands["run"])
 
 
 @main.command("inspect")
@@ -123,7 +154,7 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
     config = load_config(ctx, required=False)
     verbose = ctx.find_root().ensure_object(dict).get("verbose", 0)
     for item in inspect(target, config):
-        data = item_json(item, config.organisation.url)
+        data = item_json(item, config)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
             continue
@@ -132,6 +163,9 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
         click.echo(f"  licence: {item.licence or 'none'}  {item.licence_url or ''}".rstrip())
         if data["attribution"]:
             click.echo(f"  attribution: {data['attribution']}")
+        if data.get("json_ld"):
+            click.echo(f"  json-ld: {json.dumps(data['json_ld'], ensure_ascii=False)}")
+            click.echo(f"  rdfa: {data['rdfa']}")
         for finding in item.findings:
             sink = f" [{finding.sink}]" if finding.sink else ""
             click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
@@ -139,6 +173,51 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
             for label in ("text", "wikitext"):
                 click.echo(f"  {label}:")
                 click.echo("\n".join(f"    {line}" for line in data[label].splitlines()))
+
+
+@main.command("check")
+@click.option("--online", is_flag=True,
+              help="Also read each source once and log in to each wiki.")
+@json_option
+@click.pass_context
+def check_command(ctx: click.Context, online: bool, as_json: bool) -> None:
+    """Pre-flight: the config, every option, secret and path (and with --online every
+    source and wiki login), then what the next run would do. Exit 0 all good, 2 not.
+
+    Run it after every config change, in the same environment as cron.
+
+    Example: env -i HOME=$HOME SYNDICATE_CONFIG=/srv/council/syndicate.yaml
+    /srv/syndicate/.venv/bin/syndicate check --online
+    """
+    from syndicate import preflight
+
+    config = load_config(ctx)
+    checks = preflight.check(config, online=online)
+    night = preflight.first_night(config)
+    failed = [c for c in checks if not c.ok]
+    if as_json:
+        click.echo(json.dumps({"ok": not failed, "checks": [c.as_dict() for c in checks],
+                               "next_run": night}, indent=2))
+        ctx.exit(2 if failed else 0)
+    quiet = is_quiet(ctx)
+    if not quiet:
+        click.echo(f"config {config.path}: valid ({len(config.sources)} sources, "
+                   f"{len(config.sinks)} sinks)")
+    for found in checks:
+        if not (quiet and found.ok):
+            click.echo(f"{'ok' if found.ok else 'FAIL':<4} {found.subject}: {found.message}")
+    if not quiet:
+        click.echo("next run:")
+        for line in night:
+            click.echo(f"  {line}")
+    if failed:
+        click.echo(f"{len(failed)} problem{'s' if len(failed) > 1 else ''}: fix "
+                   f"{'them' if len(failed) > 1 else 'it'}, then run `syndicate check` again",
+                   err=True)
+    elif not quiet:
+        click.echo("all checks passed" + ("" if online else
+                                          " (add --online to reach sources and wikis)"))
+    ctx.exit(2 if failed else 0)
 
 
 @main.command()
@@ -155,27 +234,71 @@ def licences(licence_id: str | None, as_json: bool) -> None:
             raise SyndicateError(f"no licence '{licence_id}' in the registry; see "
                                  "`syndicate licences`")
         data = licence.as_dict()
+        data["ports"] = [port.id for port in reg.ports(licence)]
         if as_json:
             click.echo(json.dumps(data, indent=2))
         else:
             for key, value in data.items():
-                click.echo(f"{key}: {value}")
+                if key != "ports" or value:
+                    click.echo(f"{key}: {', '.join(value) if key == 'ports' else value}")
         return
-    rows = [{"id": lic.id, "name": lic.name, "commons": lic.commons,
-             "wikipedia_text": lic.wikipedia_text} for lic in reg]
+    rows = [{"id": lic.id, "name": lic.name, "jurisdiction": lic.jurisdiction,
+             "jurisdiction_name": lic.jurisdiction_name, "retired": lic.retired,
+             "commons": lic.commons, "wikipedia_text": lic.wikipedia_text} for lic in reg]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    groups: dict[tuple[str, str], list[dict[str, bool | str | None]]] = {}
     for row in rows:
-        gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
-        click.echo(f"{row['id']:<22} {row['name']}  [{gates}]")
+        place = (str(row["jurisdiction_name"] or ""), str(row["jurisdiction"] or ""))
+        groups.setdefault(place, []).append(row)
+    for (place_name, code), members in sorted(groups.items()):
+        click.echo(f"{place_name} ({code})" if code else "Generic, international, universal")
+        for row in members:
+            gates = ", ".join(g for g in ("commons", "wikipedia_text") if row[g]) or "-"
+            retired = " (retired)" if row["retired"] else ""
+            click.echo(f"  {row['id']:<28} {row['name']}{retired}  [{gates}]")
 
 
 @main.command()
+@click.option("--options", "options_of", metavar="TYPE",
+              help="Show the options a sink type takes, with their docs.")
 @json_option
-def sinks(as_json: bool) -> None:
-    """Installed sink plugins: name, package, version."""
-    found = plugins.installed(plugins.SINK_GROUP)
+def sinks(options_of: str | None, as_json: bool) -> None:
+    """Installed sink plugins: name, package, version.
+
+    Example: syndicate sinks --options feed
+    """
+    _plugins(plugins.SINK_GROUP, options_of, as_json)
+
+
+@main.command()
+@click.option("--options", "options_of", metavar="TYPE",
+              help="Show the options a source type takes, with their docs.")
+@json_option
+def sources(options_of: str | None, as_json: bool) -> None:
+    """Installed source plugins: name, package, version.
+
+    Example: syndicate sources --options pages
+    """
+    _plugins(plugins.SOURCE_GROUP, options_of, as_json)
+
+
+def _plugins(group: str, options_of: str | None, as_json: bool) -> None:
+    if options_of is not None:
+        options = plugins.documented_options(group, options_of)
+        if as_json:
+            click.echo(json.dumps(options, indent=2))
+            return
+        for option in options:
+            default = "" if option["required"] or option["default"] is None else \
+                f" (default: {json.dumps(option['default'])})"
+            need = "required, " if option["required"] else ""
+            click.echo(f"{option['name']}: {need}{option['type']}{default}")
+            if option["description"]:
+                click.echo(f"    {option['description']}")
+        return
+    found = plugins.installed(group)
     if as_json:
         click.echo(json.dumps([p.__dict__ for p in found], indent=2))
         return
@@ -187,21 +310,44 @@ def sinks(as_json: bool) -> None:
 @json_option
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Last runs, queue counts, backlog and failures needing attention."""
+    """Last runs, queue counts, backlog, failures and withdrawals needing attention."""
     data = pipeline.status(load_config(ctx))
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
     for run_row in data["runs"]:
-        code = run_row["exit_code"] if run_row["exit_code"] is not None else "unfinished"
-        click.echo(f"run {run_row['id']}: {run_row['command']} {run_row['started']} "
-                   f"exit {code}")
+        click.echo(f"{run_row['started']} {run_row['command']}: exit {run_row['exit_code']}"
+                   f" — {_run_counts(run_row)}")
     counts = ", ".join(f"{n} {s}" for s, n in sorted(data["counts"].items())) or "no items"
     click.echo(f"items: {counts}; backlog: {data['backlog']}")
     for row in data["attention"]:
         click.echo(f"needs attention: {row['item']} → {row['sink']} ({row['status']}): "
                    f"{row['message']}")
+    for row in data["withdrawals"]:
+        click.echo(f"withdrawal needs a person: {row['item']} → {row['sink']}: "
+                   f"{row['message']} {row['url'] or ''}".rstrip())
+    for row in data["changed"]:
+        click.echo(f"changed since publication, waiting ({row['status']}): {row['item']} "
+                   f"{row['title']} — the published version stays in "
+                   f"{', '.join(row['sinks'])}")
+
+
+def _run_counts(run_row: dict[str, Any]) -> str:
+    """One run's outcome in a few words, for ``status``."""
+    if run_row["stopped"]:
+        return f"stopped: {run_row['stopped']}"
+    parts = []
+    if run_row["collected"]:
+        parts.append(f"collected {sum(run_row['collected'].values())}")
+    for sink, n in run_row["sinks"].items():
+        parts.append(f"{sink} {n['published']} published, {n['failed']} failed, "
+                     f"{n['needs_person']} need a person")
+    if run_row["problems"]:
+        parts.append(f"{run_row['problems']} problems")
+    return "; ".join(parts) or "nothing to do"
 
 
 main.add_command(queue)
+main.add_command(tag)
+main.add_command(withdraw)
 add_verbosity_options(main)

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -46,10 +47,16 @@ class ErrorHandlingGroup(click.Group):
             ctx.exit(130)
 
 
+def config_path(ctx: click.Context) -> Path:
+    """The path given by --config, else $SYNDICATE_CONFIG, else ./syndicate.yaml."""
+    root = ctx.find_root().obj or {}
+    path: Path = root.get("config_path") or config_module.default_path()
+    return path
+
+
 def load_config(ctx: click.Context, required: bool = True) -> Config:
     """The configuration named by --config / $SYNDICATE_CONFIG / ./syndicate.yaml."""
-    root = ctx.find_root().obj or {}
-    path = root.get("config_path") or config_module.default_path()
+    path = config_path(ctx)
     if not path.exists():
         if not required:
             return config_module.empty()

@@ -18,7 +18,8 @@ def queue() -> None:
 
 
 @queue.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="Only items with this status.")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
+              help="Only items with this status.")
 @click.option("--source", help="Only items from this source.")
 @json_option
 @click.pass_context
@@ -97,3 +98,17 @@ def check(ctx: click.Context) -> None:
     if problems:
         ctx.exit(2)
     click.echo(f"{config.queue.path}: OK")
+
+
+@queue.command()
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a web browser.")
+@click.pass_context
+def preview(ctx: click.Context, open_page: bool) -> None:
+    """Write queue.html, the review page with pictures and text, beside queue.yaml."""
+    path = pipeline.preview(load_config(ctx))
+    click.echo(f"wrote {path}")
+    if open_page:
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            click.echo("no web browser found here; open the file yourself", err=True)

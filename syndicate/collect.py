@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from syndicate import corrections
 from syndicate.checks import Duplicates, check_item
+from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
 from syndicate.ledger import Record, now
 from syndicate.model import Finding, Item
@@ -36,7 +38,9 @@ def collect(ws: Workspace, report: RunReport) -> None:
             _collect_source(ws, source, report, duplicates, seen)
         except (SourceError, InputError) as exc:
             ws.ledger.commit()
-            report.problem("collect", source.name, None, str(exc), retry=True)
+            report.problem("collect", source.name, None,
+                           source_problem(ws.config, source.name, exc),
+                           retry=getattr(exc, "retry", False))  # bad input needs a person
             continue
         except Exception as exc:  # a bug in a source plugin must not stop the others
             log.debug("source %s failed", source.name, exc_info=True)
@@ -72,6 +76,7 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
             record.in_queue, record.shown = previous.in_queue, previous.shown
+            corrections.republish(ws, previous, record)  # updates: auto
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
         ws.ledger.clear_outcomes(item.id)

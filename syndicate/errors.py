@@ -35,9 +35,16 @@ class LockHeld(SyndicateError):
 
 class SourceError(SyndicateError):
     """A source could not be read this run (network down, file missing). The other
-    sources still run; this one is tried again next run."""
+    sources still run; this one is tried again next run. ``retry=False`` says it will not
+    fix itself (a wrong path, a 404): a person must act. ``key`` names the source's option
+    at fault (``path``), so the message can point at its line in syndicate.yaml."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, retry: bool = True, key: str | None = None) -> None:
+        super().__init__(message)
+        self.retry = retry
+        self.key = key
 
 
 class SinkError(SyndicateError):

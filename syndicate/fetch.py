@@ -144,8 +144,12 @@ class Fetcher:
             if 200 <= response.status_code < 300:
                 return response
             response.close()
+            # A 4xx other than "too early/too many/timeout" will not fix itself.
+            gone = 400 <= response.status_code < 500 and response.status_code not in (
+                408, 425, 429)
+            advice = "; check the URL in syndicate.yaml" if gone else ""
             raise SourceError(f"{_show(url)}: the server answered HTTP {response.status_code}"
-                              f" {response.reason or ''}".rstrip())
+                              f" {response.reason or ''}".rstrip() + advice, retry=not gone)
         raise SourceError(f"{_show(url)}: more than {MAX_REDIRECTS} redirects; "
                           "use the final URL in the configuration")
 

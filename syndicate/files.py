@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -40,25 +41,34 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644,
 
 
 class RunLock:
-    """An exclusive, non-blocking lock on a separate lock file.
+    """An exclusive lock on a separate lock file, taken at once or after waiting up to
+    ``wait`` seconds for the run that holds it.
 
     ``flock`` is released by the kernel when the process dies, so a crashed run never
     leaves a stale lock behind (unlike a PID file).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wait: float = 0.0) -> None:
         self.path = path
+        self.wait = wait
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise LockHeld(f"another syndicate run holds {self.path}; try again when it "
-                           "has finished") from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # Polled rather than a blocking flock, so the wait is bounded.
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    waited = f" after waiting {self.wait:g} s" if self.wait else ""
+                    raise LockHeld(f"another syndicate run holds {self.path}{waited}; try "
+                                   "again when it has finished") from None
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         self._fd = fd
         return self
 

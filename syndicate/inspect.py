@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate import plugins
+from syndicate import plugins, snippets
 from syndicate.checks import Duplicates
 from syndicate.collect import examine
 from syndicate.config import Config
@@ -41,12 +41,15 @@ def inspect(target: str, config: Config) -> Iterator[Item]:
         yield item
 
 
-def as_json(item: Item, organisation_url: str = "") -> dict[str, Any]:
+def as_json(item: Item, config: Config | None = None) -> dict[str, Any]:
     """The ``inspect --json`` shape: one object per item. An article also gives ``text``
     (its extracted text, one block per line) and ``wikitext`` (the Draft body the
-    wikipedia-draft sink would write, without the attribution footer)."""
+    wikipedia-draft sink would write, without the attribution footer); with ``config``,
+    also the page snippets ``json_ld`` and ``rdfa`` that ``syndicate tag --snippets``
+    writes."""
+    organisation_url = config.organisation.url if config is not None else ""
     shown = article_views(item, organisation_url) if item.kind == "article" else {}
-    return {
+    data = {
         "id": item.id, "kind": item.kind, "title": item.title, "url": item.url,
         "source": item.source, "licence": item.licence, "licence_url": item.licence_url,
         "declared_licences": item.declared_licences,
@@ -55,6 +58,9 @@ def as_json(item: Item, organisation_url: str = "") -> dict[str, Any]:
         "parent": item.parent, "findings": [f.as_dict() for f in item.findings],
         **shown,
     }
+    if config is not None:
+        data.update(snippets.for_item(item, config.licensing, config.organisation))
+    return data
 
 
 def article_views(item: Item, organisation_url: str = "") -> dict[str, str]:

@@ -33,6 +33,7 @@ import mwclient
 import requests
 
 from syndicate.errors import ConfigError, RetryLater, SinkError
+from syndicate.options import Option, Text
 
 MAXLAG = 5
 #: (filename, bytes) per multipart field, as requests takes them.
@@ -313,8 +314,16 @@ def connect(site: str, *, user_agent: str, username: str | None = None,
 
 
 OAUTH_KEYS = ("consumer_token", "consumer_secret", "access_token", "access_secret")
-#: The config keys every wiki sink takes to say where it works and as whom.
-ACCOUNT_KEYS = frozenset({"site", "username", "password", *OAUTH_KEYS})
+#: The options every wiki sink takes to say where it works and as whom.
+ACCOUNT_OPTIONS = (
+    Option("site", Text(), required=True,
+           description="The wiki: a host name (commons.wikimedia.org) or an api.php URL."),
+    Option("username", secret=True, description="Bot password user name, User@BotName."),
+    Option("password", secret=True, description="The bot password."),
+    *(Option(key, secret=True, description="OAuth 1.0a owner-only consumer (all four, "
+             "instead of a bot password).") for key in OAUTH_KEYS),
+)
+ACCOUNT_KEYS = frozenset(option.name for option in ACCOUNT_OPTIONS)
 
 
 @dataclass(frozen=True)

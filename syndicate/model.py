@@ -154,3 +154,29 @@ class Receipt:
     remote_id: str
     url: str | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Key in ``Item.extra`` under which the pipeline hands a sink's ``withdraw`` the reason a
+#: person (or expiry) gave; see :func:`withdrawal_reason`.
+WITHDRAWAL_REASON = "withdrawal_reason"
+
+
+def withdrawal_reason(item: Item) -> str:
+    """Why ``item`` is being withdrawn, as the person who withdrew it wrote it ("" if they
+    gave no reason). Sinks put it in edit summaries, deletion requests and tombstones."""
+    return str(item.extra.get(WITHDRAWAL_REASON) or "")
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What a sink's optional ``withdraw(item, receipt)`` did to take a publication back.
+
+    ``done`` is True when the item is gone from the sink (or the sink did all a bot may, as
+    tagging a draft for deletion by its author); False when a person must finish the job —
+    ``message`` says what to do and ``url`` where. A sink that cannot withdraw now raises
+    RetryLater or SinkError as ``publish`` does (tried again next run).
+    """
+
+    done: bool
+    message: str
+    url: str | None = None

@@ -7,66 +7,190 @@ report. The CLI is a thin layer over these functions.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+import logging
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from syndicate import queue, reconcile
+from syndicate import metrics, notify, queue, reconcile, review, runlog, takedown
 from syndicate.collect import collect as collect_stage
 from syndicate.config import Config
-from syndicate.errors import InputError
-from syndicate.files import atomic_write
+from syndicate.errors import InputError, LockHeld, SyndicateError
 from syndicate.ledger import Ledger, Record
 from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
 from syndicate.workspace import Workspace
 
+log = logging.getLogger(__name__)
 
-def collect(config: Config, *, dry_run: bool = False,
-            progress: Progress | None = None) -> RunReport:
+
+def collect(config: Config, *, dry_run: bool = False, progress: Progress | None = None,
+            metrics_path: Path | None = None) -> RunReport:
     """Sources → tag → check → queue."""
-    return _run(config, "collect", dry_run, progress, collect=True, publish=False)
+    return _run(config, "collect", dry_run, progress, metrics_path, collect=True,
+                publish=False)
 
 
-def publish(config: Config, *, dry_run: bool = False,
-            progress: Progress | None = None) -> RunReport:
+def publish(config: Config, *, dry_run: bool = False, progress: Progress | None = None,
+            metrics_path: Path | None = None) -> RunReport:
     """Approved items → sinks."""
-    return _run(config, "publish", dry_run, progress, collect=False, publish=True)
+    return _run(config, "publish", dry_run, progress, metrics_path, collect=False,
+                publish=True)
 
 
-def run(config: Config, *, dry_run: bool = False, progress: Progress | None = None) -> RunReport:
+def run(config: Config, *, dry_run: bool = False, progress: Progress | None = None,
+        metrics_path: Path | None = None) -> RunReport:
     """The nightly job: collect, then publish."""
-    return _run(config, "run", dry_run, progress, collect=True, publish=True)
+    return _run(config, "run", dry_run, progress, metrics_path, collect=True, publish=True)
 
 
-def _run(config: Config, command: str, dry_run: bool, progress: Progress | None, *,
-         collect: bool, publish: bool) -> RunReport:
+def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
+         metrics_path: Path | None, *, collect: bool, publish: bool) -> RunReport:
+    def stages(ws: Workspace, report: RunReport) -> None:
+        if collect:
+            started = time.monotonic()
+            collect_stage(ws, report)
+            report.timed("collect", started)
+        if publish:
+            started = time.monotonic()
+            takedown.stage(ws, report)  # expiry, and withdrawals editors made in the queue
+            publish_stage(ws, report)
+            report.timed("publish", started)
+
+    return run_stages(config, command, dry_run, progress, stages,
+                      metrics_path=metrics_path or config.metrics)
+
+
+def run_stages(config: Config, command: str, dry_run: bool, progress: Progress | None,
+               stages: Callable[[Workspace, RunReport], None], *,
+               metrics_path: Path | None = None, wait: float = 0.0,
+               lazy_queue: bool = False) -> RunReport:
+    """One run, recorded as it ended (unless it never started: the lock was held): lock
+    (waiting up to ``wait`` seconds for another run's), queue edits in, ``stages``, queue
+    out; the run record, and the metrics file if ``metrics_path`` is given.
+    ``lazy_queue`` reads queue.yaml first only if someone saved it since syndicate last
+    wrote it (the urgent lane's seconds count)."""
     report = RunReport(command, dry_run=dry_run)
-    with Workspace(config, dry_run=dry_run, progress=progress) as ws:
-        _sync(ws)  # editors' decisions count before anything is published
-        run_id = ws.ledger.start_run(command)
-        try:
-            if collect:
-                collect_stage(ws, report)
-            if publish:
-                publish_stage(ws, report)
-        finally:
-            _sync(ws)
-            report.queue = _queue_counts(ws)
-            report.backlog = ws.ledger.backlog()
-            ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
-            if not dry_run:
-                _write_report(config, run_id, report)
+    try:
+        with Workspace(config, dry_run=dry_run, progress=progress, wait=wait) as ws:
+            _stages(ws, report, stages, lazy_queue)
+    except LockHeld:
+        report.stopped = LockHeld.exit_code  # the run never started: nothing to record
+        raise
+    except BaseException as exc:
+        if report.stopped is None:
+            report.stop(*_stopped_by(exc))
+        raise
+    finally:
+        report.finish()
+        if not dry_run and report.stopped != LockHeld.exit_code:
+            try:
+                _record(config.state_dir, metrics_path, report)
+            except OSError as exc:  # the run's own error, if any, matters more
+                log.error("the run could not be recorded: %s", exc)
+                if report.stopped is None:
+                    raise
     return report
 
 
+def _stages(ws: Workspace, report: RunReport,
+            stages: Callable[[Workspace, RunReport], None], lazy_queue: bool) -> None:
+    try:
+        if not lazy_queue or _queue_edited(ws):
+            _sync(ws)  # editors' decisions count before anything is published
+    except SyndicateError as exc:
+        report.stop("queue", str(exc), exc.exit_code)
+        raise
+    run_id = ws.ledger.start_run(report.command)
+    try:
+        stages(ws, report)
+    finally:
+        review.make_thumbnails(ws)
+        _sync(ws)
+        report.queue = _queue_counts(ws)
+        report.backlog = ws.ledger.backlog()
+        report.blocked_now = dict(Counter(
+            record.item.source for record in ws.ledger.records("status = 'blocked'")))
+        if not ws.dry_run:
+            _for_people(ws, report)
+        ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
+
+
+def _stopped_by(exc: BaseException) -> tuple[str, str, int]:
+    """(stage, message, exit code) of an error that stopped a run; the CLI prints the
+    same message and exits with the same code."""
+    if isinstance(exc, SyndicateError):
+        return "config", str(exc), exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", "interrupted", 130
+    if isinstance(exc, OSError | sqlite3.DatabaseError):
+        return "state", f"{type(exc).__name__}: {exc}", 2
+    return "internal", f"{type(exc).__name__}: {exc} (a bug: please report it)", 1
+
+
+def _record(state_dir: Path, metrics_path: Path | None, report: RunReport) -> None:
+    """The run record and, if asked for, the metrics file."""
+    runlog.write(state_dir, report)
+    if metrics_path is not None:
+        metrics.write(metrics_path, report, _last_success(state_dir))
+
+
+def _last_success(state_dir: Path) -> float | None:
+    for record in runlog.last(state_dir, limit=50):
+        if record.get("command") == "urgent":  # the emergency lane's own, every few minutes
+            continue
+        if record.get("exit_code") == 0 and record.get("finished"):
+            return datetime.strptime(record["finished"] + "+0000",
+                                     "%Y-%m-%dT%H:%M:%SZ%z").timestamp()
+    return None
+
+
+def record_failed_start(config_path: Path, command: str, error: SyndicateError,
+                        metrics_path: Path | None = None) -> RunReport:
+    """Record a run that could not start because ``config_path`` is invalid (exit 2),
+    where that config's runs are recorded, so monitoring sees it."""
+    report = RunReport(command)
+    report.stop("config", str(error), error.exit_code)
+    report.finish()
+    _record(runlog.state_dir_of(config_path),
+            metrics_path or runlog.metrics_path_of(config_path), report)
+    return report
+
+
+def _for_people(ws: Workspace, report: RunReport) -> None:
+    """The review page, and the email digest when something waits for a person."""
+    review.write_page(ws)
+    notify.after_run(ws, report)
+
+
 def _sync(ws: Workspace) -> None:
+    """Apply the editors' edits in queue.yaml, then rewrite it from the ledger."""
     settings = ws.config.queue
-    reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks), settings.max_pending,
-                   settings.keep_days, write=not ws.dry_run)
+    digest = reconcile.sync(ws.ledger, settings.path, list(ws.config.sinks),
+                            settings.max_pending, settings.keep_days, write=not ws.dry_run,
+                            thumbnail=review.thumbnail_for(ws))
+    if not ws.dry_run:
+        ws.ledger.put_sink_value(*_QUEUE_DIGEST, digest)
+
+
+# Where the ledger keeps the digest of queue.yaml as syndicate last wrote it (a sink's own
+# state is keyed by its name, and no sink can be named "").
+_QUEUE_DIGEST = ("", "queue.yaml digest")
+
+
+def _queue_edited(ws: Workspace) -> bool:
+    """Whether queue.yaml changed since syndicate last wrote it (checked under the lock)."""
+    return bool(queue.digest_of(ws.config.queue.path) !=
+                ws.ledger.sink_value(*_QUEUE_DIGEST))
+
+
+sync_queue = _sync
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
@@ -74,12 +198,6 @@ def _queue_counts(ws: Workspace) -> dict[str, int]:
     for record in ws.ledger.records("in_queue = 1"):
         counts[record.status] = counts.get(record.status, 0) + 1
     return counts
-
-
-def _write_report(config: Config, run_id: int, report: RunReport) -> None:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = config.state_dir / "runs" / f"{stamp}-{run_id:05d}-{report.command}.json"
-    atomic_write(path, json.dumps(report.as_dict(), indent=2) + "\n")
 
 
 @dataclass
@@ -110,6 +228,7 @@ def decide(config: Config, ids: Iterable[str], status: str, *, reason: str = "",
                 ws.ledger.save(record)
             results.append(Decision(item_id, why_not is None, why_not or status))
         _sync(ws)
+        review.write_page(ws)
     return results
 
 
@@ -128,6 +247,14 @@ def _chosen(ws: Workspace, ids: list[str], every_pending: bool,
             if not any(f.is_error for f in r.item.findings)]
 
 
+def preview(config: Config) -> Path:
+    """Apply editors' edits and write queue.html now (``syndicate queue preview``)."""
+    with Workspace(config) as ws:
+        review.make_thumbnails(ws)
+        _sync(ws)
+        return review.write_page(ws)
+
+
 def queue_items(config: Config) -> list[dict[str, Any]]:
     """The queue as editors see it in queue.yaml (validated; nothing is written)."""
     return queue.read(config.queue.path, list(config.sinks)).items
@@ -142,8 +269,10 @@ def check_queue(config: Config) -> list[str]:
 def status(config: Config) -> dict[str, Any]:
     """Last runs, counts per status, backlog, and failures needing attention."""
     path = config.state_dir / "state.sqlite"
+    runs = [_run_line(record) for record in runlog.last(config.state_dir)]
     if not path.exists():
-        return {"runs": [], "counts": {}, "backlog": 0, "attention": []}
+        return {"runs": runs, "counts": {}, "backlog": 0, "attention": [], "withdrawals": [],
+                "changed": []}
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []
@@ -153,8 +282,17 @@ def status(config: Config) -> dict[str, Any]:
                 if outcome is not None:
                     attention.append({"item": record.item.id, "sink": sink,
                                       "status": outcome.status, "message": outcome.message})
-        runs = [{k: v for k, v in run.items() if k != "report"} for run in ledger.last_runs()]
         return {"runs": runs, "counts": ledger.counts(), "backlog": ledger.backlog(),
-                "attention": attention}
+                "attention": attention, **takedown.status_rows(ledger)}
     finally:
         ledger.close()
+
+
+def _run_line(record: dict[str, Any]) -> dict[str, Any]:
+    """What ``status`` shows of one run record."""
+    problems = record.get("problems") or []
+    stopped = next((p["message"] for p in problems if p.get("stage") == p.get("where")), None)
+    return {"record": record.get("record"), "command": record.get("command"),
+            "started": record.get("started"), "finished": record.get("finished"),
+            "exit_code": record.get("exit_code"), "collected": record.get("collected", {}),
+            "sinks": record.get("sinks", {}), "problems": len(problems), "stopped": stopped}

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
+from syndicate import policy
 from syndicate.errors import ConfigError
+from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink
 from syndicate.sources.base import Source
 
@@ -50,6 +52,27 @@ def load_source(type_name: str) -> type[Source]:
     """The source class registered as ``type_name``."""
     cls: type[Source] = _load(SOURCE_GROUP, type_name, Source, "source")
     return cls
+
+
+#: Options the pipeline itself reads from every sink, documented with the sink's own.
+SINK_COMMON_OPTIONS = (
+    Option("kinds", ListOf(Text()), choices=("article", "image", "document"),
+           description="Item kinds this sink takes (default: all it can take)."),
+    Option("sources", ListOf(Text()),
+           description="Only items from these sources (default: every source)."),
+)
+
+
+def documented_options(group: str, type_name: str) -> list[dict[str, Any]]:
+    """The options of plugin ``type_name`` as data, for ``syndicate sinks --options``."""
+    cls = load_sink(type_name) if group == SINK_GROUP else load_source(type_name)
+    common = SINK_COMMON_OPTIONS if group == SINK_GROUP else policy.OPTIONS
+    described = [option.describe() for option in (*cls.options, *common)]
+    for key in sorted(cls.config_keys - {option.name for option in cls.options}):
+        described.append({"name": key, "type": "not declared by the plugin",
+                          "required": False, "default": None, "secret": False,
+                          "description": ""})
+    return described
 
 
 def _load(group: str, type_name: str, base: Any, what: str) -> Any:

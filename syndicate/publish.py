@@ -8,12 +8,16 @@ again).
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Collection
 
 from syndicate.config import located
-from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
+from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem, SourceError
 from syndicate.ledger import Record, now
+from syndicate.model import Receipt
 from syndicate.report import RunReport
+from syndicate.secrets import REDACTED
 from syndicate.sinks.base import Sink
 from syndicate.workspace import Workspace
 
@@ -22,9 +26,10 @@ log = logging.getLogger(__name__)
 DUE = "status IN ('approved', 'failed')"
 
 
-def publish(ws: Workspace, report: RunReport) -> None:
-    """Send every approved item to each of its sinks that has not had this version yet."""
-    due = list(ws.ledger.records(DUE))
+def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = None) -> None:
+    """Send every approved item (of ``only``, if given) to each of its sinks that has not
+    had this version yet."""
+    due = [r for r in ws.ledger.records(DUE) if only is None or r.item.id in only]
     # Media before articles: a draft can then show the Commons file of its figure.
     due.sort(key=lambda record: record.item.kind == "article")
     opened: dict[str, Sink] = {}
@@ -45,9 +50,9 @@ def publish(ws: Workspace, report: RunReport) -> None:
 
 def _open_sinks(ws: Workspace, due: list[Record], opened: dict[str, Sink],
                 broken: dict[str, str], report: RunReport) -> None:
-    """Open every sink that has work, before anything is published: a configuration
-    mistake found now (a secret not set) stops the run with nothing changed, and a sink
-    that cannot work (wiki down, login refused) is set aside while the others go on."""
+    """Open every sink that has work, before anything is published. A sink that cannot
+    work this run (a secret not set, wiki down, login refused) is reported and set aside,
+    its items stay approved for the next run, and the other sinks go on."""
     needed = sorted({name for record in due for name in record.sinks
                      if ws.ledger.receipt(record.item.id, name, record.content_hash) is None})
     for name in needed:
@@ -55,9 +60,13 @@ def _open_sinks(ws: Workspace, due: list[Record], opened: dict[str, Sink],
         if ws.dry_run and not sink.supports_dry_run:
             continue
         try:
+            sink.resolve_secrets()
             sink.open()
-        except ConfigError as exc:
-            raise located(ws.config, "sinks", name, exc) from None
+        except ConfigError as exc:  # a secret not set: a person must set it
+            message = f"{located(ws.config, 'sinks', name, exc)}; its items wait"
+            broken[name] = f"{name} could not open: {message}"
+            report.problem("publish", name, None, message, retry=False)
+            continue
         except SinkError as exc:
             broken[name] = f"{name} unavailable this run: {exc}"
             report.problem("publish", name, None, str(exc), retry=True)
@@ -99,9 +108,19 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
         broken[sink_name] = f"{sink_name} unavailable this run: {exc}"
         _fail(ws, record, sink_name, str(exc), report)
         return
+    except SourceError as exc:  # the item's file could not be fetched from its source
+        _fail(ws, record, sink_name, f"could not fetch the file of {item.id} from source "
+              f"{item.source}: {exc}", report, retry=exc.retry)
+        return
     except Exception as exc:  # a bug in a sink must not stop the other sinks
         log.debug("sink %s failed on %s", sink_name, item.id, exc_info=True)
         _fail(ws, record, sink_name, f"unexpected {type(exc).__name__} in sink: {exc}", report)
+        return
+    leak = _redacted(receipt)
+    if leak:
+        ws.ledger.record_outcome(item.id, sink_name, content_hash, "skipped", leak)
+        report.skipped[sink_name] += 1
+        report.problem("publish", sink_name, item.id, leak, retry=False)
         return
     if ws.dry_run:
         preview = receipt.detail.get("preview", receipt.remote_id)
@@ -112,13 +131,24 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
     log.info("published %s to %s: %s", item.id, sink_name, receipt.url or receipt.remote_id)
 
 
+def _redacted(receipt: Receipt) -> str | None:
+    """Why a receipt must not be recorded: a Secret formatted as text by a plugin."""
+    text = json.dumps([receipt.remote_id, receipt.url, receipt.detail], default=str)
+    if REDACTED not in text:
+        return None
+    return ("the sink's receipt contains a secret formatted as text ('[redacted secret …]'): "
+            "the plugin must read secrets with self.secret(NAME), not str() or an f-string; "
+            "what it sent may be wrong, check the remote side, then report it to the "
+            "plugin's authors")
+
+
 def _fail(ws: Workspace, record: Record, sink_name: str, message: str, report: RunReport,
-          report_it: bool = True) -> None:
+          report_it: bool = True, retry: bool = True) -> None:
     ws.ledger.record_outcome(record.item.id, sink_name, record.content_hash, "failed",
                              message)
     report.failed[sink_name] += 1
     if report_it:
-        report.problem("publish", sink_name, record.item.id, message, retry=True)
+        report.problem("publish", sink_name, record.item.id, message, retry=retry)
 
 
 def _settle(ws: Workspace, record: Record) -> None:

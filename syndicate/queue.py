@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +24,22 @@ from syndicate.files import atomic_write
 EDITOR_STATUSES = ("pending", "approved", "rejected")
 SYNDICATE_STATUSES = ("published", "failed", "blocked", "withdrawn")
 STATUSES = EDITOR_STATUSES + SYNDICATE_STATUSES
-EDITABLE = ("status", "sinks", "note", "reason")
-SHOWN = ("id", "status", "version", "title", "kind", "source", "url", "licence",
-         "attribution", "sinks", "findings", "note", "reason", "results")
+EDITABLE = ("status", "sinks", "note", "reason", "notice")
+SHOWN = ("id", "status", "version", "date", "title", "kind", "source", "url", "excerpt",
+         "thumbnail", "licence", "attribution", "sinks", "findings", "notice", "note",
+         "reason", "results")
 
 HEADER = """\
 # Set status to approved or rejected, then save. The nightly run publishes approved items.
 # You may also remove a sink from an item's sinks, and write a note (kept) or a reason.
+# Newest items come first, pending ones at the top. queue.html beside this file shows the
+# same items with their pictures and text.
+# Text with a colon, a quote or a # in it is safest in double quotes: note: "Bins: it's ok"
+# A notice: line says what syndicate did with a change of yours; delete it once read.
 # Comments you add here are not kept: write in note instead.
 # Statuses: pending | approved | rejected (editors); published | failed | blocked | withdrawn
-# (syndicate). Other fields are information and are rewritten on every run.
+# (syndicate). To take a published item back, set withdrawn and give a reason.
+# Other fields are information and are rewritten on every run.
 """
 
 
@@ -55,6 +62,7 @@ class Entry:
     note: str
     reason: str
     line: int
+    notice: str | None = None      # None: the editor deleted the notice line (or it had none)
 
 
 @dataclass
@@ -94,15 +102,36 @@ def inspect(path: Path, sink_names: Iterable[str]) -> tuple[Snapshot, list[str]]
         return Snapshot(digest=digest), [f"{path}: not UTF-8 text ({exc.reason})"]
     try:
         doc = yamlfile.load(path, text)
+    except yamlfile.YAMLSyntaxError as exc:
+        return Snapshot(digest=digest), [_with_item(str(exc), text, exc.line)]
     except InputError as exc:
         return Snapshot(digest=digest), [str(exc)]
-    return _Validator(doc, frozenset(sink_names)).run(digest)
+    return _Validator(doc, frozenset(sink_names), text.splitlines()).run(digest)
+
+
+_ITEM_START = re.compile(r"^-\s+id:\s*(\S+)")
+
+
+def _with_item(message: str, text: str, line: int | None) -> str:
+    """Name the item a YAML error sits in (the nearest ``- id:`` above the line), so an
+    editor with a long queue knows which entry to look at."""
+    if not line:
+        return message
+    for raw in reversed(text.splitlines()[:line]):
+        match = _ITEM_START.match(raw)
+        if match:
+            head, sep, rest = message.partition(f":{line}: ")
+            return f"{head}{sep}item {match[1].strip(chr(34) + chr(39))}: {rest}" if sep \
+                else message
+    return message
 
 
 class _Validator:
-    def __init__(self, doc: yamlfile.Document, sink_names: frozenset[str]) -> None:
+    def __init__(self, doc: yamlfile.Document, sink_names: frozenset[str],
+                 lines: list[str]) -> None:
         self.doc = doc
         self.sink_names = sink_names
+        self.lines = lines
         self.problems: list[str] = []
 
     def problem(self, keys: tuple[Any, ...], message: str) -> None:
@@ -144,6 +173,10 @@ class _Validator:
                     f"editors may change {', '.join(EDITABLE)}"
                 self.problem((*at, key), f"item {item_id}: unknown key '{key}'; {hint}")
         status = raw.get("status", "pending")
+        if isinstance(status, str):
+            status = status.strip().lower()    # "Approved" is what an editor means
+            if status in STATUSES:
+                raw["status"] = status
         if status not in STATUSES:
             close = difflib.get_close_matches(str(status), STATUSES, n=1)
             hint = f"did you mean '{close[0]}'?" if close else \
@@ -162,16 +195,40 @@ class _Validator:
                         hint = f"; did you mean '{close[0]}'?" if close else ""
                         self.problem((*at, "sinks"), f"item {item_id}: unknown sink "
                                      f"'{name}'{hint}")
-        texts = {}
-        for key in ("note", "reason"):
-            value = raw.get(key) or ""
-            if not isinstance(value, str | int | float):
-                self.problem((*at, key), f"item {item_id}: {key} must be text")
-                value = ""
-            texts[key] = str(value)
+        texts = {key: self.text(raw, at, key, item_id) for key in ("note", "reason", "notice")}
         version = raw.get("version")
         return Entry(item_id, str(status), str(version) if version is not None else None,
-                     sinks, texts["note"], texts["reason"], self.doc.line(*at) or 0)
+                     sinks, texts["note"] or "", texts["reason"] or "", self.doc.line(*at) or 0,
+                     texts["notice"] if "notice" in raw else None)
+
+    def text(self, raw: dict[str, Any], at: tuple[Any, ...], key: str,
+             item_id: str) -> str | None:
+        """An editor's free text as typed. YAML reads ``12:30`` as a number, ``2026-01-05``
+        as a date, ``yes`` as text but ``#3 first`` as a comment: whatever is not already
+        text is taken from the line itself, so nothing the editor wrote is changed or lost."""
+        if key not in raw:
+            return None
+        value = raw[key]
+        typed = self.typed(at, key)
+        if isinstance(value, str):
+            # "call ext #3": YAML takes " #3" for a comment; in free text it is the text.
+            if "\n" not in value and typed[:1] not in ("'", '"', "|", ">") and \
+                    typed.startswith(value) and typed[len(value):].lstrip().startswith("#"):
+                return typed
+            return value
+        if isinstance(value, list | dict):
+            shown = typed.replace("\\", "\\\\").replace('"', '\\"') or "…"
+            self.problem((*at, key), f"item {item_id}: {key} starts with [ or {{, which YAML "
+                         f"reads as a list; put the text in quotes: {key}: \"{shown}\"")
+            return None
+        return typed or None
+
+    def typed(self, at: tuple[Any, ...], key: str) -> str:
+        """What follows ``key:`` on its line, as the editor typed it."""
+        line = self.doc.line(*at, key)
+        if not line or line > len(self.lines):
+            return ""
+        return self.lines[line - 1].split(":", 1)[-1].strip()
 
 
 def render(entries: list[dict[str, Any]]) -> str:

@@ -12,14 +12,19 @@ again.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from syndicate import queue
+import lxml.html
+from lxml import etree
+
+from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
-from syndicate.model import Finding
+from syndicate.model import Finding, Item
 
 log = logging.getLogger(__name__)
 
@@ -28,21 +33,29 @@ EDITOR_MOVES: dict[str, frozenset[str]] = {
     "pending": frozenset({"approved", "rejected"}),
     "approved": frozenset({"pending", "rejected"}),
     "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected"}),   # approve again: retry what needs a person
+    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
+    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
 }
 QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
                   "withdrawn")
 LEAVES_AFTER_KEEP_DAYS = frozenset({"published", "rejected", "withdrawn", "blocked"})
 
 
-def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
+def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
+                notices: dict[str, str] | None = None) -> list[str]:
     """Apply editors' edits to the ledger (not yet committed); return notes for the log.
 
     A three-way merge per field: what syndicate last wrote (``record.shown``) is the base,
     the file is the editor's side, the ledger ours. Only a field the editor changed from
     the base is taken, so an unchanged field in a stale file never undoes newer work.
+
+    ``notices`` (item id → text) receives the ``notice:`` each item shows next: the one
+    already in the file until the editor deletes it, or a new one where this merge
+    reverted or ignored something the editor did — said in the file, where they look.
     """
+    notices = {} if notices is None else notices
     notes = []
+    today = now()[:10]
     for entry in snapshot.entries.values():
         record = ledger.get(entry.id)
         if record is None:
@@ -50,6 +63,8 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
                          "it was ignored and will disappear from the queue")
             continue
         base = record.shown or {}
+        if base.get("notice") and entry.notice:      # kept until the editor deletes it
+            notices[entry.id] = str(base["notice"])
         before = (record.status, record.note, record.reason, record.chosen)
         if entry.note != base.get("note", record.note):
             record.note = entry.note
@@ -57,21 +72,52 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot) -> list[str]:
             record.reason = entry.reason
         if entry.sinks is not None and entry.sinks != base.get("sinks", record.sinks):
             record.chosen = [s for s in entry.sinks if s in record.targets]
+            unusable = [s for s in entry.sinks if s not in record.targets]
+            if unusable:
+                notices[entry.id] = (f"{today}: sinks {', '.join(unusable)} were left out: "
+                                     "this item cannot go there (an error finding for that "
+                                     "sink, or the sink does not take it)")
         if entry.status != base.get("status") and entry.status != record.status:
             note = decide(record, entry.status, version=entry.version)
             if note:
                 notes.append(f"{entry.id} (line {entry.line}): {note}")
+                notices[entry.id] = f"{today}: your change to status: {entry.status} was " \
+                                    f"not applied: {_why(record, note)}"
         if before != (record.status, record.note, record.reason, record.chosen):
             ledger.save(record)
+    if snapshot.digest:
+        for record in ledger.records("in_queue = 1 AND shown IS NOT NULL"):
+            if record.item.id not in snapshot.entries:
+                notices[record.item.id] = (
+                    f"{today}: this item was missing from queue.yaml (deleted, or the file "
+                    f"was saved from an older copy), so syndicate put it back: "
+                    f"{_stays(record.status)}")
     for note in notes:
         log.warning("%s", note)
     return notes
 
 
-def shown_fields(record: Record) -> dict[str, Any]:
+def _stays(status: str) -> str:
+    if status in LEAVES_AFTER_KEEP_DAYS:
+        return (f"a {status} item leaves the queue by itself once the queue's keep_days "
+                "have passed")
+    return "it keeps every item until it is decided. To turn it down, set status: rejected"
+
+
+def _why(record: Record, note: str) -> str:
+    if record.status == "blocked":
+        return ("the item is blocked: an error finding (see findings) stops it for every "
+                "sink. Fix that at the source; the item comes back as pending when it changes")
+    return note
+
+
+def shown_fields(record: Record, notice: str | None = None) -> dict[str, Any]:
     """The editors' fields as the queue shows them: the base of the next merge."""
-    return {"status": record.status, "note": record.note, "reason": record.reason,
-            "sinks": record.sinks}
+    fields = {"status": record.status, "note": record.note, "reason": record.reason,
+              "sinks": record.sinks}
+    if notice:
+        fields["notice"] = notice
+    return fields
 
 
 def decide(record: Record, status: str, *, version: str | None = None) -> str | None:
@@ -80,7 +126,10 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
-        return f"cannot change a {record.status} item to {status}; left as {record.status}"
+        hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
+            "withdraw`" if record.status == "published" else ""
+        return f"cannot change a {record.status} item to {status}; left as " \
+            f"{record.status}{hint}"
     record.status = status
     record.updated = now()
     return None
@@ -102,24 +151,71 @@ def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
                       {"cutoff": cutoff, "max_pending": max_pending})
 
 
-def entries(ledger: Ledger) -> list[dict[str, Any]]:
-    """The queue's entries, in the order editors work: needing a decision first."""
-    shown = list(ledger.records("in_queue = 1"))
-    shown.sort(key=lambda r: (QUEUE_STATUSES.index(r.status), r.first_seen, r.item.id))
-    return [_entry(ledger, record) for record in shown]
+Thumbnail = Callable[[Record], str | None]
 
 
-def _entry(ledger: Ledger, record: Record) -> dict[str, Any]:
+def ordered(records: Iterable[Record]) -> list[Record]:
+    """The order editors work in: needing a decision first, newest first within a status."""
+    shown = sorted(records, key=lambda r: (_sortable(item_date(r), r), r.item.id),
+                   reverse=True)
+    shown.sort(key=lambda r: QUEUE_STATUSES.index(r.status))
+    return shown
+
+
+def _sortable(date: str, record: Record) -> str:
+    """ISO dates sort as text; "about 1950" sorts as 1950; anything else as first seen."""
+    if re.match(r"\d{4}(-\d\d)?", date):
+        return date
+    year = re.search(r"\b(1\d{3}|20\d\d)\b", date)
+    return year[1] if year else record.first_seen
+
+
+def item_date(record: Record) -> str:
+    """The item's own date (published, else modified), else when syndicate first saw it."""
+    return record.item.date or record.item.modified or record.first_seen
+
+
+def entries(ledger: Ledger, notices: dict[str, str] | None = None,
+            thumbnail: Thumbnail | None = None) -> list[dict[str, Any]]:
+    """The queue's entries, in :func:`ordered` order, with their notices and thumbnails."""
+    notices = notices or {}
+    return [_entry(ledger, record, notices.get(record.item.id),
+                   thumbnail(record) if thumbnail else None)
+            for record in ordered(ledger.records("in_queue = 1"))]
+
+
+def excerpt(item: Item, limit: int = 160) -> str:
+    """One line of the item's plain text (its description, else its article text)."""
+    text = item.description
+    if not text.strip() and item.content_html.strip():
+        try:
+            text = lxml.html.fromstring(item.content_html).text_content()
+        except (etree.ParserError, ValueError):   # markup with no text in it at all
+            text = ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _entry(ledger: Ledger, record: Record, notice: str | None,
+           thumbnail: str | None) -> dict[str, Any]:
     item = record.item
     entry: dict[str, Any] = {
         "id": item.id, "status": record.status, "version": record.content_hash,
+        "date": item_date(record),
         "title": item.title, "kind": item.kind, "source": item.source, "url": item.url or "",
+        "excerpt": excerpt(item),
+    }
+    if thumbnail:
+        entry["thumbnail"] = thumbnail
+    entry.update({
         "licence": item.licence or "none",
         "attribution": item.attribution.text if item.attribution else "",
         "sinks": record.sinks,
         "findings": [_finding(f) for f in item.findings],
-        "note": record.note,
-    }
+    })
+    if notice:
+        entry["notice"] = notice
+    entry["note"] = record.note
     if record.reason:
         entry["reason"] = record.reason
     results = {}
@@ -141,6 +237,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
+    if record.status == "withdrawn":
+        taken = withdrawals.queue_result(ledger, record.item.id, sink)
+        if taken is not None:
+            return taken
     receipt = ledger.receipt(record.item.id, sink, record.content_hash)
     if receipt is not None:
         result: dict[str, Any] = {"status": "published"}
@@ -157,27 +257,31 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
 
 
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
-         keep_days: int, *, write: bool = True) -> None:
-    """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile."""
+         keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> str:
+    """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile.
+    ``thumbnail(record)`` gives the path the queue shows for an item's picture. Return the
+    digest of the queue file as syndicate left it."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
-        apply_edits(ledger, snapshot)
+        notices: dict[str, str] = {}
+        apply_edits(ledger, snapshot, notices)
         admit_and_expire(ledger, max_pending, keep_days)
         shown = {r.item.id: r for r in ledger.records("in_queue = 1")}
-        text = queue.render(entries(ledger))
+        text = queue.render(entries(ledger, notices, thumbnail))
         if not write:
             ledger.commit()
-            return
+            return snapshot.digest
         try:
-            queue.write(path, text, snapshot.digest)
+            digest = queue.write(path, text, snapshot.digest)
         except queue.QueueChanged:
             ledger.db.rollback()
             continue
         for record in shown.values():
-            if record.shown != shown_fields(record):
-                record.shown = shown_fields(record)
+            fields = shown_fields(record, notices.get(record.item.id))
+            if record.shown != fields:
+                record.shown = fields
                 ledger.save(record)
         ledger.commit()
-        return
+        return digest
     raise InputError(f"{path} keeps changing while syndicate writes it; try again when "
                      "editors have saved")

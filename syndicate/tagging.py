@@ -21,15 +21,17 @@ import fnmatch
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Literal
 
+from syndicate import policy
 from syndicate.attribution import Attributor, build_attribution
 from syndicate.errors import ConfigError
-from syndicate.licences import Licence, registry
+from syndicate.licences import Licence, preference, registry
 from syndicate.model import KINDS, Finding, Item
 
 SECTION_KEYS = ("default", "attribution", "evidence", "rules")
-RULE_KEYS = ("match", "licence", "force", "attribution", "evidence")
+RULE_KEYS = ("match", "licence", "force", "attribution", "evidence", *policy.KEYS)
 MATCH_KEYS = ("source", "kind", "url", "category", "creator")
 ATTRIBUTION_KEYS = ("name", "url", "statement")
 NONE = "none"
@@ -47,6 +49,8 @@ class Rule:
     force: bool = False
     attribution: Attributor | None = None
     evidence: str | None = None
+    updates: bool | None = None              # ``updates: auto`` (syndicate.policy)
+    expires_after: timedelta | None = None
 
     def matches(self, item: Item) -> bool:
         """Every key of ``match`` must match; within a key, any alternative may."""
@@ -80,7 +84,8 @@ _MATCHERS: dict[str, Callable[[Item, tuple[str, ...]], bool]] = {
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome of tagging one item, before anything is written to it."""
+    """The outcome of tagging one item, before anything is written to it. ``offered`` is
+    every licence the source declares, best first (``licence`` is the first when declared)."""
 
     licence: Licence | None
     origin: Origin | None        # None when excluded or unlicensed
@@ -88,6 +93,7 @@ class Decision:
     attributor: Attributor | None
     evidence: str | None
     findings: tuple[Finding, ...]
+    offered: tuple[Licence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ class Licensing:
         default = None
         if default_id is not None:
             default = _licence(default_id, "default")
-            if default is not None and default.id == "pdm-1.0":
+            if default is not None and default.is_mark:
                 raise ConfigError("the Public Domain Mark labels works already in the public "
                                   "domain; it cannot release the council's own works. Use "
                                   "cc0-1.0 to give them to the public domain", key="default")
@@ -159,7 +165,8 @@ class Licensing:
             return Decision(None, None, False, attributor, None, (*problems, missing))
         findings = _declaration_findings(offered, problems, licence, origin, rule,
                                          rule.licence if rule else self.default)
-        return Decision(licence, origin, False, attributor, evidence, tuple(findings))
+        return Decision(licence, origin, False, attributor, evidence, tuple(findings),
+                        tuple(offered))
 
     def tag(self, item: Item) -> bool:
         """Set the item's licence, licence URL, evidence and attribution and append the
@@ -183,18 +190,19 @@ def _declared(item: Item) -> tuple[list[Licence], list[Finding]]:
     """The licences the source declares, most permissive first, and the registry's findings
     about declarations it could not recognise.
 
-    Several licences mean the rights holder offers a choice (dual licensing): the first,
-    by :func:`_permissiveness`, is the one we use.
+    Several licences (several declarations, or one naming several such as Commons'
+    ``cc-by-sa-3.0-2.5-2.0-1.0``) mean the rights holder offers a choice: the first, by
+    :func:`syndicate.licences.preference`, is the one we use.
     """
     found: dict[str, Licence] = {}
     problems: list[Finding] = []
     for raw in item.declared_licences:
         recognition = registry().recognise(raw)
-        if recognition.licence is not None:
-            found.setdefault(recognition.licence.id, recognition.licence)
-        elif recognition.finding is not None:
+        for licence in recognition.offered:
+            found.setdefault(licence.id, licence)
+        if recognition.finding is not None:
             problems.append(recognition.finding)
-    return sorted(found.values(), key=_permissiveness), problems
+    return sorted(found.values(), key=preference), problems
 
 
 def _declaration_findings(offered: list[Licence], problems: list[Finding], licence: Licence,
@@ -219,9 +227,10 @@ def _declaration_findings(offered: list[Licence], problems: list[Finding], licen
     if origin != "declared":
         return findings
     if len(offered) > 1:
-        others = ", ".join(lic.short_name for lic in offered[1:])
+        others = ", ".join(f"{lic.short_name} ({_destinations(lic)})" for lic in offered[1:])
         findings.append(Finding("licence.dual", "warning",
-                                f"the source offers {licence.short_name} and {others}; using "
+                                f"the source offers {licence.short_name} "
+                                f"({_destinations(licence)}) and {others}; using "
                                 f"{licence.short_name}, the one reusers can do most with"))
     if fallback is not None and fallback.id not in offered_ids:
         by = rule.describe() if rule else "the default licence"
@@ -232,22 +241,11 @@ def _declaration_findings(offered: list[Licence], problems: list[Finding], licen
     return findings
 
 
-# How much each condition restricts reusers: NC and ND shut out Wikimedia and most reuse,
-# share-alike binds adaptations, attribution only asks for credit.
-_CONDITION_WEIGHT = {"attribution": 1, "share-alike": 2, "non-commercial": 4,
-                     "no-derivatives": 4}
-# Among equally free licences: public domain first, then CC (known worldwide, and the only
-# family Openverse indexes — REFERENCE.md §1), then OGL.
-_FAMILY_ORDER = {"pd": 0, "cc": 1, "ogl": 2}
-
-
-def _permissiveness(licence: Licence) -> tuple[int, int, int, tuple[int, ...]]:
-    """Sort key, most permissive first: accepted by more Wikimedia destinations, lighter
-    conditions, family order above, then the newest version (4.0 needs no ports)."""
-    refused = sum(not licence.accepted_by(gate) for gate in ("commons", "wikipedia_text"))
-    weight = sum(_CONDITION_WEIGHT[c] for c in licence.conditions)
-    version = tuple(-int(p) for p in re.findall(r"\d+", licence.version))
-    return refused, weight, _FAMILY_ORDER.get(licence.family, 9), version
+def _destinations(licence: Licence) -> str:
+    """Which Wikimedia destinations take a licence, for editors choosing among several."""
+    gates = [name for gate, name in (("commons", "Commons"), ("wikipedia_text", "Wikipedia"))
+             if licence.accepted_by(gate)]
+    return " and ".join(gates) + " accept it" if gates else "no Wikimedia destination"
 
 
 def _conflict(message: str) -> Finding:
@@ -337,7 +335,10 @@ def _rule(value: Any, index: int) -> Rule:
     return Rule(number=index + 1, match=_match(fields["match"], _key(key, "match")),
                 licence=_licence(fields["licence"], _key(key, "licence")), force=force,
                 attribution=_attributor(fields.get("attribution"), _key(key, "attribution")),
-                evidence=_url(fields.get("evidence"), _key(key, "evidence")))
+                evidence=_url(fields.get("evidence"), _key(key, "evidence")),
+                updates=policy.parse_updates(fields.get("updates"), _key(key, "updates")),
+                expires_after=policy.parse_duration(fields.get("expires_after"),
+                                                    _key(key, "expires_after")))
 
 
 def _match(value: Any, key: str) -> dict[str, tuple[str, ...]]:

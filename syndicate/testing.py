@@ -27,7 +27,17 @@ from typing import Any, ClassVar
 import pytest
 
 from syndicate.errors import ConfigError
-from syndicate.model import KINDS, Attribution, Finding, Item, Receipt, make_id
+from syndicate.model import (
+    KINDS,
+    WITHDRAWAL_REASON,
+    Attribution,
+    Finding,
+    Item,
+    Receipt,
+    Withdrawal,
+    make_id,
+)
+from syndicate.options import Option
 from syndicate.sinks.base import Organisation, Sink, SinkContext, SinkState
 
 COMMON_KEYS = frozenset({"type", "kinds", "sources"})
@@ -92,6 +102,13 @@ class SinkContract:
         assert all(isinstance(k, str) for k in keys)
         assert not keys & COMMON_KEYS, "type, kinds and sources are the pipeline's keys"
 
+    def test_declares_typed_options_with_docs(self) -> None:
+        for option in self.sink_class.options:
+            assert isinstance(option, Option), "options are syndicate.Option entries"
+            assert option.description, f"option {option.name} needs a description"
+        names = [option.name for option in self.sink_class.options]
+        assert len(names) == len(set(names)), "each option is declared once"
+
     def test_unknown_option_values_raise_config_error_not_crash(self, tmp_path: Path) -> None:
         # Nonsense values must be refused with ConfigError (named key), never a crash.
         with contextlib.suppress(ConfigError):
@@ -150,6 +167,26 @@ class SinkContract:
             sink.close()
         assert "preview" in receipt.detail, "a dry-run receipt carries detail['preview']"
         assert _files(tmp_path) == before, "a dry run must not write files"
+
+    def test_withdraw_if_offered_returns_a_withdrawal(self, sink_config: Mapping[str, Any],
+                                                      tmp_path: Path) -> None:
+        # withdraw(item, receipt) is optional; a sink that offers it takes back what it
+        # published (or says what a person must do) and may be asked twice after a crash.
+        if getattr(self.sink_class, "withdraw", None) is None:
+            pytest.skip("the sink has no withdraw(); withdrawals go to a person")
+        receipt = self._publish_once(sink_config, tmp_path)
+        item = self.make_item(tmp_path)
+        item.extra[WITHDRAWAL_REASON] = "contract test withdrawal"
+        for _ in range(2):
+            sink = self.make_sink(sink_config, tmp_path)
+            sink.open()
+            try:
+                outcome = sink.withdraw(item, receipt)  # type: ignore[attr-defined]
+            finally:
+                sink.close()
+            assert isinstance(outcome, Withdrawal), "withdraw() returns a Withdrawal"
+            assert isinstance(outcome.message, str) and outcome.message, \
+                "a Withdrawal says what happened (or what a person must do)"
 
     def _publish_once(self, config: Mapping[str, Any], tmp_path: Path) -> Receipt:
         sink = self.make_sink(config, tmp_path)

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from syndicate import __version__
 from syndicate.config import Config, SinkSpec, located
@@ -25,6 +26,9 @@ from syndicate.model import Item, Receipt
 from syndicate.progress import Progress, Silent
 from syndicate.sinks.base import Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
+
+if TYPE_CHECKING:
+    from syndicate.marking import MediaTagger
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +42,21 @@ def user_agent(config: Config) -> str:
 
 class Workspace:
     """The open state of one configuration. ``dry_run`` works on a scratch copy of the
-    ledger and tells sinks to change nothing."""
+    ledger and tells sinks to change nothing; ``wait`` is how long to wait for another
+    run's lock (0: give up at once)."""
 
     def __init__(self, config: Config, *, dry_run: bool = False,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, wait: float = 0.0) -> None:
         self.config = config
         self.dry_run = dry_run
         self.progress: Progress = progress or Silent()
-        self.lock = RunLock(config.state_dir / "lock")
+        self.lock = RunLock(config.state_dir / "lock", wait=wait)
         self.fetcher = Fetcher(user_agent(config),
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}
         self._ledger: Ledger | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._tagger: MediaTagger | None = None
 
     def __enter__(self) -> Workspace:
         self.lock.__enter__()
@@ -64,6 +70,8 @@ class Workspace:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        if self._tagger is not None:
+            self._tagger.close()
         if self._ledger is not None:
             self._ledger.close()
         if self._scratch is not None:
@@ -85,9 +93,16 @@ class Workspace:
             if problem is not None:
                 context.problem = functools.partial(problem, spec.name)
             try:
-                built.append(spec.cls(spec.name, spec.options, context))
+                source = spec.cls(spec.name, spec.options, context)
             except ConfigError as exc:
                 raise located(self.config, "sources", spec.name, exc) from None
+            try:
+                source.resolve_secrets()
+            except ConfigError as exc:  # this source waits for a person; the others run
+                if problem is not None:
+                    problem(spec.name, str(located(self.config, "sources", spec.name, exc)))
+                continue
+            built.append(source)
         return built
 
     def sink(self, name: str) -> Sink:
@@ -124,6 +139,19 @@ class Workspace:
                 if (receipt := self.ledger.receipt(item_id, sink)) is not None]
 
     def media(self, item: Item) -> Path:
+        """The file sinks send: the item's file with its licence metadata written into it
+        (a tagged copy, see :mod:`syndicate.marking`)."""
+        from syndicate.marking import MediaTagger, tagged_folder
+
+        if self._tagger is None:
+            folder = tagged_folder(self.config)
+            if self.dry_run:  # a dry run tags where it leaves no trace
+                self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
+                folder = Path(self._scratch.name) / "tagged"
+            self._tagger = MediaTagger(self.config, folder)
+        return self._tagger(item, self.local_file(item))
+
+    def local_file(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL
         into the state folder (kept per content version, so a retry does not fetch again)."""
         if item.path is not None:

@@ -37,6 +37,14 @@ for _first in "tTfF":
         ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 
 
+class YAMLSyntaxError(InputError):
+    """The file is not valid YAML; ``line`` (1-based, or None) is where to look."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 @dataclass
 class Document:
     """A parsed YAML file and the line (1-based) of every key in it."""
@@ -74,9 +82,8 @@ def load(path: Path, text: str | None = None) -> Document:
         lines: dict[KeyPath, int] = {}
         data = _construct(loader, node, (), lines) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{line}: {exc.problem or exc.context}") from None
+        line, message = plain_words(exc, text)
+        raise YAMLSyntaxError(f"{path}{f':{line}' if line else ''}: {message}", line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML ({exc})") from None
     finally:
@@ -84,16 +91,32 @@ def load(path: Path, text: str | None = None) -> Document:
     return Document(path, data, lines)
 
 
+#: Explicit tags of YAML's core schema; any other (``!!python/object``…) is refused.
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                       for name in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
 def _refuse_anchors(text: str) -> None:
-    """Anchors and aliases let one edit change many items, and aliases can be bombs."""
+    """Anchors and aliases let one edit change many items, and aliases can be bombs;
+    tags outside the core schema ask a loader to build objects."""
     loader = _StrictLoader(text)
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise yaml.MarkedYAMLError(
-                    problem="anchors and aliases (& and *) are not allowed here; write the "
-                            "value out in full", problem_mark=event.start_mark)
+                    problem="anchors and aliases (& and *) are not allowed here: write the "
+                            "value out in full, and put text that starts with & or * in "
+                            "quotes", problem_mark=event.start_mark)
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag not in _CORE_TAGS:
+                # A local tag (``!important``) is an editor's text that starts with '!';
+                # a global one (``!!python/object``) asks the loader to build an object.
+                problem = (f"could not determine a constructor for the tag {tag}"
+                           if tag.startswith("!") else
+                           f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                           "allowed here; write a plain value")
+                raise yaml.MarkedYAMLError(problem=problem, problem_mark=event.start_mark)
     finally:
         loader.dispose()
 
@@ -124,10 +147,15 @@ def _construct(loader: _StrictLoader, node: yaml.Node, at: KeyPath,
     return loader.construct_object(node, deep=True)
 
 
+# Long text stays on one line: an editor who deletes "the notice: line" deletes all of it,
+# and their editor's soft wrap shows it whole.
+_NEVER_FOLD = 1 << 30
+
+
 def dump(data: Mapping[str, Any] | list[Any]) -> str:
     """YAML for a person to read: block style, keys in the order given, Unicode as is."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100)
+                     default_flow_style=False, width=_NEVER_FOLD)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -144,3 +172,114 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _str_representer)
+
+
+# PyYAML's own words ("mapping values are not allowed in this context") mean nothing to the
+# people who edit these files. Each entry: a fragment of the parser's problem, whether the
+# place to point at is where the construct started (the context mark) rather than where the
+# parser gave up, and what went wrong and how to fix it in plain words. {key} and {value}
+# are the key and the text on the line pointed at, so the fix can show the line rewritten.
+_PLAIN: tuple[tuple[str, bool, str], ...] = (
+    ("duplicate key", False, "{problem}"),         # our own refusals say it already
+    ("anchors and aliases", False, "{problem}"),
+    ("a key must be plain text", False, "{problem}"),
+    ("tab character", False,                       # [3]: also used for any tab-indented line
+     "a tab is used to indent this line; YAML needs spaces. Replace the tab with spaces so "
+     "the line starts like the lines around it"),
+    ("mapping values are not allowed", False,
+     "{colon}"),
+    ("block sequence entries are not allowed", False,
+     "text that starts with '- ' reads as a list. Put the text in quotes: "
+     "{key}: \"{value}\""),
+    ("mapping keys are not allowed", False,
+     "text that starts with '? ' reads as a key. Put the text in quotes: {key}: \"{value}\""),
+    ("cannot start any token", False,
+     "text cannot start with {first} unless it is in quotes. Put the text in quotes: "
+     "{key}: \"{value}\""),
+    ("expected alphabetic or numeric character", True,
+     "text that starts with * or & must be in quotes. Put the text in quotes: "
+     "{key}: \"{value}\""),
+    ("could not find expected ':'", True,
+     "this line is not 'key: value'. If it is text that went on to a new line, put the "
+     "whole text in quotes on one line, or write | after the key and the text on the lines "
+     "below, indented; if it is a key, put a space after the colon (status: approved)"),
+    ("end of stream", True,
+     "a quote opened on this line is never closed. Add the closing quote at the end of the "
+     "text"),
+    ("expected ',' or '}'", True,
+     "text that starts with {{ reads as a mapping. Put the text in quotes: "
+     "{key}: \"{value}\""),
+    ("expected ',' or ']'", True,
+     "text that starts with [ reads as a list. Put the text in quotes: {key}: \"{value}\""),
+    ("expected comment or line break", False,
+     "{after}"),
+    ("did not find expected key", False,
+     "{quote}"),
+    ("expected <block end>", False,
+     "this line does not line up with the lines above it. Indent it like the other keys "
+     "of the same item (two spaces, or '- ' before id)"),
+    ("could not determine a constructor for the tag", False,
+     "text that starts with ! must be in quotes. Put the text in quotes: {key}: \"{value}\""),
+    ("unknown escape character", False,
+     "a backslash inside double quotes starts an escape. Use single quotes instead: "
+     "{key}: '{value}'"),
+    ("special characters are not allowed", False,
+     "the line holds an invisible control character. Delete it (retype the line)"),
+    ("is not allowed here; write a plain value", False, "{problem}"),
+)
+_KEY_LINE = re.compile(
+    r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[^\s:#'\"][^:#]*?):(?:\s+(?P<value>.*))?$")
+
+
+def plain_words(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """The line to look at and what is wrong there, in words an editor understands."""
+    problem = str(exc.problem or exc.context or "")
+    for fragment, at_start, template in _PLAIN:
+        if fragment not in problem:
+            continue
+        mark = (exc.context_mark if at_start else None) or exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column if mark is not None else 0
+        return line, _fill(template, text.splitlines(), line, column, problem)
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark is not None else None), (
+        f"{problem} (the YAML parser's words; check the quotes and the indentation on "
+        "this line and the one above)")
+
+
+def _fill(template: str, lines: list[str], line: int | None, column: int,
+          problem: str) -> str:
+    raw = lines[line - 1] if line and line <= len(lines) else ""
+    indent = len(raw) - len(raw.lstrip())
+    if "\t" in raw[:indent]:                   # the parser's words vary with the context
+        template = _PLAIN[3][2]
+    match = _KEY_LINE.match(raw)
+    key = match["key"].strip() if match else "note"
+    value = (match["value"] or "").strip() if match else raw.strip()
+    quoted = value[:1] in ("'", '"')
+    inner = value[1:-1] if quoted and len(value) > 1 and value[-1] == value[0] else value
+    shown = inner.replace("\\", "\\\\").replace('"', '\\"')
+    in_quotes = f"{key}: '{inner}'" if '"' in inner and "'" not in inner else \
+        f'{key}: "{shown}"'
+    realign = (f"'{key}:' is indented differently from the keys around it. Line it up "
+               "with the other keys of the same item or section (the same number of spaces "
+               "before each key)")
+    in_value = match is not None and column > indent + len(key)   # not at the key itself
+    fields = {
+        "key": key, "value": shown, "problem": problem,
+        "first": repr(value[:1]) if value else "this character",
+        "colon": (
+            "the text has a colon followed by a space, which YAML reads as a new key. Put "
+            f"the text in quotes: {in_quotes}") if ": " in value else realign,
+        "after": (
+            f"text goes on after the closing quote. Put the whole text in quotes: {in_quotes}"
+            if quoted else
+            "| and > start a block of text on the lines below. To start the text with | or "
+            f">, put it in quotes: {in_quotes}"),
+        "quote": (
+            "the text starts with a quote, so it ends at the next matching quote (an "
+            "apostrophe inside '…' ends it) and the rest is left over. Put the whole text in "
+            f"quotes: {in_quotes} (inside single quotes, write an apostrophe twice: "
+            "'it''s')") if quoted and in_value else realign,
+    }
+    return template.format(**fields)

@@ -100,13 +100,13 @@ def test_public_domain_is_still_credited_as_a_courtesy() -> None:
 
 # --- HTML --------------------------------------------------------------------------------
 
-def test_html_is_exactly_the_cc_chooser_form() -> None:
+def test_html_is_exactly_the_cc_chooser_form_with_cc_license() -> None:
     assert credit().html == (
         '<p xmlns:cc="http://creativecommons.org/ns#" xmlns:dct="http://purl.org/dc/terms/">'
         f'<a property="dct:title" rel="cc:attributionURL" href="{WORK}">Snow update</a> by '
         '<a rel="cc:attributionURL dct:creator" property="cc:attributionName" '
         f'href="{CREATOR}">Jo Bloggs</a> is licensed under '
-        f'<a rel="license" href="{CC_BY_4}">CC BY 4.0</a></p>')
+        f'<a rel="license cc:license" href="{CC_BY_4}">CC BY 4.0</a></p>')
 
 
 def test_html_carries_the_ccrel_attributes() -> None:
@@ -120,13 +120,13 @@ def test_html_carries_the_ccrel_attributes() -> None:
     (creator,) = root.xpath('.//*[@property="cc:attributionName"]')
     assert (creator.text, creator.get("href")) == ("Jo Bloggs", CREATOR)
     assert creator.get("rel").split() == ["cc:attributionURL", "dct:creator"]
-    (licence,) = root.xpath('.//a[@rel="license"]')
+    (licence,) = root.xpath('.//a[@rel="license cc:license"]')
     assert (licence.text, licence.get("href")) == ("CC BY 4.0", CC_BY_4)
 
 
 def test_html_without_urls_uses_spans_that_keep_the_properties() -> None:
     root = parse_html(credit(url=None, creator_url=None).html)
-    assert [a.get("rel") for a in root.iter("a")] == ["license"]
+    assert [a.get("rel") for a in root.iter("a")] == ["license cc:license"]
     (title,) = root.xpath('.//span[@property="dct:title"]')
     (creator,) = root.xpath('.//span[@property="cc:attributionName"]')
     assert (title.text, creator.text) == ("Snow update", "Jo Bloggs")
@@ -134,7 +134,7 @@ def test_html_without_urls_uses_spans_that_keep_the_properties() -> None:
 
 def test_html_ogl_links_the_licence_inside_its_statement() -> None:
     root = parse_html(credit("ogl-uk-3.0").html)
-    (licence,) = root.xpath('.//a[@rel="license"]')
+    (licence,) = root.xpath('.//a[@rel="license cc:license"]')
     assert (licence.text, licence.get("href")) == ("Open Government Licence v3.0", OGL_3)
     assert OGL_STATEMENT in root.text_content()
 

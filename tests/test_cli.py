@@ -128,7 +128,7 @@ def test_status_reports_runs_and_counts(council: Council) -> None:
     council.run("collect")
     code, out, _ = invoke("--config", str(council.config), "status")
     assert code == 0
-    assert "run 1: collect" in out and "pending" in out
+    assert "collect: exit 0 — collected 31" in out and "pending" in out
 
 
 def test_inspect_without_config_shows_declared_licences_only(tmp_path: Path) -> None:
@@ -182,9 +182,20 @@ def test_inspect_one_file_even_with_glob_characters_in_its_name(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("args", [("-q", "collect"), ("collect", "-q")])
-def test_quiet_before_or_after_the_command_prints_nothing_when_all_is_well(
+def test_quiet_before_or_after_the_command_prints_only_what_waits_for_people(
         council: Council, args: tuple[str, ...]) -> None:
     code, out, err = invoke("--config", str(council.config), *args)
+    assert (code, err) == (0, "")
+    # cron mails -q output: one line, because new items wait for an editor
+    assert out.count("\n") == 1 and out.startswith("for people: 27 items wait for a decision")
+
+
+def test_quiet_prints_nothing_when_nothing_waits_for_people(council: Council) -> None:
+    text = council.config.read_text()
+    rules = text.index("\n", text.index("  rules:")) + 1
+    council.write_config(text[:rules] + "    - match: {source: news}\n      licence: none\n"
+                         "    - match: {source: photos}\n      licence: none\n" + text[rules:])
+    code, out, err = invoke("--config", str(council.config), "-q", "collect")
     assert (code, out, err) == (0, "", "")
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from syndicate import config
-from syndicate.errors import ConfigError
+from syndicate.errors import ConfigError, InputError
 from syndicate.secrets import Secret, reveal
 
 BASE = """\
 organisation:
   name: Example Borough Council
-  contact: webteam@example.gov.uk
+  url: https://www.example.gov.uk
 sources:
   photos: {type: directory, path: photos}
 licensing:
@@ -84,7 +84,7 @@ def test_licensing_errors_carry_file_and_line(tmp_path: Path) -> None:
 def test_queue_numbers_must_be_positive(tmp_path: Path) -> None:
     message = error(tmp_path, BASE + "queue: {max_pending: 0}\n")
     assert message == (f"{tmp_path}/syndicate.yaml:12: queue.max_pending: must be a whole "
-                       "number of 1 or more, not 0")
+                       "number of at least 1 and at most 1000000, not 0")
 
 
 def test_organisation_name_is_required(tmp_path: Path) -> None:
@@ -103,6 +103,7 @@ def test_env_secret_is_read_only_when_revealed(tmp_path: Path,
     cfg = load(tmp_path, BASE.replace("directory: public/feeds",
                                       "directory: public/feeds\n  wiki:\n    type: commons\n"
                                       "    site: 127.0.0.1\n"
+                                      "    username: {env: TEST_SYNDICATE_USER}\n"
                                       "    password: {env: TEST_SYNDICATE_PW}"))
     secret = cfg.sinks["wiki"].options["password"]
     assert isinstance(secret, Secret)
@@ -136,7 +137,7 @@ def test_rule_naming_a_missing_source_is_an_error(tmp_path: Path) -> None:
     text = BASE.replace("default: ogl-uk-3.0", "default: ogl-uk-3.0\n  rules:\n"
                         "    - match: {source: photoz}\n      licence: cc-by-4.0")
     message = error(tmp_path, text)
-    assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules.0.match.source: "
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:9: licensing.rules[1].match.source: "
                               "no source named 'photoz'")
 
 
@@ -144,3 +145,60 @@ def test_unknown_source_type_lists_installed_source_types(tmp_path: Path) -> Non
     message = error(tmp_path, BASE.replace("type: directory", "type: rss"))
     assert message == (f"{tmp_path}/syndicate.yaml:5: sources.photos.type: unknown source "
                        "type 'rss'; installed: directory, feed, pages")
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("queue: {max_pending: 99999999999999999999999999}",
+     "queue.max_pending: must be a whole number of at least 1 and at most 1000000, not "
+     "99999999999999999999999999"),
+    ("queue: {keep_days: 999999999}",
+     "queue.keep_days: must be a whole number of at least 1 and at most 36500, not 999999999"),
+])
+def test_every_integer_has_a_range(tmp_path: Path, setting: str, message: str) -> None:
+    assert error(tmp_path, BASE + setting + "\n") == f"{tmp_path}/syndicate.yaml:12: {message}"
+
+
+def test_yaml_tags_beyond_the_core_schema_are_refused_with_the_line(tmp_path: Path) -> None:
+    text = BASE.replace("  name: Example Borough Council",
+                        "  name: !!python/object/apply:os.system [echo hi]")
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, text)
+    assert str(caught.value) == (f"{tmp_path}/syndicate.yaml:2: the YAML tag "
+                                 "!!python/object/apply:os.system is not allowed here; write "
+                                 "a plain value")
+
+
+@pytest.mark.parametrize("where", ["sources", "sinks", "licensing"])
+def test_credentials_inside_any_url_are_refused(tmp_path: Path, where: str) -> None:
+    url = "http://council:s3cret@intranet.example.gov.uk/api.php"
+    text = {
+        "sources": BASE.replace("{type: directory, path: photos}",
+                                f"{{type: feed, url: '{url}'}}"),
+        "sinks": BASE.replace("directory: public/feeds", f"directory: public/feeds\n"
+                              f"  wiki:\n    type: commons\n    site: {url}"),
+        "licensing": BASE.replace("default: ogl-uk-3.0",
+                                  f"default: ogl-uk-3.0\n  evidence: {url}"),
+    }[where]
+    message = error(tmp_path, text)
+    assert "must not contain a user name or password" in message
+    assert message.startswith(f"{tmp_path}/syndicate.yaml:")
+    assert "s3cret" not in message
+
+
+def test_env_file_secrets_are_found_and_its_mode_checked_at_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEST_SYNDICATE_PW", raising=False)
+    env_file = tmp_path / "syndicate.env"
+    env_file.write_text("TEST_SYNDICATE_PW=s3cret\nTEST_SYNDICATE_USER=Council@bot\n")
+    env_file.chmod(0o600)
+    text = BASE + "env_file: syndicate.env\n" + (
+        "  wiki:\n    type: commons\n    site: 127.0.0.1\n"
+        "    username: {env: TEST_SYNDICATE_USER}\n    password: {env: TEST_SYNDICATE_PW}\n")
+    text = text.replace("env_file: syndicate.env\n  wiki:", "  wiki:")
+    text = "env_file: syndicate.env\n" + text
+    cfg = load(tmp_path, text)
+    assert reveal(cfg.sinks["wiki"].options["password"]) == "s3cret"
+    env_file.chmod(0o640)
+    assert error(tmp_path, text) == (f"{tmp_path}/syndicate.yaml:1: env_file: secret file "
+                                     f"{env_file} is readable by others; run chmod 600 "
+                                     f"{env_file}")

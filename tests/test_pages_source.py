@@ -335,6 +335,25 @@ def test_bad_content_selector_names_the_key(tmp_path: Path, selector: object) ->
     assert error.value.key == "content_selector"
 
 
+def test_bad_content_selector_stops_the_config_load_naming_file_line_and_key(
+        tmp_path: Path) -> None:
+    from syndicate import config
+
+    path = tmp_path / "syndicate.yaml"
+    path.write_text("organisation: {name: Example Borough Council, url: "
+                    "https://www.example.gov.uk}\n"
+                    "sources:\n"
+                    "  site:\n"
+                    "    type: pages\n"
+                    "    urls: [https://www.example.gov.uk/parks]\n"
+                    "    content_selector: 'p::first-line'\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        config.load(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}:6: sources.site.content_selector: ")
+    assert "CSS selector" in message and "seudo-element" in message
+
+
 def test_page_without_an_article_gets_a_finding(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(simple_page("News", "<main>" + "".join(

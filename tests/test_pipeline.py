@@ -117,7 +117,7 @@ def test_duplicate_key_in_queue_stops_the_run_and_leaves_everything(council: Cou
 
     result = council.run("run")
     assert result.exit_code == 2
-    assert f"queue.yaml:{line}: duplicate key 'status'" in result.output
+    assert f"queue.yaml:{line}: item {item_id}: duplicate key 'status'" in result.output
     assert "Traceback" not in result.output
     assert council.queue.read_text() == text
     assert not council.feeds.exists()
@@ -270,7 +270,7 @@ def test_remote_feed_uses_conditional_get_and_a_failing_source_does_not_stop_oth
     assert conditional.headers.get("if-none-match") == '"v1"'
 
 
-def test_a_missing_secret_stops_publishing_before_anything_is_sent(
+def test_a_missing_secret_stops_only_its_own_sink(
         council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_SUCH_SYNDICATE_SECRET", raising=False)
     text = council.config.read_text().replace("sinks:\n", (
@@ -280,13 +280,20 @@ def test_a_missing_secret_stops_publishing_before_anything_is_sent(
     council.write_config(text)
     council.run("collect")
     approve_all(council)
-    result = council.run("publish")
+    result = council.run("publish", "--json")
     line = text.splitlines().index("    username: {env: NO_SUCH_SYNDICATE_SECRET}") + 1
-    assert result.exit_code == 2
-    assert result.stderr == (f"Error: {council.config}:{line}: sinks.commons.username: "
-                             "environment variable NO_SUCH_SYNDICATE_SECRET is not set; "
-                             "export it before running\n")
-    assert not council.feeds.exists()   # partners did not go first either
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    (problem,) = [p for p in report["problems"] if p["item"] is None]
+    assert problem["where"] == "commons" and problem["retry"] is False
+    assert problem["message"].startswith(
+        f"{council.config}:{line}: sinks.commons.username: environment variable "
+        "NO_SUCH_SYNDICATE_SECRET is not set")
+    assert report["published"]["partners"] > 0      # the partner feeds went out anyway
+    assert council.feeds.exists()
+    waiting = [i for i in council.queue_items() if "commons" in i.get("sinks", [])]
+    assert any(i["status"] == "failed" for i in waiting)   # still due: retried next run
+    assert not any(i["status"] == "published" for i in waiting)
 
 
 def test_a_new_copy_of_an_unchanged_file_is_flagged_as_duplicate(council: Council) -> None:

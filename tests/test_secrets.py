@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from syndicate.errors import ConfigError
-from syndicate.secrets import Secret, reveal
+from syndicate.secrets import REDACTED, Secret, read_env_file, reveal
 
 VALUE = "bot-password-0123456789"
 
@@ -80,3 +80,51 @@ def test_inline_credentials_are_refused() -> None:
     with pytest.raises(ConfigError, match="never inline") as caught:
         reveal(VALUE, key="password")
     assert VALUE not in str(caught.value)
+
+
+def test_a_secret_formatted_by_mistake_gives_the_redacted_marker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARTNER_TOKEN", VALUE)
+    secret = Secret(env="PARTNER_TOKEN", key="sinks.partner.token")
+    for text in (str(secret), repr(secret), f"Bearer {secret}", f"{secret:>40}",
+                 f"{secret!s:>40}", " ".join(["Bearer", str(secret)])):
+        assert VALUE not in text
+        assert f"{REDACTED} env PARTNER_TOKEN]" in text
+    assert reveal(secret) == VALUE
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a file to another user needs root")
+def test_a_secret_file_owned_by_another_user_is_refused(tmp_path: Path) -> None:
+    path = private_file(tmp_path / "pw")
+    os.chown(path, 65534, -1)
+    with pytest.raises(ConfigError, match="belongs to another user") as caught:
+        Secret(file=path, key="password").reveal()
+    assert VALUE not in str(caught.value)
+
+
+def test_env_file_gives_env_secrets_the_environment_lacks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = private_file(tmp_path / "syndicate.env", (
+        "# bot passwords for the nightly job\n\nexport WIKI_USER=Council@syndicate\n"
+        f"WIKI_PASSWORD='{VALUE}'\nSHARED=from-file\n"))
+    monkeypatch.delenv("WIKI_USER", raising=False)
+    monkeypatch.delenv("WIKI_PASSWORD", raising=False)
+    monkeypatch.setenv("SHARED", "from-environment")
+    values = read_env_file(env_file)
+    assert reveal(Secret(env="WIKI_USER", env_file=values)) == "Council@syndicate"
+    assert reveal(Secret(env="WIKI_PASSWORD", env_file=values)) == VALUE
+    assert reveal(Secret(env="SHARED", env_file=values)) == "from-environment"
+    assert "WIKI_PASSWORD" not in os.environ    # the process environment is left alone
+
+
+def test_env_file_follows_the_secret_file_rules(tmp_path: Path) -> None:
+    env_file = private_file(tmp_path / "syndicate.env", f"WIKI_PASSWORD={VALUE}\n")
+    env_file.chmod(0o644)
+    with pytest.raises(ConfigError, match="readable by others; run chmod 600"):
+        read_env_file(env_file)
+    env_file.chmod(0o600)
+    env_file.write_text(f"WIKI_PASSWORD={VALUE}\n{VALUE}\n")
+    with pytest.raises(ConfigError) as caught:
+        read_env_file(env_file)
+    assert str(caught.value) == (f"{env_file}:2: expected KEY=VALUE (the value is not shown "
+                                 "here)")

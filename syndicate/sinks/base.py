@@ -2,7 +2,7 @@
 
 The pipeline drives every sink the same way::
 
-    sink = SinkClass(name, config, context)    # validate config; raise ConfigError
+    sink = SinkClass(name, config, context)    # options checked (at config load too)
     findings = sink.check(item)                # for every item aimed at the sink; no side effects
     sink.open()                                # once, before the first publish (log in, mkdir)
     receipt = sink.publish(item)               # each approved item not yet published
@@ -11,6 +11,13 @@ The pipeline drives every sink the same way::
 ``publish`` raises :class:`~syndicate.errors.RetryLater` (try this item next run),
 :class:`~syndicate.errors.SkipItem` (a person must look) or
 :class:`~syndicate.errors.SinkError` (stop this sink for this run).
+
+A sink may also offer ``withdraw(item, receipt) -> Withdrawal`` (optional; see
+:class:`~syndicate.model.Withdrawal`): called when a published item is withdrawn, between
+``open`` and ``close``, with the receipt of its latest publication and the reason in
+:func:`~syndicate.model.withdrawal_reason`. It takes the publication back as far as the
+platform allows, or says what a person must do; it may be called again for the same
+receipt. A sink without it leaves withdrawals to a person, with the receipt's URL.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from syndicate.model import Finding, Item, Receipt
+from syndicate.options import Configurable
 
 
 @dataclass(frozen=True)
@@ -73,17 +81,19 @@ def _no_media(item: Item) -> Path:
     return item.path
 
 
-class Sink(abc.ABC):
+class Sink(abc.ABC, Configurable):
     """Base class of every sink, built-in or plugin.
 
-    Subclasses set ``kinds`` (item kinds they can take) and ``config_keys`` (their own keys
-    besides ``type``, ``kinds`` and ``sources``, so a typo in syndicate.yaml is caught with
-    its line number), and write :meth:`publish`. Override :meth:`check` to add rules; call
+    Subclasses set ``kinds`` (item kinds they can take) and ``options`` (their own options
+    besides ``type``, ``kinds`` and ``sources``, as :class:`~syndicate.options.Option`
+    entries: checked when syndicate.yaml loads, with file and line), and write
+    :meth:`publish`. ``self.config`` holds the checked options, defaults filled in; a secret
+    option is read with ``self.secret(name)``. Override :meth:`check` to add rules; call
     ``super().check(item)`` to keep the licence gate.
     """
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
-    config_keys: ClassVar[frozenset[str]] = frozenset()
+    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources"})
     #: Name of the licence-registry flag this destination requires (``commons`` or
     #: ``wikipedia_text``); ``None`` takes any licence the registry knows.
     licence_gate: ClassVar[str | None] = None
@@ -93,8 +103,8 @@ class Sink(abc.ABC):
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         self.name = name
-        self.config = config
         self.context = context
+        self.config = self._configure(config, context.base_dir)
 
     def check(self, item: Item) -> list[Finding]:
         """Findings for sending ``item`` here; no side effects. The default is the licence
@@ -113,12 +123,12 @@ class Sink(abc.ABC):
                             self.name)]
         return []
 
-    def open(self) -> None:  # noqa: B027 - an optional hook, deliberately empty
+    def open(self) -> None:
         """Prepare to publish: log in, create folders. Raise SinkError if impossible."""
 
     @abc.abstractmethod
     def publish(self, item: Item) -> Receipt:
         """Publish one approved item and say where it went."""
 
-    def close(self) -> None:  # noqa: B027 - an optional hook, deliberately empty
+    def close(self) -> None:
         """Release what open() took; called even after an error."""

@@ -10,6 +10,11 @@ Configuration (all optional)::
       max_entries: 100
       filename: partners             # → partners.atom, partners.rss (default: the sink name)
       base_url: https://www.example.gov.uk/feeds   # where the files are served
+      hub: https://pubsubhubbub.appspot.com/       # WebSub hub told of each change (needs base_url)
+      mirrors: [/mnt/second-disk/feeds]            # extra folders given the same files
+
+Withdrawn entries leave the feeds; Atom keeps an RFC 6721 tombstone for 30 days. Tombstones,
+the hub and mirrors live in :mod:`syndicate.sinks.feedaddons`.
 
 The sink keeps the entries it has published in ``<state dir>/feeds/<sink name>.entries.json``
 (out of the public folder, which a web server serves) so the feeds survive across runs and a
@@ -31,7 +36,9 @@ from urllib.parse import quote, urlsplit
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
-from syndicate.model import Finding, Item, Receipt
+from syndicate.model import Finding, Item, Receipt, Withdrawal
+from syndicate.options import FilePath, Integer, ListOf, Option, Text, Url
+from syndicate.sinks import feedaddons
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.feedformats import (
     FORMATS,
@@ -53,22 +60,38 @@ _STORE_VERSION = 1
 class FeedSink(Sink):
     """Writes Atom 1.0 and/or RSS 2.0 files into a folder, one entry per published item."""
 
-    config_keys: ClassVar[frozenset[str]] = frozenset(
-        {"directory", "formats", "title", "max_entries", "filename", "base_url"})
+    options: ClassVar[tuple[Option, ...]] = (
+        Option("directory", FilePath(), default="public/feeds",
+               description="Folder the feed files are written to (your web server serves it)."),
+        Option("formats", ListOf(Text(), min_items=1), default=list(FORMATS),
+               choices=tuple(FORMATS),
+               description="Which feeds to write."),
+        Option("title", Text(), description="Feed title (default: '<organisation> open "
+               "content')."),
+        Option("max_entries", Integer(), default=100, range=(1, 100_000),
+               description="Newest entries kept in each feed."),
+        Option("filename", Text(r"[^/\\.][^/\\]*", "a plain name such as 'partners' (no "
+                                "folders, not starting with a dot)"),
+               description="File name without extension (default: the sink's name)."),
+        Option("base_url", Url(), description="Where the feed files are served; gives the "
+               "feeds their self links."),
+        *feedaddons.OPTIONS,
+    )
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        self.directory_setting = Path(_text(config, "directory", "public/feeds"))
+        self.directory_setting = Path(self.config["directory"])
         self.directory = context.base_dir / self.directory_setting
-        self.formats = _formats(config.get("formats", list(FORMATS)))
-        self.title = _text(config, "title", f"{context.organisation.name} open content")
-        self.max_entries = _max_entries(config.get("max_entries", 100))
-        self.filename = _filename(_text(config, "filename", name))
-        self.base_url = _base_url(config.get("base_url"))
+        self.formats = tuple(dict.fromkeys(self.config["formats"]))
+        self.title = self.config["title"] or f"{context.organisation.name} open content"
+        self.max_entries = self.config["max_entries"]
+        self.filename = self.config["filename"] or name
+        self.base_url = self.config["base_url"] and self.config["base_url"].rstrip("/")
         self.authority = _authority(context.organisation.url, self.base_url)
         self.store_path = context.state_dir / "feeds" / f"{name}.entries.json"
         self._entries: list[FeedEntry] | None = None
+        self.addons = feedaddons.FeedAddons(self)  # tombstones, WebSub hub, mirrors
 
     def check(self, item: Item) -> list[Finding]:
         """The licence gate, then what a feed entry needs: a licence URL, something to
@@ -123,6 +146,26 @@ class FeedSink(Sink):
             return Receipt(entry.id, item.url, {"preview": preview, "files": files})
         self._write(updated)
         return Receipt(entry.id, item.url, {"files": files})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Take the item's entry out of the feeds; Atom keeps an RFC 6721 tombstone."""
+        return self.addons.withdraw(item, receipt)
+
+    def close(self) -> None:
+        """Tell the WebSub hub, if any, that the feeds changed."""
+        self.addons.close()
+
+    def entries(self) -> list[FeedEntry]:
+        """The entries the feeds hold now."""
+        return self._load()
+
+    def rewrite(self, entries: list[FeedEntry]) -> None:
+        """Write the feeds with exactly ``entries``."""
+        self._write(entries)
+
+    def self_url(self, fmt: str) -> str | None:
+        """Where the feed in format ``fmt`` is served, when base_url says."""
+        return self._self_url(fmt)
 
     def entry_id(self, item_id: str) -> str:
         """The stable id of an item's entry: an RFC 4151 tag URI such as
@@ -186,10 +229,10 @@ class FeedSink(Sink):
     def _write(self, entries: list[FeedEntry]) -> None:
         # Render everything first so a rendering failure changes no file.
         info = self._feed_info()
-        documents = {
+        documents = self.addons.decorate({
             self.directory / f"{self.filename}.{fmt}":
                 FORMATS[fmt](replace(info, self_url=self._self_url(fmt)), entries)
-            for fmt in self.formats}
+            for fmt in self.formats}, entries)
         store = json.dumps({"version": _STORE_VERSION,
                             "entries": [entry.to_dict() for entry in entries]},
                            indent=1)  # ASCII escapes carry even a lone surrogate
@@ -199,12 +242,14 @@ class FeedSink(Sink):
         try:
             for path, document in documents.items():
                 atomic_write(path, document)
+            self.addons.save()
             atomic_write(self.store_path, store)
         except OSError as error:
             raise SinkError(f"cannot write the feed files in {self.directory}: "
                             f"{error.strerror or error}; free space or fix permissions, "
                             "the items are retried next run") from error
         self._entries = entries
+        self.addons.written(documents)
 
     def _self_url(self, fmt: str) -> str | None:
         return f"{self.base_url}/{self.filename}.{fmt}" if self.base_url else None
@@ -243,46 +288,6 @@ def _enclosure(item: Item) -> Enclosure | None:
     media_type = (item.media_type or mimetypes.guess_type(urlsplit(url).path)[0]
                   or "application/octet-stream")
     return Enclosure(url=url, type=media_type, length=item.size)
-
-
-def _text(config: Mapping[str, Any], key: str, default: str) -> str:
-    value = config.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{key} must be a non-empty string, not {value!r}", key=key)
-    return value
-
-
-def _formats(value: Any) -> tuple[str, ...]:
-    allowed = ", ".join(FORMATS)
-    if (not isinstance(value, list) or not value
-            or any(not isinstance(fmt, str) or fmt not in FORMATS for fmt in value)):
-        raise ConfigError(f"formats must be a list of one or more of: {allowed} "
-                          f"(got {value!r})", key="formats")
-    return tuple(dict.fromkeys(value))
-
-
-def _max_entries(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"max_entries must be a whole number of at least 1, not {value!r}",
-                          key="max_entries")
-    return value
-
-
-def _filename(value: str) -> str:
-    if "/" in value or "\\" in value or value.startswith(".") or "\x00" in value:
-        raise ConfigError(f"filename must be a plain name such as 'partners' (no folders, "
-                          f"not starting with a dot), not {value!r}", key="filename")
-    return value
-
-
-def _base_url(value: Any) -> str | None:
-    if value is None:
-        return None
-    if (not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https")
-            or not urlsplit(value).hostname):
-        raise ConfigError(f"base_url must be the http(s) address where the feeds are "
-                          f"served, not {value!r}", key="base_url")
-    return value.rstrip("/")
 
 
 def _authority(organisation_url: str, base_url: str | None) -> str:

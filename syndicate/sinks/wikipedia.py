@@ -10,6 +10,7 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     submission_template: "AfC submission|T"       # "" for none
     title_prefix: "Draft:"
     text_release_template: "Text release"         # "" for none
+    withdraw_template: "db-g7"                    # tags a withdrawn draft; "" leaves it to a person
     talk_templates: ["Connected contributor (paid)|User1=…|U1-employer=…"]   # default: that
 
 Imported text must be credited (REFERENCE.md §5): the edit summary names the source URL,
@@ -34,8 +35,9 @@ from urllib.parse import urlsplit
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
-from syndicate.mediawiki import ACCOUNT_KEYS, Account, ApiError, RetryPolicy, Wiki
-from syndicate.model import Finding, Item, Receipt, make_id
+from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, ApiError, RetryPolicy, Wiki
+from syndicate.model import Finding, Item, Receipt, Withdrawal, make_id
+from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.drafttext import (
     TITLE_FORBIDDEN,
@@ -50,6 +52,8 @@ from syndicate.wikitext import escape
 
 __all__ = ["WikipediaDraftSink", "draft_body", "draft_title", "talk_title"]
 
+_TEMPLATE = Text(r"[^{}]*", 'a template without braces, e.g. "Text release", or "" for none',
+                 allow_empty=True)
 _SUMMARY_MAX = 480  # MediaWiki cuts edit summaries at 500 characters
 #: Edit errors that concern this page, not the wiki: a person must look.
 _PAGE_ERRORS = frozenset({"protectedpage", "cascadeprotected", "titleblacklist-forbidden",
@@ -76,9 +80,22 @@ class WikipediaDraftSink(Sink):
     """Creates and updates Wikipedia drafts from council pages (see the module docstring)."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article"})
-    config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
-        "submission_template",
-        "talk_templates", "title_prefix", "text_release_template"})
+    options: ClassVar[tuple[Option, ...]] = (
+        *ACCOUNT_OPTIONS,
+        Option("submission_template", _TEMPLATE, default="AfC submission|T",
+               description='Template marking an unsubmitted draft, without braces ("" for '
+               "none)."),
+        Option("text_release_template", _TEMPLATE, default="Text release",
+               description="Talk-page template recording the source's licence statement."),
+        Option("talk_templates", ListOf(Text(r"[^{}]+", "a template without braces")),
+               description='Templates for the talk page, e.g. ["Connected contributor '
+               '(paid)|User1=…"].'),
+        Option("title_prefix", Text(), default="Draft:",
+               description="Namespace the drafts are written in."),
+        Option("withdraw_template", _TEMPLATE, default="db-g7",
+               description="Deletion template put on a withdrawn draft nobody else edited "
+               '(deletion requested by its author); "" leaves every withdrawal to a person.'),
+    )
     licence_gate: ClassVar[str | None] = "wikipedia_text"
     supports_dry_run: ClassVar[bool] = True
     #: How requests to the wiki are retried; tests and impatient callers replace it.
@@ -86,23 +103,16 @@ class WikipediaDraftSink(Sink):
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
-        self.account = Account.from_config(config, "en.wikipedia.org")
+        self.account = Account.from_config(self.config, "en.wikipedia.org")
         self.api_url = self.account.api_url
-        self.submission_template = _template_body(config, "submission_template",
-                                                  "AfC submission|T")
-        self.text_release_template = _template_body(config, "text_release_template",
-                                                    "Text release")
-        self.title_prefix = config.get("title_prefix", "Draft:")
-        if not isinstance(self.title_prefix, str) or TITLE_FORBIDDEN.search(self.title_prefix):
+        self.submission_template = self.config["submission_template"].strip()
+        self.text_release_template = self.config["text_release_template"].strip()
+        self.withdraw_template = self.config["withdraw_template"].strip()
+        self.title_prefix = self.config["title_prefix"]
+        if TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
-        talk = config.get("talk_templates")
-        if talk is not None and (not isinstance(talk, list) or not all(
-                isinstance(t, str) and t.strip() and "\n" not in t for t in talk)):
-            raise ConfigError("talk_templates must be a list of templates without braces, "
-                              'e.g. ["Connected contributor (paid)|User1=…"]',
-                              key="talk_templates")
-        self.talk_templates: list[str] | None = talk
+        self.talk_templates: list[str] | None = self.config["talk_templates"]
         self._wiki: Wiki | None = None
         # Draft titles claimed in this run, so two pages never silently become one draft.
         self._titles: dict[str, str] = {}
@@ -169,6 +179,13 @@ class WikipediaDraftSink(Sink):
         talk_revid = self._update_talk(wiki, page.title, item, licence)
         return Receipt(page.title, wiki.page_url(page.title), {
             "title": page.title, "pageid": pageid, "revid": revid, "talk_revid": talk_revid})
+
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Blank the draft and tag it for deletion by its author (``withdraw_template``),
+        unless a person edited it since syndicate did (see wikipedia_withdraw)."""
+        from syndicate.sinks.wikipedia_withdraw import withdraw_draft
+
+        return withdraw_draft(self, item, receipt)
 
     def close(self) -> None:
         if self._wiki is not None:
@@ -354,11 +371,3 @@ def _evidence(item: Item) -> str | None:
 
 def _is_http(url: str | None) -> bool:
     return bool(url) and urlsplit(str(url)).scheme in ("http", "https")
-
-
-def _template_body(config: Mapping[str, Any], key: str, default: str) -> str:
-    value = config.get(key, default)
-    if not isinstance(value, str) or "\n" in value or "{" in value or "}" in value:
-        raise ConfigError(f"{key} must be a template without braces, e.g. {default!r}, or "
-                          '"" for none', key=key)
-    return value.strip()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from syndicate.model import Item
+from syndicate.options import Configurable
 
 _log = logging.getLogger("syndicate.sources")
 
@@ -32,23 +33,24 @@ class SourceContext:
     problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
 
 
-class Source(abc.ABC):
+class Source(abc.ABC, Configurable):
     """Base class of every source.
 
-    Subclasses set ``config_keys`` (their keys besides ``type``) and write :meth:`items`.
+    Subclasses set ``options`` (their options besides ``type``, as
+    :class:`~syndicate.options.Option` entries; ``self.config`` holds them checked, defaults
+    filled in) and write :meth:`items`.
     Raise :class:`~syndicate.errors.SourceError` when the whole source cannot be read and
     :class:`~syndicate.errors.InputError` for input that is malformed, naming the file/URL.
     """
 
-    config_keys: ClassVar[frozenset[str]] = frozenset()
     #: True when every run sees every item the source has (a folder), so an item that
     #: disappears was withdrawn; False for feeds, which only show their latest entries.
     complete_listing: ClassVar[bool] = False
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
         self.name = name
-        self.config = config
         self.context = context
+        self.config = self._configure(config, context.base_dir)
 
     @abc.abstractmethod
     def items(self) -> Iterator[Item]:

@@ -8,6 +8,7 @@ A web team drops ``town-hall.jpg`` into the folder with ``town-hall.jpg.yaml`` (
     date: 2025-04-12
     licence: cc-by-4.0            # a registry id, a licence URL or a licence name
     people_identifiable: false
+    expires: 2026-12-01           # optional: taken off the partner feeds from then
 
 The sidecar is optional (the title then comes from the file name). Every file becomes an
 ``image`` or ``document`` item; the type is read from the file's first bytes, not trusted
@@ -27,8 +28,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate.errors import ConfigError, InputError, SourceError
+from syndicate import embedded
+from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
+from syndicate.options import Boolean, FilePath, ListOf, Option, Text
+from syndicate.sources import expiry
 from syndicate.sources.base import Source, SourceContext
 from syndicate.yamlfile import Document, load
 
@@ -63,7 +67,8 @@ _TEXT_KEYS = ("title", "description", "creator", "alt")
 _URL_KEYS = ("url", "creator_url", "source_url")
 _FLAG_KEYS = ("people_identifiable", "third_party")
 SIDECAR_KEYS: frozenset[str] = frozenset(
-    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories"})
+    {*_TEXT_KEYS, *_URL_KEYS, *_FLAG_KEYS, "date", "licence", "categories", "keep_location",
+     "expires"})
 
 
 class DirectorySource(Source):
@@ -77,33 +82,29 @@ class DirectorySource(Source):
     file's path inside the folder, so moving the whole folder keeps every id.
     """
 
-    config_keys = frozenset({"path", "recursive", "include", "sidecar"})
+    options = (
+        Option("path", FilePath(), required=True,
+               description="The folder of the files, relative to syndicate.yaml."),
+        Option("recursive", Boolean(), default=True, description="Read sub-folders too."),
+        Option("include", ListOf(Text(hint='a file pattern such as "*.jpg"')), default=["*"],
+               description="File patterns to read (a pattern with / matches the path)."),
+        Option("sidecar", Text(r"\.[\w.-]+", 'a file name suffix such as ".yaml"'),
+               default=".yaml", description="Suffix of the YAML sidecar beside each file."),
+    )
     complete_listing = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
         super().__init__(name, config, context)
-        path = config.get("path")
-        if not isinstance(path, str) or not path.strip():
-            raise ConfigError("give the folder of the files, relative to syndicate.yaml",
-                              key="path")
-        self.root = context.base_dir / path
-        self.recursive = config.get("recursive", True)
-        if not isinstance(self.recursive, bool):
-            raise ConfigError("must be true or false", key="recursive")
-        include = config.get("include", ["*"])
-        if not isinstance(include, list) or not all(
-                isinstance(p, str) and p for p in include):
-            raise ConfigError('must be a list of file patterns, e.g. ["*.jpg", "*.pdf"]',
-                              key="include")
-        self.include: list[str] = include
-        self.sidecar = config.get("sidecar", ".yaml")
-        if not isinstance(self.sidecar, str) or not re.fullmatch(r"\.[\w.-]+", self.sidecar):
-            raise ConfigError('must be a file name suffix such as ".yaml"', key="sidecar")
+        self.root = context.base_dir / self.config["path"]
+        self.recursive: bool = self.config["recursive"]
+        self.include: list[str] = self.config["include"]
+        self.sidecar: str = self.config["sidecar"]
 
     def items(self) -> Iterator[Item]:
         if not self.root.is_dir():
-            raise SourceError(f"{self.root}: no such folder (source {self.name!r}); create "
-                              "it or correct its path in syndicate.yaml")
+            raise SourceError(f"{self.root.absolute()}: no such folder (source "
+                              f"{self.name!r}); create it or correct its path in syndicate.yaml",
+                              retry=False, key="path")
         yield from self._folder(self.root)
 
     def _folder(self, folder: Path) -> Iterator[Item]:
@@ -140,6 +141,7 @@ class DirectorySource(Source):
                     size=path.stat().st_size)
         if sidecar is not None:
             apply_sidecar(item, load(sidecar), path.name)
+        embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
         return item
 
 
@@ -212,15 +214,20 @@ def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
                 item.extra["source_url"] = url
             else:
                 setattr(item, key, url)
-        elif key in _FLAG_KEYS:
+        elif key in (*_FLAG_KEYS, "keep_location"):
             if not isinstance(value, bool):
                 raise InputError(f"{doc.where(key)}: {key} must be true or false, "
                                  f"not {value!r}")
-            setattr(item, key, value)
+            if key == "keep_location":  # GPS stays in files sent out (filetags)
+                item.extra[key] = value
+            else:
+                setattr(item, key, value)
         elif key == "date":
             item.date = _date(doc, value)
         elif key == "licence":
             item.declared_licences = _text_list(doc, key, value)
+        elif key == "expires":
+            item.extra["expires"] = _expires(doc, value)
         else:
             item.categories = _text_list(doc, key, value)
 
@@ -254,6 +261,14 @@ def _date(doc: Document, value: Any) -> str:
         return str(value)  # "spring 1962", 1962: kept as written
     raise InputError(f"{doc.where('date')}: date must be a date such as 2025-04-12, "
                      f"not {value!r}")
+
+
+def _expires(doc: Document, value: Any) -> str:
+    found = expiry.normalise(value)
+    if found is None:
+        raise InputError(f"{doc.where('expires')}: expires must be a date or date-time such "
+                         f"as 2026-12-01 or 2026-12-01T18:00:00Z, not {value!r}")
+    return found
 
 
 def _text_list(doc: Document, key: str, value: Any) -> list[str]:

@@ -21,13 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Item, make_id
+from syndicate.options import Boolean, FilePath, Integer, Option, Url
 from syndicate.safexml import XMLStream, release
+from syndicate.sources import expiry
 from syndicate.sources import feedelements as el
 from syndicate.sources.base import Source, SourceContext
 
@@ -42,28 +44,23 @@ class FeedSource(Source):
     own network; ``max_bytes`` to change the size cap.
     """
 
-    config_keys = frozenset({"url", "path", "allow_private", "max_bytes"})
+    options = (
+        Option("url", Url(), description="The feed on the web (or give path:)."),
+        Option("path", FilePath(), description="A feed file, relative to syndicate.yaml."),
+        Option("allow_private", Boolean(), default=False,
+               description="Allow a feed on the council's own network (private addresses)."),
+        Option("max_bytes", Integer(), range=(1, 2**40),
+               description="Largest feed in bytes (default: the fetcher's cap, 50 MiB)."),
+    )
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
         super().__init__(name, config, context)
-        url, path = config.get("url"), config.get("path")
+        url, path = self.config["url"], self.config["path"]
         if (url is None) == (path is None):
             raise ConfigError("give exactly one of url: (a feed on the web) or path: (a "
                               "feed file)", key="path" if url is None else "url")
-        if url is not None and (not isinstance(url, str)
-                                or urlsplit(url).scheme not in ("http", "https")):
-            raise ConfigError(f"url must be an http:// or https:// address, not {url!r}",
-                              key="url")
-        if path is not None and not isinstance(path, str):
-            raise ConfigError("path must be a file name", key="path")
-        allow_private = config.get("allow_private", False)
-        if not isinstance(allow_private, bool):
-            raise ConfigError("allow_private must be true or false", key="allow_private")
-        max_bytes = config.get("max_bytes")
-        if max_bytes is not None and (isinstance(max_bytes, bool)
-                                      or not isinstance(max_bytes, int) or max_bytes <= 0):
-            raise ConfigError("max_bytes must be a positive whole number of bytes",
-                              key="max_bytes")
+        allow_private = self.config["allow_private"]
+        max_bytes = self.config["max_bytes"]
         self.url: str | None = url
         self.path: Path | None = context.base_dir / path if path is not None else None
         self.allow_private = allow_private
@@ -79,8 +76,9 @@ class FeedSource(Source):
             try:
                 handle = self.path.open("rb")
             except OSError as error:
-                raise SourceError(f"{self.path}: cannot read the feed file "
-                                  f"({error.strerror}); check path:") from None
+                raise SourceError(f"{self.path.absolute()}: cannot read the feed file "
+                                  f"({error.strerror}); check path:", retry=False,
+                                  key="path") from None
             with handle:
                 yield handle, str(self.path), None
             return
@@ -186,7 +184,8 @@ class FeedReader:
                     content_html=content, creator=el.entry_creator(entry) or self.feed.creator,
                     creator_url=el.author_uri(entry), date=date or modified,
                     modified=modified, categories=el.categories_of(entry),
-                    declared_licences=el.licences_in(entry) or list(self.feed.licences))
+                    declared_licences=el.licences_in(entry) or list(self.feed.licences),
+                    extra=expiry.of_entry(entry))
 
     def _media_item(self, entry: etree._Element, article: Item,
                     media: el.Media) -> Item | None:
@@ -202,6 +201,7 @@ class FeedReader:
                     date=article.date, modified=article.modified, media_url=url,
                     media_type=media_type, size=media.size, alt=media.description,
                     categories=list(article.categories), parent=article.id,
+                    extra=dict(article.extra),
                     declared_licences=media.licences or list(article.declared_licences))
 
     def _absolute(self, element: etree._Element, href: str) -> str:

@@ -33,11 +33,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import cssselect
-
 from syndicate import safexml
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Finding, Item, make_id
+from syndicate.options import Boolean, CssSelector, Integer, ListOf, Option, Text
 from syndicate.sources.base import Source, SourceContext
 from syndicate.sources.directory import title_from_file_name
 from syndicate.sources.html import Page, PageImage, read_page
@@ -59,31 +58,31 @@ class PagesSource(Source):
     ``content_selector`` (a CSS selector for the article on this site's pages).
     """
 
-    config_keys = frozenset({"urls", "sitemap", "allow_private", "max_pages",
-                             "content_selector"})
+    options = (
+        Option("urls", ListOf(Text(hint="a page URL or path")), default=[],
+               description="Pages to read: http(s) URLs or paths relative to syndicate.yaml."),
+        Option("sitemap", Text(hint="the URL or path of a sitemap.xml"),
+               description="A sitemap.xml or sitemap index listing the pages."),
+        Option("allow_private", Boolean(), default=False,
+               description="Allow pages on the council's own network (private addresses)."),
+        Option("max_pages", Integer(), default=DEFAULT_MAX_PAGES, range=(1, 1_000_000),
+               description="At most this many pages a run."),
+        Option("content_selector", CssSelector(),
+               description="Where this site's CMS puts the article (CSS); without it the "
+               "article is found from the page itself."),
+    )
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
         super().__init__(name, config, context)
-        urls = config.get("urls", [])
-        if not isinstance(urls, list) or not all(isinstance(u, str) and u.strip()
-                                                 for u in urls):
-            raise ConfigError("must be a list of page URLs or paths", key="urls")
-        self.urls: list[str] = [u.strip() for u in urls]
-        sitemap = config.get("sitemap")
-        if sitemap is not None and (not isinstance(sitemap, str) or not sitemap.strip()):
-            raise ConfigError("must be the URL or path of a sitemap.xml", key="sitemap")
+        self.urls: list[str] = [u.strip() for u in self.config["urls"]]
+        sitemap = self.config["sitemap"]
         self.sitemap: str | None = sitemap.strip() if sitemap else None
         if not self.urls and self.sitemap is None:
             raise ConfigError("give the pages to read as urls: [...] or a sitemap:",
                               key="urls")
-        self.allow_private = config.get("allow_private", False)
-        if not isinstance(self.allow_private, bool):
-            raise ConfigError("must be true or false", key="allow_private")
-        self.max_pages = config.get("max_pages", DEFAULT_MAX_PAGES)
-        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) \
-                or self.max_pages < 1:
-            raise ConfigError("must be a whole number of pages, at least 1", key="max_pages")
-        self.content_selector = _selector(config.get("content_selector"))
+        self.allow_private: bool = self.config["allow_private"]
+        self.max_pages: int = self.config["max_pages"]
+        self.content_selector: str | None = self.config["content_selector"]
 
     def items(self) -> Iterator[Item]:
         images_seen: set[str] = set()
@@ -215,21 +214,6 @@ class PagesSource(Source):
             return None
         item.path = path
         return item
-
-
-def _selector(value: Any) -> str | None:
-    """A valid CSS selector, or None when the option is not set."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError('must be a CSS selector, e.g. "#content .article-body"',
-                          key="content_selector")
-    try:
-        cssselect.HTMLTranslator().css_to_xpath(value)  # as lxml.html applies it
-    except cssselect.SelectorError as error:
-        raise ConfigError(f"is not a CSS selector this tool can use ({error})",
-                          key="content_selector") from None
-    return value.strip()
 
 
 def _is_remote(location: str) -> bool:

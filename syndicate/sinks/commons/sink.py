@@ -18,6 +18,8 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     description_language: en            # the {{en|…}} around descriptions
     descriptive_tags: true              # {{Personality rights}}, {{Trademarked}},
                                         #   {{Insignia}} where the checks found them
+    withdraw_template: "Speedy deletion|1={reason}"   # asks for deletion of a withdrawn
+                                         #   file that is ours alone
     max_retries: 4                       # retries of a request that failed for a passing
                                          #   reason (server error, lag, rate limit), with
                                          #   exponential backoff from 2 s
@@ -31,12 +33,14 @@ from typing import Any, ClassVar
 
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.licences import registry
-from syndicate.mediawiki import ACCOUNT_KEYS, Account, RetryPolicy, Wiki, connect
-from syndicate.model import Finding, Item, Receipt, file_sha1
+from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, RetryPolicy, Wiki, connect
+from syndicate.model import Finding, Item, Receipt, Withdrawal, file_sha1
+from syndicate.options import Boolean, Integer, ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.commons import checks, filenames, filepage
 from syndicate.sinks.commons.filetypes import sniff
 from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
+from syndicate.sinks.commons.withdraw import DEFAULT_TEMPLATE, withdraw_file
 
 MiB = 1024 * 1024
 #: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
@@ -49,43 +53,60 @@ class CommonsSink(Sink):
     """Uploads approved images and documents to Wikimedia Commons (or any MediaWiki)."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"image", "document"})
-    config_keys: ClassVar[frozenset[str]] = ACCOUNT_KEYS | frozenset({
-        "categories", "filename_pattern",
-        "on_exists", "chunk_size", "chunk_threshold", "max_size", "description_language",
-        "descriptive_tags", "max_retries"})
+    options: ClassVar[tuple[Option, ...]] = (
+        *ACCOUNT_OPTIONS,
+        Option("categories", ListOf(Text()), default=[],
+               description="Categories added to every file page."),
+        Option("filename_pattern", Text(), default=filenames.DEFAULT_PATTERN,
+               description="How file names are built from {title}, {date}, {source}…"),
+        Option("on_exists", Text(), default="rename", choices=("rename", "new-version"),
+               description="When the name is taken by another file: pick a new name, or "
+               "upload a new version of it."),
+        Option("chunk_size", Integer(), default=5 * MiB, range=(1024, 100 * MiB),
+               description="Bytes per chunk of a chunked upload."),
+        # One plain POST may carry at most 100 MiB on Wikimedia.
+        Option("chunk_threshold", Integer(), default=20 * MiB, range=(0, 100 * MiB),
+               description="Files larger than this many bytes are uploaded in chunks."),
+        Option("max_size", Integer(), default=4096 * MiB, range=(1, 5120 * MiB),
+               description="Largest file in bytes the sink will try to upload."),
+        Option("description_language", Text(), default="en",
+               description="Language code of the descriptions (en, cy…)."),
+        Option("descriptive_tags", Boolean(), default=True,
+               description="Add {{Personality rights}} and similar tags where they apply."),
+        Option("max_retries", Integer(), default=4, range=(0, 10),
+               description="Retries of a failed request to the wiki."),
+        Option("withdraw_template", Text(r"(?:[^{}]|\{(?!\{)|\}(?!\}))+",
+                                         "a template without braces, e.g. "
+                                         f"{DEFAULT_TEMPLATE!r}"),
+               default=DEFAULT_TEMPLATE,
+               description="Deletion request put on the page of a withdrawn file that is "
+               "syndicate's alone; {reason} becomes the withdrawal's reason."),
+    )
     licence_gate: ClassVar[str | None] = "commons"
     supports_dry_run: ClassVar[bool] = True
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:
         super().__init__(name, config, context)
+        config = self.config
         self.account = Account.from_config(config, "commons.wikimedia.org")
         self.api_url = self.account.api_url
-        self.categories = tuple(_strings(config.get("categories", []), "categories"))
-        self.pattern = str(config.get("filename_pattern", filenames.DEFAULT_PATTERN))
+        self.categories = tuple(config["categories"])
+        self.pattern = config["filename_pattern"]
         problem = filenames.check_pattern(self.pattern)
         if problem:
             raise ConfigError(problem, key="filename_pattern")
-        on_exists = config.get("on_exists", "rename")
-        if on_exists not in ("rename", "new-version"):
-            raise ConfigError("on_exists must be rename or new-version", key="on_exists")
-        self.on_exists: OnExists = on_exists
-        self.chunk_size = _size(config, "chunk_size", 5 * MiB, minimum=1024)
-        # One plain POST may carry at most 100 MiB on Wikimedia.
-        self.chunk_threshold = _size(config, "chunk_threshold", 20 * MiB, maximum=100 * MiB)
-        self.max_size = _size(config, "max_size", 4096 * MiB, minimum=1)
-        language = str(config.get("description_language", "en"))
+        self.on_exists: OnExists = config["on_exists"]
+        self.chunk_size = config["chunk_size"]
+        self.chunk_threshold = config["chunk_threshold"]
+        self.max_size = config["max_size"]
+        language = config["description_language"]
         if not filepage.valid_language(language):
             raise ConfigError(f"description_language {language!r} is not a language code "
                               "like en or cy", key="description_language")
         self.settings = filepage.PageSettings(context.organisation, self.categories, language)
-        tags = config.get("descriptive_tags", True)
-        if not isinstance(tags, bool):
-            raise ConfigError("descriptive_tags must be true or false", key="descriptive_tags")
-        self.descriptive_tags = tags
-        retries = config.get("max_retries", 4)
-        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
-            raise ConfigError("max_retries must be a whole number from 0 to 10",
-                              key="max_retries")
+        self.descriptive_tags = config["descriptive_tags"]
+        retries = config["max_retries"]
+        self.withdraw_template: str = config["withdraw_template"]
         #: How requests to the wiki are retried (tests replace ``sleep``).
         self.retry_policy = RetryPolicy(attempts=retries + 1)
         self._wiki: Wiki | None = None
@@ -162,6 +183,11 @@ class CommonsSink(Sink):
             item.id, path, sha1, size, filename, text, self._comment(item, licence.short_name),
             own_title=own_title is not None))
 
+    def withdraw(self, item: Item, receipt: Receipt) -> Withdrawal:
+        """Request deletion of our own file; an administrator must delete it (see
+        :mod:`.withdraw`)."""
+        return withdraw_file(self, item, receipt)
+
     def close(self) -> None:
         if self._wiki is not None:
             self._wiki.close()
@@ -180,19 +206,3 @@ def _own_title(previous: Receipt | None, ext: str) -> str | None:
         return None
     title = str(previous.detail.get("title") or "")
     return title if title.lower().endswith("." + ext) else None
-
-
-def _strings(value: Any, key: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key} must be a list of names", key=key)
-    return value
-
-
-def _size(config: Mapping[str, Any], key: str, default: int, *, minimum: int = 0,
-          maximum: int | None = None) -> int:
-    value = config.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum \
-            or (maximum is not None and value > maximum):
-        bounds = f"at least {minimum}" + (f" and at most {maximum}" if maximum else "")
-        raise ConfigError(f"{key} must be a number of bytes, {bounds}", key=key)
-    return value
