@@ -461,6 +461,65 @@ def test_page_declaring_latin1_or_nothing_but_sending_utf8_is_read_as_utf8(tmp_p
         tmp_path, urls=[str(real_latin1)])[0].content_html
 
 
+def test_bytes_that_are_not_text_become_u_fffd_never_mojibake_or_a_page_cut_short(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    # A UTF-8 page without a declaration and one stray Latin-1 byte: libxml2 alone read
+    # the whole page as Latin-1 ("CafÃ©"); the stray byte is the one thing not text.
+    body = "<main><h2>Café hours</h2>" + "<p>The café opens at nine.</p>" * 8 + "</main>"
+    mixed = tmp_path / "m.html"
+    mixed.write_bytes(simple_page("Café", body).encode().replace(b"caf\xc3\xa9 opens",
+                                                                 b"caf\xe9 opens", 1))
+    html = pages(tmp_path, urls=[str(mixed)])[0].content_html
+    assert "Café hours" in html and "Ã" not in html
+    assert html.count("\ufffd") == 1 and html.count("café opens") == 7
+    # A Shift_JIS page with bytes Shift_JIS cannot read: libxml2 stopped there and the
+    # rest of the article was lost without a word.
+    http_server.add("/sjis", b"<html><head><title>x</title></head><body><main><p>"
+                    b"\x82\xa0\xff\xfe The rest of the article. </p><p>"
+                    + b"More of it. " * 40 + b"</p></main></body></html>",
+                    content_type="text/html; charset=shift_jis")
+    html = pages(tmp_path, urls=[http_server.url("/sjis")])[0].content_html
+    assert "\u3042\ufffd" in html and "The rest of the article." in html
+    assert html.count("More of it.") == 40
+    # Real windows-1252 text, undeclared, is text: no U+FFFD.
+    quoted = tmp_path / "q.html"
+    quoted.write_bytes(simple_page("Fees", "<main><p>\u2018Fees\u2019 from £20 at the café."
+                                   "</p></main>").encode("cp1252"))
+    html = pages(tmp_path, urls=[str(quoted)])[0].content_html
+    assert "\u2018Fees\u2019 from £20 at the café." in html and "\ufffd" not in html
+
+
+def test_a_web_page_cannot_name_files_on_this_machine(tmp_path: Path,
+                                                      http_server: LocalHTTPServer) -> None:
+    photo = tmp_path / "pic.jpg"  # inside the config folder: a local page may use it
+    photo.write_bytes(b"\xff\xd8\xff")
+    url = serve(http_server, "/hostile", simple_page("Park", (
+        f"<main><p>The park.</p><img src='{photo.as_uri()}' alt='Pic'>"
+        "<img src='https://www.example.gov.uk/p.jpg' alt='Real'></main>")))
+    items, problems = skipped(tmp_path, urls=[url])
+    assert [(i.kind, i.media_url, i.path) for i in items[1:]] == [
+        ("image", "https://www.example.gov.uk/p.jpg", None)]
+    assert problems == [f"{url}: image {photo.as_uri()} is a file: URL; only http and https "
+                        "addresses are taken from a web page, so the image is left out"]
+    local = tmp_path / "local.html"
+    local.write_text(simple_page("Park", f"<main><p>x</p><img src='{photo.as_uri()}' "
+                                 "alt='Pic'></main>"), encoding="utf-8")
+    assert pages(tmp_path, urls=[str(local)])[1].path == photo
+
+
+def test_a_sitemap_index_cannot_name_files_on_this_machine(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    (tmp_path / "inner.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+        f'{http_server.url("/p")}</loc></url></urlset>', encoding="utf-8")
+    serve(http_server, "/p", simple_page("P", "<main><p>x</p></main>"))
+    http_server.add("/index.xml", '<sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9"><sitemap><loc>{tmp_path / "inner.xml"}</loc></sitemap>'
+                    "</sitemapindex>", content_type="application/xml")
+    with pytest.raises(InputError, match=r"inner\.xml</loc> is not an http"):
+        pages(tmp_path, sitemap=http_server.url("/index.xml"))
+
+
 def test_news_index_without_article_markup_is_no_article(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text(simple_page("News", "<div id='content'><h1>News</h1>" + "".join(

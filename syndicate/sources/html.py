@@ -4,8 +4,10 @@
 banners, cookie notices, skip links and scripts left out), and collects the page's metadata:
 its own title (:mod:`~syndicate.sources.pagetitle`), description, creator, dates, images
 with alt text and declared licences (``rel=license`` links, ccREL RDFa, schema.org
-JSON-LD; REFERENCE.md §3). A page declaring a Latin-1 charset while sending valid UTF-8 is
-read as UTF-8, as browsers do.
+JSON-LD; REFERENCE.md §3). A page declaring a Latin-1 charset (or none) while sending UTF-8
+is read as UTF-8, as browsers' sniffing would; bytes that are not text in the page's
+encoding become U+FFFD, which the pipeline reports, never a silent guess at another
+encoding or a page cut short.
 
 The cleaned HTML is for conversion (wikitext, feeds), not a sanitiser for embedding pages
 in other sites (REFERENCE.md §8).
@@ -13,6 +15,7 @@ in other sites (REFERENCE.md §8).
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -33,10 +36,16 @@ _LICENCE_RELS = frozenset({"license", "cc:license", "dct:license", "dcterms:lice
 _SPACE_RE = re.compile(r"\s+")
 _DESCRIPTION_LIMIT = 300
 _JSON_LD_MAX_DEPTH = 20
-# Charsets pages declare while sending UTF-8 (a CMS upgraded, the template not).
-_LEGACY_CHARSETS = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252",
-                              "us-ascii", "ascii"})
+# Charsets pages declare while sending UTF-8 (a CMS upgraded, the template not), by their
+# codecs names. WHATWG's Encoding Standard reads all of them as windows-1252.
+_LEGACY_CHARSETS = frozenset({"iso8859-1", "cp1252", "ascii"})
 _DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
+# One well-formed UTF-8 sequence of two to four bytes (RFC 3629 §4).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+                            rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+                            rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                            rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 @dataclass
@@ -106,11 +115,14 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None,
 
 
 def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElement:
-    encoding = encoding or _utf8_despite_declaration(content)
-    parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True,
+    # Decoded here, not by libxml2: it reads an undeclared page that is not all UTF-8 as
+    # Latin-1 (mojibake) and stops at a byte a multi-byte charset cannot read (the rest of
+    # the page lost). Here such bytes become U+FFFD and the rest is kept.
+    text = content.decode(_encoding(content, encoding), errors="replace").lstrip("\ufeff")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   no_network=True, huge_tree=False)
     try:
-        document = lxml.html.document_fromstring(content, parser=parser)
+        document = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as error:
         raise InputError(f"{url}: not a readable HTML page ({error}); check the URL "
                          "points at a web page") from None
@@ -120,20 +132,35 @@ def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElem
     return document
 
 
-def _utf8_despite_declaration(content: bytes) -> str | None:
-    """'utf-8' when the page declares no charset, or a legacy single-byte one, but its
-    bytes are valid UTF-8 with non-ASCII characters in it (as browsers' sniffing would
-    decide; lxml would read them as Latin-1). Latin-1 text is almost never valid UTF-8 by
-    accident."""
-    declared = _DECLARED_CHARSET.search(content[:4096])
-    if declared is not None and \
-            declared.group(1).decode("ascii").lower() not in _LEGACY_CHARSETS:
-        return None
+def _encoding(content: bytes, header: str | None) -> str:
+    """The codec a page is read with: a byte order mark, else the Content-Type header's
+    charset, else the page's ``<meta charset>`` (a label Python does not know is ignored,
+    as browsers ignore it). No declaration, or a legacy single-byte one, gives UTF-8 when
+    the bytes are mostly well-formed UTF-8 (Latin-1 text almost never is by accident),
+    else the declared charset or windows-1252 (the Encoding Standard's default)."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if content.startswith(bom):
+            return name
+    by_header = _codec(header)
+    if by_header is not None:  # the server's word goes, as in browsers
+        return "cp1252" if by_header in _LEGACY_CHARSETS else by_header
+    meta = _DECLARED_CHARSET.search(content[:4096])
+    by_meta = _codec(meta.group(1).decode("ascii")) if meta else None
+    if by_meta is not None and by_meta not in _LEGACY_CHARSETS:
+        return by_meta
+    sequences = _UTF8_SEQUENCE.findall(content)
+    if sequences and sum(map(len, sequences)) * 2 > len(_HIGH_BYTE.findall(content)):
+        return "utf-8"
+    return "cp1252"
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's codec name for a charset label, or None if there is no such codec."""
     try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
+        return codecs.lookup(label.strip()).name if label and label.strip() else None
+    except LookupError:
         return None
-    return "utf-8" if not content.isascii() else None
 
 
 # The article ----------------------------------------------------------------------------

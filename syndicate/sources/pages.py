@@ -103,7 +103,8 @@ class PagesSource(Source):
                 if image.src in images_seen:
                     continue
                 images_seen.add(image.src)
-                item = self._image(image, page, article, public_url)
+                item = self._image(image, page, article, public_url,
+                                   local=not _is_remote(location))
                 if item is not None:
                     yield item
 
@@ -127,15 +128,16 @@ class PagesSource(Source):
             root = safexml.fromstring(self._load(sitemap)[0], sitemap)
             # Only <url><loc> / <sitemap><loc>: image and video extensions have locs too.
             locations = [str(loc.text).strip() for loc in root.xpath(_LOC) if loc.text]
+            for location in locations:
+                # A <loc> read as a path would let a sitemap open files on this machine.
+                if not _is_remote(location):
+                    raise InputError(f"{sitemap}: <loc>{location}</loc> is not an http(s) "
+                                     "URL; a sitemap lists web pages")
             if root.tag.rpartition("}")[2] == "sitemapindex":
                 if sitemap == self.sitemap:  # one level of index, as sites use
                     pending.extend(locations)
                 continue
-            for location in locations:
-                if urlsplit(location).scheme not in ("http", "https"):
-                    raise InputError(f"{sitemap}: <loc>{location}</loc> is not an http(s) "
-                                     "URL; a sitemap lists web pages")
-                yield location
+            yield from locations
 
     # Reading ----------------------------------------------------------------------------
 
@@ -191,10 +193,12 @@ class PagesSource(Source):
                 "selector of the element holding the article", None))
         return item
 
-    def _image(self, image: PageImage, page: Page, article: Item,
-               public_url: str | None) -> Item | None:
+    def _image(self, image: PageImage, page: Page, article: Item, public_url: str | None,
+               *, local: bool) -> Item | None:
         """An image of the page. The page's licence covers it unless the image's own
-        figure or JSON-LD says otherwise, as a reader of the page would understand it."""
+        figure or JSON-LD says otherwise, as a reader of the page would understand it.
+        A ``file:`` image is taken only from a page read from a local path (``local``):
+        a web page cannot name files on this machine."""
         item = Item(id=make_id(self.name, image.src), source=self.name, kind="image",
                     title=image.caption or image.alt, url=public_url,
                     description=image.caption or image.alt, alt=image.alt,
@@ -205,6 +209,11 @@ class PagesSource(Source):
         if urlsplit(image.src).scheme != "file":
             item.media_url = image.src
             return item
+        if not local:
+            self.context.problem(f"{page.url}: image {image.src} is a file: URL; only http "
+                                 "and https addresses are taken from a web page, so the "
+                                 "image is left out")
+            return None
         # A saved page's image: only a file inside the configuration's folder, so a page
         # cannot send /etc/passwd to Commons.
         path = Path(unquote(urlsplit(image.src).path)).resolve()
