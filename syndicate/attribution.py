@@ -4,7 +4,7 @@ CC best practice is TASL — Title, Author, Source, Licence — and saying when 
 modified (https://wiki.creativecommons.org/wiki/Best_practices_for_attribution). The OGL
 instead asks for the provider's attribution statement, or, when the provider gives none, its
 own fixed sentence ("Contains public sector information licensed under the Open Government
-Licence v3.0."), with a link to the licence where possible (REFERENCE.md §2). Public domain
+Licence v3.0."), with a link to the licence where possible (docs/metadata.md). Public domain
 works (CC0, PDM) need no credit, but we give it anyway as a courtesy.
 
 Each credit is built once as a list of parts and rendered three ways, so the three forms can
@@ -158,7 +158,7 @@ def _as_text(parts: Sequence[_Part]) -> str:
 
 
 def _as_html(parts: Sequence[_Part]) -> str:
-    """The CC chooser's markup (REFERENCE.md §3): dct:title on the work, cc:attributionName
+    """The CC chooser's markup (docs/metadata.md): dct:title on the work, cc:attributionName
     on the creator, rel="license" on the licence link — plus cc:license there, so RDFa 1.1
     readers get ccREL's own property as well as xhv:license."""
     out: list[str] = []

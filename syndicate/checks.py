@@ -24,7 +24,7 @@ from syndicate.tagging import Decision
 MAX_FILE_BYTES = 1 << 30
 FILE_KINDS = frozenset({"image", "document"})
 
-# Things the OGL does not license (REFERENCE.md §2). Words are matched whole, so "Hillcrest"
+# Things the OGL does not license (docs/metadata.md). Words are matched whole, so "Hillcrest"
 # and "badger" pass; separators cover file names like "council_logo" and "coat-of-arms".
 _SEP = r"[\s_.\-]+"
 _EXCLUDED_WORDS = re.compile(

@@ -1,6 +1,6 @@
 """The ``syndicate`` command: a thin layer over :mod:`syndicate.pipeline`.
 
-Exit codes (DESIGN.md): 0 all done; 1 some items failed (retried next run); 2 usage, config
+Exit codes (the README's table): 0 all done; 1 some items failed (retried next run); 2 usage, config
 or queue error (nothing changed); 75 another run holds the lock.
 """
 

@@ -1,7 +1,8 @@
 """Errors a user or a remote system can cause, each saying what the pipeline does next.
 
 Only bugs produce tracebacks; everything here is caught by the CLI and printed as one
-``Error: …`` line with the exit code from DESIGN.md.
+``Error: …`` line with its exit code (the README's table: 0 all done, 1 some items
+failed, 2 usage/config/queue error, 75 another run holds the lock).
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ class RetryLater(SinkError):
         self.after = after
 
 
-class SkipItem(SyndicateError):
+class SkipItem(SinkError):
     """This item cannot go to this sink as it is (the remote refused it for good, a person
     must look): recorded against the item and not retried until the item changes or an
-    editor approves it again."""
-
-    exit_code = 1
+    editor approves it again. The sink carries on with its other items. (A ``SinkError``
+    like :class:`RetryLater`: code that stops a sink on ``SinkError`` must catch these two
+    first, as the publisher does.)"""

@@ -1,7 +1,7 @@
 """The only way syndicate reaches the network: careful HTTP GETs for sources.
 
 ``requests`` on its own has no timeout, no size cap and no guard against server-side request
-forgery, follows 30 redirects and reads ``~/.netrc`` and proxy variables (REFERENCE.md §8).
+forgery, follows 30 redirects and reads ``~/.netrc`` and proxy variables (docs/security.md, "HTTP").
 :class:`Fetcher` closes each of those gaps: ``trust_env=False``, connect and read timeouts,
 a byte cap while streaming, at most five redirects followed by hand with every hop checked,
 and only public addresses unless a source is explicitly allowed onto private ones. With a

@@ -7,7 +7,7 @@ re-encodes image data (PDFs get an incremental update). Debian packages it as
 (``-stay_open``, through the PyExifTool wrapper) for a whole run and hands it the tags as
 JSON (``-j=FILE``), so no value is ever spliced into a command line or an XMP packet.
 
-Fields written (REFERENCE.md §3): ``xmpRights:WebStatement``, ``xmpRights:Marked``,
+Fields written (docs/metadata.md, "Files"): ``xmpRights:WebStatement``, ``xmpRights:Marked``,
 ``xmpRights:UsageTerms``, ``cc:license``, ``cc:attributionName``, ``cc:attributionURL``,
 ``dc:creator``, ``dc:rights``, ``photoshop:Credit``, ``plus:Licensor`` (name and URL); for
 JPEG also IPTC IIM By-line, Credit and CopyrightNotice (UTF-8, cut to the IIM lengths).

@@ -3,7 +3,7 @@
 mwclient 0.11 sends no ``maxlag`` to api.php, retries server errors 25 times in 30-second
 steps, raises at once on HTTP 429 and ``ratelimited``, refreshes ``badtoken`` only for page
 edits, and puts the CSRF token into the arguments of the errors it raises
-(REFERENCE.md §6, §7). So :class:`Wiki` keeps mwclient for the session, the User-Agent and
+(docs/wikimedia.md). So :class:`Wiki` keeps mwclient for the session, the User-Agent and
 OAuth 1.0a signing (``Site.connection``), and sends every API request itself:
 
 - ``maxlag=5`` on every request (https://www.mediawiki.org/wiki/Manual:Maxlag_parameter),
@@ -252,7 +252,7 @@ _TOKEN_RE = re.compile(r"""((?:token|password|secret)["']?\s*[:=]\s*["']?)[^"'&\
 
 
 def _encode(params: Mapping[str, Any]) -> dict[str, str]:
-    """API parameters as strings. Booleans are true when present at all (REFERENCE.md §4),
+    """API parameters as strings. Booleans are true when present at all (docs/wikimedia.md),
     so ``False`` and ``None`` leave the parameter out."""
     encoded = {}
     for key, value in params.items():

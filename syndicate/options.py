@@ -38,7 +38,7 @@ import cssselect
 from syndicate.errors import ConfigError
 from syndicate.secrets import Secret, reveal, secret_from
 
-#: ``Option(default=REQUIRED)`` is the same as ``required=True``.
+# ``Option(default=REQUIRED)`` is the same as ``required=True``.
 REQUIRED: Any = object()
 
 
@@ -48,9 +48,10 @@ class Refused(ValueError):
 
 
 class OptionType:
-    """How one option's value is read from YAML. Subclasses write :meth:`convert`."""
+    """How one option's value is read from YAML. Subclasses set ``label`` (words for the
+    value, as ``syndicate sinks --options`` and errors show them) and write :meth:`convert`.
+    """
 
-    #: Words for the value, as ``syndicate sinks --options`` and errors show them.
     label = "a value"
 
     def convert(self, value: Any) -> Any:
@@ -205,7 +206,8 @@ class Option:
     ``choices`` limits the value (or each list entry) to those given; ``range`` is
     ``(low, high)`` for numbers and durations (either end may be ``None`` for a number, not
     both for an integer); ``secret=True`` means the value must come from ``{env: NAME}`` or
-    ``{file: PATH}`` and reaches the plugin only through ``self.secret(name)``.
+    ``{file: PATH}`` and reaches the plugin only through ``self.secret(name)``;
+    ``default=REQUIRED`` is the same as ``required=True``.
     """
 
     name: str
@@ -351,14 +353,20 @@ class Configurable:
     ``config_keys`` is kept for plugins written before options existed: keys listed there
     and not in ``options`` are accepted unchecked. For every class it ends up naming all
     the keys the plugin takes.
+
+    Class attributes:
+        options: the plugin's own options (besides ``type``, and for sinks
+            ``kinds``/``sources``).
+        config_keys: every key the plugin takes.
+        untyped_keys: ``config_keys`` an older plugin lists without declaring them as
+            options.
+        pipeline_keys: keys the pipeline reads itself (``type``…): not the plugin's, so
+            left out of ``config``.
     """
 
-    #: The plugin's own options (besides ``type``, and for sinks ``kinds``/``sources``).
     options: ClassVar[tuple[Option, ...]] = ()
     config_keys: ClassVar[frozenset[str]] = frozenset()
-    #: ``config_keys`` an older plugin lists without declaring them as options.
     untyped_keys: ClassVar[frozenset[str]] = frozenset()
-    #: Keys the pipeline reads itself (``type``…): not the plugin's, so left out of config.
     pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type"})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 
 The ledger is the truth; the queue is where editors say what they want. Every command that
 touches either first applies the editors' edits (:func:`apply_edits`) and last rewrites the
-queue from the ledger (:func:`write_queue`). An edit counts only where the editor changed a
+queue from the ledger (:func:`sync` does both). An edit counts only where the editor changed a
 status away from what syndicate last showed, for the version of the item they saw, and only
 along an editor's transition — so a stale copy saved over ours can neither undo a
 publication nor approve something twice, and an item missing from the file is simply shown

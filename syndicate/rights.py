@@ -4,7 +4,7 @@ Two places carry a licence beyond syndicate: metadata inside the file (XMP, IPTC
 :mod:`syndicate.filetags`) and structured data on the council's page (schema.org JSON-LD and
 ccREL RDFa — :mod:`syndicate.snippets`). Both say the same things, so both take them from
 :func:`rights_of`: the licence, the credit line tagging already built, who is credited, who
-grants the licence and where to read about it (REFERENCE.md §3; IPTC's Photo Metadata
+grants the licence and where to read about it (docs/metadata.md, "Files"; IPTC's Photo Metadata
 Standard names the fields Web Statement of Rights, Licensor URL, Creator, Credit Line and
 Copyright Notice).
 """

@@ -3,7 +3,7 @@
 Feeds come from the internet, so every parse here uses ``resolve_entities=False,
 no_network=True, load_dtd=False, huge_tree=False`` (lxml's defaults moved across 5.x-6.1 and
 iterparse was unsafe until 6.1.0, CVE-2026-41066). On top of that, a document that declares
-entities is refused outright (REFERENCE.md §8): feeds have no use for them, and even
+entities is refused outright (docs/security.md, "XML"): feeds have no use for them, and even
 unexpanded, libxml2 substitutes internal entities inside attribute values, which is how a
 "billion laughs" bomb gets in. External DTDs are never loaded; the document is read without.
 """

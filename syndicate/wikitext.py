@@ -2,7 +2,8 @@
 
 Anything a council's feed, page or sidecar says may contain ``|``, ``}}``,
 ``[[Category:…]]``, ``{{subst:…}}``, ``~~~~``, ``__NOTOC__`` or line-start markup, each of
-which would change a wiki page (REFERENCE.md §8; https://www.mediawiki.org/wiki/Help:Formatting).
+which would change a wiki page (docs/security.md, "Wikitext";
+https://www.mediawiki.org/wiki/Help:Formatting).
 
 Two kinds of escaping:
 

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 def user_agent(config: Config) -> str:
-    """A descriptive User-Agent with contact details (Wikimedia's policy, REFERENCE.md §6)."""
+    """A descriptive User-Agent with contact details (Wikimedia's policy: docs/wikimedia.md)."""
     org = config.organisation
     contact = "; ".join(part for part in (org.url, org.contact) if part)
     return f"syndicate/{__version__} ({org.name}{'; ' + contact if contact else ''})"

@@ -1,7 +1,7 @@
 """Strict YAML for files people write by hand (syndicate.yaml, queue.yaml, sidecars).
 
 PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, reads ``yes``/``no``/
-``on``/``off`` as booleans and expands aliases (REFERENCE.md §8). In a file an editor saves,
+``on``/``off`` as booleans and expands aliases (docs/security.md). In a file an editor saves,
 each of those turns a slip into a wrong publication, so this loader refuses duplicates and
 anchors, takes only ``true``/``false`` as booleans, and remembers the line of every key so
 that errors can say where to look.

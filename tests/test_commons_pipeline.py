@@ -97,6 +97,7 @@ def test_a_run_killed_between_upload_and_receipt_does_not_upload_twice(
     assert "status: published" in (council / "queue.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_run_with_the_wiki_down_exits_1_and_the_next_run_publishes(
         council: Path, wiki: LocalWiki) -> None:
     approve_all(council, wiki)

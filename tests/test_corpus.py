@@ -36,6 +36,7 @@ def assert_clear(path: Path, code: int, out: str, err: str) -> None:
             assert {"id", "kind", "title", "url", "licence", "findings"} <= set(row)
 
 
+@pytest.mark.slow
 def test_wellformed_files_are_read_or_refused_by_policy() -> None:
     files = corpus("wellformed")
     assert len(files) > 1000
@@ -46,7 +47,7 @@ def test_wellformed_files_are_read_or_refused_by_policy() -> None:
         if code:
             refused.append(err)
     # The only refusals: documents declaring entities in a DTD (refused by policy,
-    # REFERENCE.md §8) and Microsoft CDF channels, which are not RSS or Atom.
+    # docs/security.md, "XML") and Microsoft CDF channels, which are not RSS or Atom.
     assert all("declares XML entities" in err or "not an RSS or Atom feed" in err
                for err in refused), refused
     assert len(refused) < 25

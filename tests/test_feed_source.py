@@ -485,6 +485,7 @@ def _resident_bytes() -> int:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_on_a_50k_entry_feed(tmp_path: Path) -> None:
     feed_file = tmp_path / "big.xml"
     _write_big_feed(feed_file, 50_000)

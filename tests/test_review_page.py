@@ -162,6 +162,7 @@ def choose(browser: Any, name: str, value: str) -> None:
     Select(browser.find_element("id", f"f-{name}")).select_by_value(value)
 
 
+@pytest.mark.slow
 def test_review_page_in_a_real_browser(reviewed: Council, browser: Any) -> None:
     page = reviewed.root / "queue.html"
     browser.set_window_size(1280, 900)

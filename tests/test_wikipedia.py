@@ -372,6 +372,7 @@ sinks:
 """
 
 
+@pytest.mark.slow
 def test_page_with_footnotes_and_a_figure_is_published_with_its_image(
         wiki: LocalWiki, tmp_path: Path, http_server: Any) -> None:
     """One run publishes the figure's image to Commons first and the draft shows it as a

@@ -131,6 +131,7 @@ EXTRA_ATTACKS = [
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
+@pytest.mark.slow
 def test_article_text_in_every_context_renders_as_itself(wiki: LocalWiki) -> None:
     """Hostile text through html2wiki in every context, rendered by the real wiki: no
     template, link, category, magic word or structure beyond the context's own, and the

@@ -10,7 +10,8 @@ The pipeline drives every sink the same way::
 
 ``publish`` raises :class:`~syndicate.errors.RetryLater` (try this item next run),
 :class:`~syndicate.errors.SkipItem` (a person must look) or
-:class:`~syndicate.errors.SinkError` (stop this sink for this run).
+:class:`~syndicate.errors.SinkError` (stop this sink for this run). The plugin author's
+guide, with the whole lifecycle, is docs/plugins.md.
 
 A sink may also offer ``withdraw(item, receipt) -> Withdrawal`` (optional; see
 :class:`~syndicate.model.Withdrawal`): called when a published item is withdrawn, between
@@ -50,6 +51,7 @@ class SinkState:
         self._save = save
 
     def get(self, key: str) -> Any:
+        """The value stored under ``key``, or ``None``."""
         return self._load(key)
 
     def put(self, key: str, value: Any) -> None:
@@ -59,10 +61,29 @@ class SinkState:
 
 @dataclass
 class SinkContext:
-    """What the pipeline gives a sink besides its own configuration."""
+    """What the pipeline gives a sink besides its own configuration (``self.context``).
 
-    base_dir: Path                         # the folder of syndicate.yaml; relative paths start here
-    state_dir: Path                        # .syndicate/
+    Attributes:
+        base_dir: the folder of syndicate.yaml; relative paths in options start here.
+        state_dir: syndicate's state folder (``.syndicate/`` by default); a sink may keep
+            caches in a subfolder named after itself.
+        organisation: who publishes (:class:`Organisation`): name, URL, contact.
+        user_agent: the User-Agent every request must carry (it names the organisation and
+            its contact, as Wikimedia's policy asks).
+        dry_run: true during ``run --dry-run``: a sink with ``supports_dry_run`` returns a
+            preview receipt and changes nothing anywhere.
+        state: the sink's own small persistent store (:class:`SinkState`).
+        media: ``media(item)`` → a local path of the item's file, with its licence
+            metadata written into it; send this, not ``item.path``.
+        previous: ``previous(item)`` → the sink's last receipt for the item (any version),
+            or ``None``: what to update rather than create again.
+        published: ``published(item_id)`` → the receipts every sink holds for that item
+            id (empty if none): an article's draft links the Commons file of its figure.
+            Within a run media items are published before articles.
+    """
+
+    base_dir: Path
+    state_dir: Path
     organisation: Organisation
     user_agent: str
     dry_run: bool = False
@@ -70,8 +91,6 @@ class SinkContext:
                                                                lambda k, v: None))
     media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
     previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
-    #: Receipts any sink holds for an item id (an article's draft links the Commons file of
-    #: its figure, published earlier in the same run).
     published: Callable[[str], list[Receipt]] = field(default=lambda item_id: [])
 
 
@@ -89,16 +108,30 @@ class Sink(abc.ABC, Configurable):
     entries: checked when syndicate.yaml loads, with file and line), and write
     :meth:`publish`. ``self.config`` holds the checked options, defaults filled in; a secret
     option is read with ``self.secret(name)``. Override :meth:`check` to add rules; call
-    ``super().check(item)`` to keep the licence gate.
+    ``super().check(item)`` to keep the licence gate. The guide is docs/plugins.md.
+
+    Class attributes:
+        kinds: the item kinds the sink takes (``article``, ``image``, ``document``).
+        options: the sink's own options (:class:`~syndicate.options.Option` entries).
+        licence_gate: the licence-registry flag this destination requires (``commons`` or
+            ``wikipedia_text``); ``None`` takes any licence the registry knows.
+        supports_dry_run: whether ``publish`` honours ``context.dry_run`` by returning a
+            preview receipt (``detail["preview"]``) without changing anything; if false,
+            a dry run does not open the sink and reports "would publish" for it.
+        pipeline_keys: the keys syndicate reads itself (``type``, ``kinds``, ``sources``):
+            never the sink's own options.
+        config_keys: every key the sink takes (filled in from ``options``; an older plugin
+            may list untyped keys here instead).
+
+    Instance attributes:
+        name: the sink's name in syndicate.yaml (``partners``), used in findings and logs.
+        config: the checked options, defaults filled in.
+        context: the :class:`SinkContext`.
     """
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
     pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources"})
-    #: Name of the licence-registry flag this destination requires (``commons`` or
-    #: ``wikipedia_text``); ``None`` takes any licence the registry knows.
     licence_gate: ClassVar[str | None] = None
-    #: Whether ``publish`` honours ``context.dry_run`` by returning a preview receipt
-    #: (``detail["preview"]``) without changing anything.
     supports_dry_run: ClassVar[bool] = False
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SinkContext) -> None:

@@ -4,7 +4,7 @@ Only the format lives here; where the bytes go (a folder, atomically) is the sin
 (:mod:`syndicate.sinks.feed`), as Scrapy keeps exporters apart from feed storages.
 
 Every entry carries its own licence link because feedparser, which partners' code uses,
-does not let entries inherit the feed's licence (REFERENCE.md §3). All text goes through
+does not let entries inherit the feed's licence (docs/metadata.md, "Feeds"). All text goes through
 lxml and :func:`xml_text`, so nothing an item says can break the XML.
 """
 

@@ -13,7 +13,7 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
     withdraw_template: "db-g7"                    # tags a withdrawn draft; "" leaves it to a person
     talk_templates: ["Connected contributor (paid)|User1=…|U1-employer=…"]   # default: that
 
-Imported text must be credited (REFERENCE.md §5): the edit summary names the source URL,
+Imported text must be credited (docs/wikimedia.md): the edit summary names the source URL,
 author and licence, the References section carries the licence's notice template
 (``Licence.wikipedia_template``) and the credit line, and the talk page records the
 council's public licence statement (``{{Text release}}``) and the paid-editing disclosure

@@ -24,12 +24,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class SourceContext:
-    """What the pipeline gives a source besides its own configuration."""
+    """What the pipeline gives a source besides its own configuration (``self.context``).
 
-    base_dir: Path        # the folder of syndicate.yaml; relative paths start here
-    fetcher: Fetcher      # the only way a source may reach the network
-    #: Report one entry that could not be read (a dead page in a sitemap) and carry on:
-    #: it lands in the run report and the exit code, and is tried again next run.
+    Attributes:
+        base_dir: the folder of syndicate.yaml; relative paths in options start here.
+        fetcher: the only way a source may reach the network (:class:`~syndicate.fetch.
+            Fetcher`: timeouts, size caps, private addresses refused, conditional GET).
+        problem: ``problem(message)`` reports one entry that could not be read (a dead
+            page in a sitemap) and carries on: it lands in the run report and the exit
+            code, and is tried again next run.
+    """
+
+    base_dir: Path
+    fetcher: Fetcher
     problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
 
 
@@ -41,10 +48,20 @@ class Source(abc.ABC, Configurable):
     filled in) and write :meth:`items`.
     Raise :class:`~syndicate.errors.SourceError` when the whole source cannot be read and
     :class:`~syndicate.errors.InputError` for input that is malformed, naming the file/URL.
+    The guide is docs/plugins.md.
+
+    Class attributes:
+        options: the source's own options (:class:`~syndicate.options.Option` entries).
+        complete_listing: true when every run sees every item the source has (a folder),
+            so an item that disappears was withdrawn; false for feeds, which only show
+            their latest entries.
+
+    Instance attributes:
+        name: the source's name in syndicate.yaml; it becomes ``item.source``.
+        config: the checked options, defaults filled in.
+        context: the :class:`SourceContext`.
     """
 
-    #: True when every run sees every item the source has (a folder), so an item that
-    #: disappears was withdrawn; False for feeds, which only show their latest entries.
     complete_listing: ClassVar[bool] = False
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:

@@ -4,13 +4,13 @@
 banners, cookie notices, skip links and scripts left out), and collects the page's metadata:
 its own title (:mod:`~syndicate.sources.pagetitle`), description, creator, dates, images
 with alt text and declared licences (``rel=license`` links, ccREL RDFa, schema.org
-JSON-LD; REFERENCE.md §3). A page declaring a Latin-1 charset (or none) while sending UTF-8
-is read as UTF-8, as browsers' sniffing would; bytes that are not text in the page's
-encoding become U+FFFD, which the pipeline reports, never a silent guess at another
+JSON-LD; docs/metadata.md, "Pages"). A page declaring a Latin-1 charset (or none) while
+sending UTF-8 is read as UTF-8, as browsers' sniffing would; bytes that are not text in the
+page's encoding become U+FFFD, which the pipeline reports, never a silent guess at another
 encoding or a page cut short.
 
 The cleaned HTML is for conversion (wikitext, feeds), not a sanitiser for embedding pages
-in other sites (REFERENCE.md §8).
+in other sites (docs/security.md, "HTML").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """File names for Commons: descriptive, legal, unique-looking and with the right extension.
 
-Commons' rules (REFERENCE.md §4; https://commons.wikimedia.org/wiki/Commons:File_naming):
+Commons' rules (docs/wikimedia.md, "File names"; https://commons.wikimedia.org/wiki/Commons:File_naming):
 at most 240 bytes of UTF-8; no ``# < > [ ] | { }``, control characters, HTML entities,
 ``~~~`` or a leading ``:``; ``: / \\`` become ``-``; the first letter is upper-cased; the
 extension matches the content and is not doubled; camera names (``IMG_1234``) are refused

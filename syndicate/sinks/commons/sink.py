@@ -43,7 +43,7 @@ from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
 from syndicate.sinks.commons.withdraw import DEFAULT_TEMPLATE, withdraw_file
 
 MiB = 1024 * 1024
-#: What Commons takes (REFERENCE.md §4), used only when the wiki cannot be asked.
+#: What Commons takes (docs/wikimedia.md), used only when the wiki cannot be asked.
 COMMONS_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "svg", "tif", "tiff", "webp",
                                 "pdf", "djvu", "ogg", "oga", "ogv", "webm", "flac", "wav",
                                 "mp3", "xcf"})

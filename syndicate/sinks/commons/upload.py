@@ -1,6 +1,6 @@
 """Uploading one file to a MediaWiki, with every answer the upload API can give handled.
 
-mwclient's ``Site.upload`` hides most of them (REFERENCE.md §7): it raises ``FileExists``
+mwclient's ``Site.upload`` hides most of them (docs/wikimedia.md): it raises ``FileExists``
 only for ``exists``, its chunked path returns a different dict and swallows ``duplicate`` and
 ``was-deleted``, and it cannot pass ``maxlag``. So this module speaks action=upload itself
 (https://www.mediawiki.org/wiki/API:Upload):
