@@ -1,8 +1,9 @@
-"""API requests and wall time for 40 small uploads: CommonsSink versus a plain mwclient loop.
+"""API requests and wall time for 40 small uploads: CommonsSink, mwclient and pywikibot.
 
 Starts a throwaway local MediaWiki (tests/mediawiki.py), uploads 40 distinct small PNG and
-JPEG images once through CommonsSink (open, 40 publish, close) and once, on a fresh copy of
-the wiki, with mwclient's ``Site.upload`` in a loop, counting api.php requests in the
+JPEG images once through CommonsSink (open, 40 publish, close), then, each on a fresh copy of
+the wiki, with mwclient's ``Site.upload`` in a loop and with pywikibot's ``UploadRobot``
+(zero throttle, a generated family file for 127.0.0.1), counting api.php requests in the
 ``php -S`` log. The target for the sink: at most 1.05 requests per new small file plus at
 most 5 per run.
 
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +31,7 @@ from syndicate.model import Item, make_id
 from syndicate.secrets import Secret
 from syndicate.sinks.base import Organisation, SinkContext, SinkState
 from syndicate.sinks.commons import CommonsSink
-from tests.mediawiki import LocalWiki, free_port, jpeg_bytes, png_bytes
+from tests.mediawiki import BOT_NAME, USERNAME, LocalWiki, free_port, jpeg_bytes, png_bytes
 
 UA = "syndicate-benchmark/0.1 (https://www.example.gov.uk; webteam@example.gov.uk)"
 ORG = Organisation("Example Borough Council", "https://www.example.gov.uk",
@@ -85,29 +88,53 @@ def run_mwclient(wiki: LocalWiki, items: list[Item]) -> tuple[int, float]:
     return wiki.count_requests(), elapsed
 
 
+def run_pywikibot(wiki: LocalWiki, items: list[Item]) -> tuple[int, float]:
+    """pywikibot's UploadRobot, every throttle at zero, in its own process (see
+    pywikibot_upload.py); the time is its login and uploads, not its import."""
+    wiki.mark_requests()
+    files = [str(item.path) for item in items]
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("pywikibot_upload.py")), str(wiki.port),
+         USERNAME, BOT_NAME, wiki.password, *files], capture_output=True, text=True)
+    if done.returncode != 0 or "Upload of" not in done.stdout + done.stderr:
+        raise RuntimeError(f"pywikibot failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    seconds = float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+    return wiki.count_requests(), seconds
+
+
+def measure(folder: Path, count: int) -> dict[str, tuple[int, float]]:
+    """(API requests, wall time) of each uploader for ``count`` new files, each on a fresh
+    copy of the same local wiki."""
+    wiki = LocalWiki(folder / "wiki", free_port())
+    wiki.create()
+    wiki.start()
+    try:
+        items = make_items(folder, count)
+        results = {"CommonsSink": run_sink(wiki, folder, items)}
+        for name, uploader in (("mwclient Site.upload", run_mwclient),
+                               ("pywikibot UploadRobot", run_pywikibot)):
+            wiki.reset()  # a fresh wiki, so each uploads the same new files
+            results[name] = uploader(wiki, items)
+    finally:
+        wiki.stop()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=40)
     count = parser.parse_args().files
     with tempfile.TemporaryDirectory(prefix="syndicate-bench-") as tmp:
-        folder = Path(tmp)
-        wiki = LocalWiki(folder / "wiki", free_port())
-        wiki.create()
-        wiki.start()
-        try:
-            items = make_items(folder, count)
-            sink_requests, sink_time = run_sink(wiki, folder, items)
-            wiki.reset()  # a fresh wiki, so both upload the same 40 new files
-            plain_requests, plain_time = run_mwclient(wiki, items)
-        finally:
-            wiki.stop()
+        results = measure(Path(tmp), count)
     print(f"{count} new small files (PNG/JPEG) to a local MediaWiki 1.39\n")
     print(f"{'':22}{'requests':>9}{'per file':>10}{'wall time':>11}")
-    for name, requests, seconds in (("CommonsSink", sink_requests, sink_time),
-                                    ("mwclient Site.upload", plain_requests, plain_time)):
+    for name, (requests, seconds) in results.items():
         print(f"{name:22}{requests:>9}{requests / count:>10.2f}{seconds:>10.2f}s")
-    print(f"\nratio (mwclient / CommonsSink): {plain_requests / sink_requests:.2f}x requests, "
-          f"{plain_time / sink_time:.2f}x time")
+    sink_requests, sink_time = results["CommonsSink"]
+    for name, (requests, seconds) in results.items():
+        if name != "CommonsSink":
+            print(f"ratio (CommonsSink / {name}): {sink_requests / requests:.2f}x requests, "
+                  f"{sink_time / seconds:.2f}x time")
     budget = 1.05 * count + 5
     verdict = "within" if sink_requests <= budget else "OVER"
     print(f"target for CommonsSink: <= {budget:.0f} requests ({verdict})")

@@ -10,11 +10,12 @@ twice in one run.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from syndicate import logos
+from syndicate.camera_names import is_camera_name
 from syndicate.licences import Licence, registry
 from syndicate.model import Finding, Item, file_sha1
 from syndicate.tagging import Decision
@@ -23,18 +24,6 @@ from syndicate.tagging import Decision
 #: own ceiling is 5 GiB and each sink enforces its real limit.
 MAX_FILE_BYTES = 1 << 30
 FILE_KINDS = frozenset({"image", "document"})
-
-# Things the OGL does not license (docs/metadata.md). Words are matched whole, so "Hillcrest"
-# and "badger" pass; separators cover file names like "council_logo" and "coat-of-arms".
-_SEP = r"[\s_.\-]+"
-_EXCLUDED_WORDS = re.compile(
-    rf"(?<![a-z])(?:logo(?:type)?s?|crests?|coats?{_SEP}of{_SEP}arms|royal{_SEP}arms|"
-    rf"insignia|badges?|emblems?)(?![a-z])", re.IGNORECASE)
-# Names cameras, phones and scanners give files: IMG_1234, DSC_0042, DSCN1234, P1010001,
-# PXL_20240101_123456, or bare numbers and date-time stamps (20240101_123456).
-_CAMERA_NAME = re.compile(
-    r"^(?:(?:IMG|DSC|DSCN|DSCF|DSCI|PICT|PIC|PXL|MVI|VID|GOPR|DJI|CIMG|IMAG|SAM|SDC|WP|P|"
-    r"image|scan|screenshot)[\s_-]?\d{3,}|\d+)(?:[\s_-]?\d+)*$", re.IGNORECASE)
 
 
 def check_item(item: Item, decision: Decision) -> list[Finding]:
@@ -131,14 +120,9 @@ def _third_party(item: Item, licence: Licence, decision: Decision) -> Finding:
 
 
 def _excluded_word(item: Item) -> str | None:
-    """The first word naming an OGL-excluded thing in the title, file name, alt text or
-    categories (camelCase split, so "CouncilLogo.png" counts)."""
-    texts = [item.title, _file_name(item) or "", item.alt, *item.categories]
-    for text in texts:
-        found = _EXCLUDED_WORDS.search(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text))
-        if found:
-            return found.group()
-    return None
+    """The first word naming an OGL-excluded thing (syndicate.logos) in the title, file
+    name, alt text or categories."""
+    return logos.mark_word(item.title, _file_name(item) or "", item.alt, *item.categories)
 
 
 def _evidence(item: Item, decision: Decision) -> list[Finding]:
@@ -162,7 +146,7 @@ def _file(item: Item) -> list[Finding]:
     elif item.size is not None:
         findings += _size(item, item.size)
     name = _file_name(item)
-    if name and _is_camera_name(PurePosixPath(name).stem) and _title_is_weak(item, name):
+    if name and is_camera_name(PurePosixPath(name).stem) and _title_is_weak(item, name):
         findings.append(Finding("file.camera-name", "warning",
                                 f"{item.id}: '{name}' is a camera's file name and the title "
                                 "does not describe it either; give it a descriptive title, "
@@ -203,13 +187,9 @@ def _file_name(item: Item) -> str | None:
     return None
 
 
-def _is_camera_name(stem: str) -> bool:
-    return bool(_CAMERA_NAME.match(stem.strip()))
-
-
 def _title_is_weak(item: Item, name: str) -> bool:
     title = item.title.strip()
-    return not title or _is_camera_name(title) or title in (name, PurePosixPath(name).stem)
+    return not title or is_camera_name(title) or title in (name, PurePosixPath(name).stem)
 
 
 class Duplicates:

@@ -77,6 +77,7 @@ def demo(ctx: click.Context, directory: Path) -> None:
     """The whole pipeline on the demo council, offline: init --demo, collect, approve what
     passes as an editor would, publish the partner feeds, and say where to look."""
     from syndicate import config as config_module
+    from syndicate.sinks import feedindex
     from syndicate.starter import create_starter
 
     if not (directory / "syndicate.yaml").exists():
@@ -93,8 +94,10 @@ def demo(ctx: click.Context, directory: Path) -> None:
                    and not p.name.startswith("."))
     click.echo("\nWhere to look:")
     click.echo(f"  {config.queue.path}   the editors' queue (blocked items say why)")
+    what = {feedindex.INDEX: "the page for subscribers, every feed listed",
+            feedindex.OPML: "every feed, for feed readers (OPML)"}
     for feed in feeds:
-        click.echo(f"  {feed}   a partner feed, licence on every entry")
+        click.echo(f"  {feed}   {what.get(feed.name, 'a partner feed, licence on every entry')}")
     click.echo(f"  {config.state_dir / 'runs'}/   run reports (JSON)")
     click.echo(f"  syndicate --config {config.path} status")
     ctx.exit(report.exit_code)
@@ -205,7 +208,8 @@ def check_command(ctx: click.Context, online: bool, as_json: bool) -> None:
                    f"{len(config.sinks)} sinks)")
     for found in checks:
         if not (quiet and found.ok):
-            click.echo(f"{'ok' if found.ok else 'FAIL':<4} {found.subject}: {found.message}")
+            label = "FAIL" if not found.ok else "warn" if found.warning else "ok"
+            click.echo(f"{label:<4} {found.subject}: {found.message}")
     if not quiet:
         click.echo("next run:")
         for line in night:
@@ -215,8 +219,11 @@ def check_command(ctx: click.Context, online: bool, as_json: bool) -> None:
                    f"{'them' if len(failed) > 1 else 'it'}, then run `syndicate check` again",
                    err=True)
     elif not quiet:
-        click.echo("all checks passed" + ("" if online else
-                                          " (add --online to reach sources and wikis)"))
+        warnings = sum(c.warning for c in checks)
+        click.echo("all checks passed"
+                   + (f", with {warnings} warning{'s' if warnings > 1 else ''} to consider"
+                      if warnings else "")
+                   + ("" if online else " (add --online to reach sources and wikis)"))
     ctx.exit(2 if failed else 0)
 
 

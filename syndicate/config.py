@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from syndicate import plugins, policy, yamlfile
 from syndicate import urgent as urgent_lane
 from syndicate.errors import ConfigError
-from syndicate.model import KINDS
-from syndicate.options import FilePath, Integer, Option
+from syndicate.matching import Match
+from syndicate.model import KINDS, Item
+from syndicate.options import FilePath, Integer, LanguageTag, Option
 from syndicate.secrets import Secret, read_env_file, secret_from
 from syndicate.sinks.base import Organisation, Sink, SinkContext
 from syndicate.sources.base import Source, SourceContext
@@ -28,18 +29,19 @@ from syndicate.tagging import Licensing
 
 TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "env_file",
             "notify", "urgent")
-ORGANISATION_KEYS = ("name", "url", "contact")
+ORGANISATION_KEYS = ("name", "url", "contact", "language")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path", "metrics")
 NOTIFY_KEYS = ("email", "review_url")
 EMAIL_KEYS = ("to", "from", "host", "port", "security", "username", "password", "ca_file",
               "max_items")
 EMAIL_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
-SINK_COMMON_KEYS = ("type", "kinds", "sources")
+SINK_COMMON_KEYS = ("type", "kinds", "sources", "match")
 T = TypeVar("T")
 MAX_PENDING = Option("max_pending", Integer(), default=500, range=(1, 1_000_000))
 KEEP_DAYS = Option("keep_days", Integer(), default=14, range=(1, 36_500))
 MAX_ITEMS = Option("max_items", Integer(), default=20, range=(1, 1000))
+LANGUAGE = Option("language", LanguageTag(), default="en-GB")
 #: A user name or password inside a URL (``https://user:secret@host/``).
 _URL_CREDENTIALS = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@")
 
@@ -66,9 +68,15 @@ class SinkSpec:
     sources: frozenset[str] | None
     options: Mapping[str, Any]
     type: str = ""          # the registered sink type (commons, feed, a plugin's name)
+    match: Match | None = None      # a topic: only the items this matches
 
     def takes(self, kind: str, source: str) -> bool:
         return kind in self.kinds and (self.sources is None or source in self.sources)
+
+    def takes_item(self, item: Item) -> bool:
+        """``kinds:``, ``sources:`` and ``match:`` all hold for ``item``."""
+        return self.takes(item.kind, item.source) and (self.match is None
+                                                       or self.match.matches(item))
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,8 @@ def load(path: Path) -> Config:
     org = reader.mapping(data.get("organisation"), ("organisation",), ORGANISATION_KEYS)
     if "name" not in org:
         reader.fail(("organisation",), "organisation.name is required (the council's name)")
-    organisation = Organisation(**{k: str(v) for k, v in org.items()})
+    organisation = Organisation(**{k: str(v) for k, v in org.items() if k != "language"},
+                                language=reader.option(org, ("organisation",), LANGUAGE))
     try:
         licensing = Licensing.from_config(data.get("licensing") or {})
     except ConfigError as exc:
@@ -395,9 +404,16 @@ class _Reader:
             self.fail((*keys, "kinds"), f"sink type '{options['type']}' takes only "
                       f"{', '.join(sorted(cls.kinds))}")
         sources = self.names(opts, (*keys, "sources"), frozenset(source_names))
+        match = None
+        if "match" in opts:
+            try:
+                match = Match.parse(opts["match"], "match")
+                match.check_sources(source_names, "match")
+            except ConfigError as exc:
+                raise self.error((*keys, *_split(exc.key)), str(exc)) from None
         rest = {k: v for k, v in opts.items() if k not in SINK_COMMON_KEYS}
         return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest,
-                        str(options["type"]))
+                        str(options["type"]), match)
 
     def plugin(self, keys: tuple[Hashable, ...], options: dict[str, Any], load: Any) -> Any:
         if "type" not in options:

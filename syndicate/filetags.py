@@ -34,6 +34,7 @@ from syndicate import imagedata
 from syndicate.errors import InputError, SyndicateError
 from syndicate.model import file_sha1
 from syndicate.rights import Rights
+from syndicate.signatures import sniff_media_type
 
 INSTALL_HINT = ("install ExifTool: `sudo apt install libimage-exiftool-perl` on Debian or "
                 "Ubuntu, `brew install exiftool` on macOS")
@@ -175,9 +176,6 @@ class FileTagger:
     def tag(self, item_id: str, source: Path, rights: Rights, *, keep_location: bool = False,
             in_place: bool = False) -> Tagged:
         """Tag ``source`` (the file of item ``item_id``) with ``rights``."""
-        # Imported here: the directory source imports syndicate.embedded, which imports us.
-        from syndicate.sources.directory import sniff_media_type
-
         media_type = sniff_media_type(source)
         if media_type not in WRITABLE_TYPES:
             return Tagged(source, "not-writable")

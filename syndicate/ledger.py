@@ -127,6 +127,12 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
+        if "seen_at" not in columns:
+            # Added later: when the item was first seen, to the microsecond, so items
+            # collected in one run keep distinct, stable times (feeds date undated items
+            # by it). Older rows keep NULL and fall back to first_seen.
+            self.db.execute("ALTER TABLE items ADD COLUMN seen_at TEXT")
         self.db.commit()
 
     @classmethod
@@ -166,14 +172,16 @@ class Ledger:
         """Insert or replace one item's record (committed by :meth:`commit`)."""
         self.db.execute(
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
-            "status, shown, in_queue, note, reason, first_seen, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "status, shown, in_queue, note, reason, first_seen, updated, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "COALESCE((SELECT COALESCE(seen_at, first_seen) FROM items WHERE id = ?), ?))",
             (record.item.id, record.item.source, record.content_hash,
              json.dumps(record.item.to_dict()), json.dumps(record.targets),
              json.dumps(record.chosen) if record.chosen is not None else None,
              record.status, json.dumps(record.shown) if record.shown is not None else None,
              int(record.in_queue), record.note,
-             record.reason, record.first_seen, record.updated))
+             record.reason, record.first_seen, record.updated, record.item.id,
+             datetime.now(UTC).isoformat().replace("+00:00", "Z")))
 
     def commit(self) -> None:
         self.db.commit()
@@ -294,8 +302,10 @@ class Ledger:
 
 
 def _record(row: sqlite3.Row) -> Record:
+    item = Item.from_dict(json.loads(row["data"]))
+    item.first_seen = row["seen_at"] or row["first_seen"]
     return Record(
-        item=Item.from_dict(json.loads(row["data"])), content_hash=row["content_hash"],
+        item=item, content_hash=row["content_hash"],
         targets=json.loads(row["targets"]),
         chosen=json.loads(row["chosen"]) if row["chosen"] is not None else None,
         status=row["status"], in_queue=bool(row["in_queue"]),

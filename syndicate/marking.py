@@ -19,7 +19,7 @@ from syndicate import snippets
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.files import atomic_write
-from syndicate.filetags import FileTagger, Status
+from syndicate.filetags import ExifToolMissing, FileTagger, Status
 from syndicate.model import Finding, Item
 from syndicate.progress import Progress
 from syndicate.rights import Rights, rights_of
@@ -41,6 +41,7 @@ class MediaTagger:
     def __init__(self, config: Config, folder: Path) -> None:
         self.config = config
         self.tagger = FileTagger(folder)
+        self._told_missing = False    # ExifTool missing: said once a run, not per file
 
     def __call__(self, item: Item, path: Path) -> Path:
         rights = rights_of(item, self.config.licensing, self.config.organisation)
@@ -51,7 +52,12 @@ class MediaTagger:
                                    keep_location=item.extra.get("keep_location") is True).path
         except SyndicateError as exc:
             why = f"{path.name} is sent without licence metadata inside it: {exc}"
-            log.warning("%s: %s", item.id, why)
+            if not isinstance(exc, ExifToolMissing):
+                log.warning("%s: %s", item.id, why)
+            elif not self._told_missing:
+                self._told_missing = True
+                log.warning("%s; until then files are sent without licence metadata inside "
+                            "them (each such item has a file.untagged warning)", exc)
             if not any(f.code == "file.untagged" for f in item.findings):
                 item.findings.append(Finding("file.untagged", "warning", why))
             return path

@@ -6,9 +6,11 @@ attach :class:`Finding` objects, and sinks hand back a :class:`Receipt` for each
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +64,29 @@ class Attribution:
     wikitext: str   # escaped wikitext, safe inside a template parameter
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A picture or document that belongs inside an article (a feed entry's enclosure or
+    ``media:content``): where it is, what type and size, its alt text, title, credit and the
+    licence URL its source declares for it (``None``: the article's licence)."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+    alt: str = ""
+    title: str = ""
+    credit: str | None = None
+    licence: str | None = None
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_tag(value: object) -> bool:
+    """Whether ``value`` looks like a BCP 47 language tag (``en-GB``, ``cy``)."""
+    return isinstance(value, str) and _LANGUAGE_TAG.fullmatch(value) is not None
+
+
 @dataclass
 class Item:
     """One piece of content a source offers: a news article, a page, a photo or a document.
@@ -93,6 +118,11 @@ class Item:
     third_party: bool = False
     parent: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None        # BCP 47; None: the organisation's language
+    attachments: list[Attachment] = field(default_factory=list)
+    # When syndicate first saw the item (set from the ledger, stable across runs): the
+    # only honest "updated" for an item whose source gives no date.
+    first_seen: str | None = None
     # Set by tagging.
     licence: str | None = None
     licence_url: str | None = None
@@ -104,6 +134,8 @@ class Item:
                       "creator", "creator_url", "date", "media_url", "media_type", "size",
                       "alt", "categories", "declared_licences", "people_identifiable",
                       "third_party", "parent", "extra")
+    # Fields added later count only when set, so adding them changed no item's hash.
+    _OPTIONAL_SOURCE_FIELDS = ("language", "attachments")
 
     def content_hash(self, file_hash: Callable[[Path], str] | None = None) -> str:
         """Hash of everything the source said about the item (and the file's bytes), so a
@@ -111,14 +143,28 @@ class Item:
         ``file_hash`` may answer from a cache (the ledger's) instead of reading the file."""
         digest = hashlib.sha256()
         fields = {name: getattr(self, name) for name in self._SOURCE_FIELDS}
+        fields |= {name: getattr(self, name) for name in self._OPTIONAL_SOURCE_FIELDS
+                   if getattr(self, name)}
         digest.update(json.dumps(fields, sort_keys=True, default=str).encode("utf-8"))
         if self.path is not None:
             digest.update((file_hash or file_sha1)(self.path).encode("ascii"))
         return digest.hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        """The item as JSON-ready data, sharing nothing the item can change. Built field by
+        field: ``dataclasses.asdict`` recurses into and deep-copies every value, which was a
+        sixth of a first collect's time (the ledger saves every new item)."""
+        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
         data["path"] = str(self.path) if self.path is not None else None
+        data["categories"] = list(self.categories)
+        data["declared_licences"] = list(self.declared_licences)
+        data["extra"] = copy.deepcopy(self.extra) if self.extra else {}
+        attribution = self.attribution
+        data["attribution"] = None if attribution is None else {
+            "text": attribution.text, "html": attribution.html,
+            "wikitext": attribution.wikitext}
+        data["findings"] = [finding.as_dict() for finding in self.findings]
+        data["attachments"] = [dataclasses.asdict(a) for a in self.attachments]
         return data
 
     @classmethod
@@ -129,8 +175,12 @@ class Item:
         if values.get("attribution") is not None:
             values["attribution"] = Attribution(**values["attribution"])
         values["findings"] = [Finding.from_dict(f) for f in values.get("findings") or []]
+        values["attachments"] = [Attachment(**a) for a in values.get("attachments") or []]
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+_ITEM_FIELDS = tuple(field.name for field in dataclasses.fields(Item))
 
 
 def file_sha1(path: Path) -> str:

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import cssselect
 
 from syndicate.errors import ConfigError
+from syndicate.model import is_language_tag
 from syndicate.secrets import Secret, reveal, secret_from
 
 # ``Option(default=REQUIRED)`` is the same as ``required=True``.
@@ -155,6 +156,17 @@ class CssSelector(OptionType):
         except cssselect.SelectorError as error:
             raise Refused(f"a CSS selector this tool can use ({error})") from None
         return value.strip()
+
+
+class LanguageTag(OptionType):
+    """A BCP 47 language tag: what content is written in (``en-GB``, ``cy`` for Welsh)."""
+
+    label = "a language tag such as en-GB or cy"
+
+    def convert(self, value: Any) -> str:
+        if not is_language_tag(value):
+            raise ValueError(self.label)
+        return str(value)
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?")
@@ -356,7 +368,7 @@ class Configurable:
 
     Class attributes:
         options: the plugin's own options (besides ``type``, and for sinks
-            ``kinds``/``sources``).
+            ``kinds``/``sources``/``match``).
         config_keys: every key the plugin takes.
         untyped_keys: ``config_keys`` an older plugin lists without declaring them as
             options.

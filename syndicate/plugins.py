@@ -14,6 +14,7 @@ from typing import Any
 
 from syndicate import policy
 from syndicate.errors import ConfigError
+from syndicate.matching import MatchRule
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink
 from syndicate.sources.base import Source
@@ -60,6 +61,8 @@ SINK_COMMON_OPTIONS = (
            description="Item kinds this sink takes (default: all it can take)."),
     Option("sources", ListOf(Text()),
            description="Only items from these sources (default: every source)."),
+    Option("match", MatchRule(), description="Only items this matches, in the licensing "
+           "rules' language plus text: (a topic feed; default: every item)."),
 )
 
 

@@ -24,7 +24,7 @@ from syndicate.mediawiki import Account, RetryPolicy
 from syndicate.options import FilePath
 from syndicate.pipeline import check_queue
 from syndicate.secrets import Secret
-from syndicate.sinks.base import SinkContext
+from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sources.base import SourceContext
 from syndicate.workspace import user_agent
 
@@ -47,14 +47,17 @@ class Check:
     ok: bool
     subject: str
     message: str
+    #: Advice that does not stop a run (a sink's warning): shown, but the check passes.
+    warning: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "subject": self.subject, "message": self.message}
+        return {"ok": self.ok, "subject": self.subject, "message": self.message,
+                "warning": self.warning}
 
 
 def check(config: Config, *, online: bool = False) -> list[Check]:
     """Everything the first night needs, checked without changing anything."""
-    found = [*_secrets(config), *_paths(config), *_queue(config)]
+    found = [*_secrets(config), *_paths(config), *_queue(config), *_sink_advice(config)]
     if online:
         found.extend(_sources_online(config))
         found.extend(_wikis_online(config))
@@ -180,11 +183,34 @@ def _sources_online(config: Config) -> Iterator[Check]:
             yield Check(True, f"source {name}", f"read; {what}")
 
 
+def _sink_advice(config: Config) -> Iterator[Check]:
+    """What each sink's own :meth:`~syndicate.Sink.preflight` says about its settings."""
+    for name, sink in _sinks(config):
+        try:
+            findings = sink.preflight()
+        except Exception as exc:  # a sink plugin's bug: report it, check the others
+            yield Check(False, f"sink {name}", f"its pre-flight failed ({type(exc).__name__}: "
+                        f"{exc}); report it to the plugin's authors")
+            continue
+        for finding in findings:
+            error = finding.severity == "error"
+            yield Check(not error, f"sink {name}",
+                        f"{config.where('sinks', name)}: {finding.code}: {finding.message}",
+                        warning=not error)
+
+
+def _sinks(config: Config) -> Iterator[tuple[str, Sink]]:
+    """Every configured sink, constructed for a dry run (nothing opened)."""
+    for name, spec in config.sinks.items():
+        yield name, construct(config, "sinks", name,
+                              functools.partial(spec.cls, name, spec.options,
+                                                _sink_context(config)))
+
+
 def _wikis_online(config: Config) -> Iterator[Check]:
     """Each wiki sink logs in once with its own credentials and shows its rights."""
-    for name, spec in config.sinks.items():
-        sink = construct(config, "sinks", name,
-                         functools.partial(spec.cls, name, spec.options, _sink_context(config)))
+    for name, sink in _sinks(config):
+        spec = config.sinks[name]
         account = getattr(sink, "account", None)
         if not isinstance(account, Account):
             continue

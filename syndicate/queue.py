@@ -90,12 +90,31 @@ def read(path: Path, sink_names: Iterable[str]) -> Snapshot:
     return snapshot
 
 
+# The last queue read: (path, sinks, digest) and what was found. A run reads the queue at its
+# start and again at its end, in case an editor saved it meanwhile; when the bytes are the
+# same, so is what they say, and a queue of thousands of items is not parsed twice.
+_last_read: tuple[tuple[Path, frozenset[str], str], tuple[Snapshot, list[str]]] | None = None
+
+
 def inspect(path: Path, sink_names: Iterable[str]) -> tuple[Snapshot, list[str]]:
-    """The queue and a list of ``file:line: problem`` lines (for ``queue check``)."""
+    """The queue and a list of ``file:line: problem`` lines (for ``queue check``).
+    The snapshot may be shared with an earlier call on the same bytes: do not change it."""
+    global _last_read
     if not path.exists():
         return Snapshot(), []
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
+    key = (path, frozenset(sink_names), digest)
+    if _last_read is not None and _last_read[0] == key:
+        return _last_read[1]
+    _last_read = None   # before parsing: only the last queue is kept in memory
+    found = _parse(path, raw, digest, key[1])
+    _last_read = key, found
+    return found
+
+
+def _parse(path: Path, raw: bytes, digest: str,
+           sink_names: frozenset[str]) -> tuple[Snapshot, list[str]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,7 +125,7 @@ def inspect(path: Path, sink_names: Iterable[str]) -> tuple[Snapshot, list[str]]
         return Snapshot(digest=digest), [_with_item(str(exc), text, exc.line)]
     except InputError as exc:
         return Snapshot(digest=digest), [str(exc)]
-    return _Validator(doc, frozenset(sink_names), text.splitlines()).run(digest)
+    return _Validator(doc, sink_names, text.splitlines()).run(digest)
 
 
 _ITEM_START = re.compile(r"^-\s+id:\s*(\S+)")
@@ -239,7 +258,18 @@ def render(entries: list[dict[str, Any]]) -> str:
 def write(path: Path, text: str, expected_digest: str) -> str:
     """Replace the queue with ``text`` unless it changed since it was read (digest
     ``expected_digest``); return the new digest. Callers hold the run lock, so only an
-    editor's save can race with us, and that is what the digest check catches."""
+    editor's save can race with us, and that is what the digest check catches.
+
+    When ``text`` is what the file already holds, the file is left alone (not even its
+    modification time changes), so a night with nothing new shows no edit to editors, to
+    backups or to a version-controlled copy; an editor's save since the read still counts.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest == expected_digest:
+        if digest_of(path) != expected_digest:
+            raise QueueChanged(f"{path} was saved by someone while syndicate was working")
+        return digest
+
     def unchanged() -> None:
         # Checked after the new file is ready, just before it replaces the old one, so the
         # window for an editor's save to slip through is as small as the OS allows.
@@ -247,4 +277,4 @@ def write(path: Path, text: str, expected_digest: str) -> str:
             raise QueueChanged(f"{path} was saved by someone while syndicate was working")
 
     atomic_write(path, text, before_replace=unchanged)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest

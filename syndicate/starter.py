@@ -26,6 +26,7 @@ organisation:
   name: Example Borough Council
   url: https://www.example.gov.uk
   contact: webteam@example.gov.uk
+  language: en-GB                       # your content's language (cy: Welsh; sources may differ)
 
 # Where items come from. Each source has a name (used in item ids, licence rules and
 # the queue) and a type:
@@ -65,11 +66,29 @@ queue:
 
 # Where approved items go. `syndicate sinks` lists the installed types. Secrets never go
 # in this file: write {env: VARIABLE} or {file: path/to/secret} (readable only by you).
+# Every sink also takes kinds: [article, image, document], sources: [names] and match:,
+# the rule language of licensing rules plus text: (words in the title or summary). One
+# approval sends an item to every sink that matches it.
 sinks:
   partners:                             # Atom and RSS feeds for partner sites
     type: feed
     directory: public/feeds
     formats: [atom, rss]
+    base_url: https://www.example.gov.uk/feeds    # where public/feeds is served
+    # media: attach                     # an article's pictures inside its entry (or separate)
+# Topic feeds people subscribe to; index.html and feeds.opml in the folder list them all.
+  # schools:
+  #   type: feed
+  #   directory: public/feeds
+  #   title: School news from Example Borough Council
+  #   base_url: https://www.example.gov.uk/feeds
+  #   match: {category: [Schools, Education]}
+  # roads:
+  #   type: feed
+  #   directory: public/feeds
+  #   title: Roads and travel from Example Borough Council
+  #   base_url: https://www.example.gov.uk/feeds
+  #   match: {text: [road, roads, closure, roadworks]}
   # commons:                            # Wikimedia Commons: photos and documents
   #   type: commons
   #   site: commons.wikimedia.org

@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import options, policy, tagging, withdrawals
+from syndicate import licensing_config, options, policy, tagging, withdrawals
 from syndicate.errors import ConfigError
 from syndicate.ledger import Record, now
 from syndicate.model import Item
@@ -69,7 +69,7 @@ class UrgentRule:
     @property
     def sources(self) -> tuple[str, ...] | None:
         """The sources the rule can match (None: any)."""
-        return self.rule.match.get("source")
+        return self.rule.match.values("source") or None
 
     def matches(self, item: Item) -> bool:
         return self.rule.matches(item)
@@ -98,10 +98,8 @@ def _rule(raw: Any, index: int, sinks: Mapping[str, SinkSpec], source_names: set
         fields = options.apply(RULE_OPTIONS, raw, Path.cwd(), untyped=("match",))
     except ConfigError as exc:
         raise ConfigError(str(exc), key=f"{key}.{exc.key}") from None
-    match = tagging._match(raw["match"], f"{key}.match")
-    for source in match.get("source", ()):
-        if source not in source_names:
-            raise ConfigError(f"no source named '{source}'", key=f"{key}.match.source")
+    match = licensing_config.parse_match(raw["match"], f"{key}.match")
+    match.check_sources(source_names, f"{key}.match")
     return UrgentRule(
         number=index + 1,
         rule=tagging.Rule(number=index + 1, match=match, licence=None),

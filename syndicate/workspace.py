@@ -116,8 +116,8 @@ class Workspace:
         return self._sinks[name]
 
     def targets(self, item: Item) -> list[str]:
-        """The sinks configured to take this kind of item from this source."""
-        return [s.name for s in self.config.sinks.values() if s.takes(item.kind, item.source)]
+        """The sinks configured to take this item (its kind, source and ``match:``)."""
+        return [s.name for s in self.config.sinks.values() if s.takes_item(item)]
 
     def _context(self, spec: SinkSpec) -> SinkContext:
         name = spec.name

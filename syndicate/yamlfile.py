@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from syndicate.errors import InputError
-
-KeyPath = tuple[Hashable, ...]
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -47,18 +45,25 @@ class YAMLSyntaxError(InputError):
 
 @dataclass
 class Document:
-    """A parsed YAML file and the line (1-based) of every key in it."""
+    """A parsed YAML file, and the parsed nodes to find the line (1-based) of any key in.
+
+    Lines are looked up in the nodes when a message needs one, not recorded for every key
+    as the file is read: a queue of thousands of items is read on every run.
+    """
 
     path: Path
     data: Any
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    root: yaml.Node | None = None
 
     def line(self, *keys: Hashable) -> int | None:
         """Line of the deepest key of ``keys`` that exists (for "near line N" messages)."""
-        for end in range(len(keys), 0, -1):
-            if keys[:end] in self.lines:
-                return self.lines[keys[:end]]
-        return None
+        node, line = self.root, None
+        for key in keys:
+            found = _child(node, key)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        return line
 
     def where(self, *keys: Hashable) -> str:
         """``path:line`` for messages."""
@@ -79,8 +84,7 @@ def load(path: Path, text: str | None = None) -> Document:
     try:
         _refuse_anchors(text)
         node = loader.get_single_node()
-        lines: dict[KeyPath, int] = {}
-        data = _construct(loader, node, (), lines) if node is not None else None
+        data = _construct(loader, node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         line, message = plain_words(exc, text)
         raise YAMLSyntaxError(f"{path}{f':{line}' if line else ''}: {message}", line) from None
@@ -88,7 +92,7 @@ def load(path: Path, text: str | None = None) -> Document:
         raise InputError(f"{path}: not valid YAML ({exc})") from None
     finally:
         loader.dispose()
-    return Document(path, data, lines)
+    return Document(path, data, node)
 
 
 #: Explicit tags of YAML's core schema; any other (``!!python/object``…) is refused.
@@ -96,9 +100,20 @@ _CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
                        for name in ("str", "int", "float", "bool", "null", "map", "seq"))
 
 
+# Where an anchor (&a), an alias (*a) or a tag (!t) can begin: a token starts at the start
+# of the text (or after its BOM), after a space, a flow indicator or (in flow context) ':'
+# or '?', and an anchor or alias has a name (a bare '&' there is a syntax error the parser
+# reports itself). Text with no such place holds none, which is the common case, so the
+# event pass below is skipped; text with one ("Roads &Transport") gets the exact check.
+_MAY_HAVE_PROPERTIES = re.compile(r"(?<![^\s\ufeff,\[\]{}:?])(?:[&*][^\s,\[\]{}]|!)")
+
+
 def _refuse_anchors(text: str) -> None:
     """Anchors and aliases let one edit change many items, and aliases can be bombs;
     tags outside the core schema ask a loader to build objects."""
+    if not ("&" in text or "*" in text or "!" in text) or \
+            _MAY_HAVE_PROPERTIES.search(text) is None:
+        return
     loader = _StrictLoader(text)
     try:
         while loader.check_event():
@@ -121,30 +136,47 @@ def _refuse_anchors(text: str) -> None:
         loader.dispose()
 
 
-def _construct(loader: _StrictLoader, node: yaml.Node, at: KeyPath,
-               lines: dict[KeyPath, int]) -> Any:
+def _construct(loader: _StrictLoader, node: yaml.Node) -> Any:
+    # Scalars are most of a file: they are built here, without a call of their own.
+    scalar = yaml.ScalarNode
     if isinstance(node, yaml.MappingNode):
         result: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, Hashable) or isinstance(key, list | dict):
+            if not isinstance(key_node, scalar):
                 raise yaml.MarkedYAMLError(problem="a key must be plain text",
                                            problem_mark=key_node.start_mark)
+            key = loader.construct_object(key_node)
             if key in result:
+                first = next(k for k, _ in node.value if loader.construct_object(k) == key)
                 raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key {key!r} (first at line {lines[(*at, key)]}); "
-                            "keep one of them",
+                    problem=f"duplicate key {key!r} (first at line "
+                            f"{first.start_mark.line + 1}); keep one of them",
                     problem_mark=key_node.start_mark)
-            lines[(*at, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(loader, value_node, (*at, key), lines)
+            result[key] = loader.construct_object(value_node) \
+                if isinstance(value_node, scalar) else _construct(loader, value_node)
         return result
     if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, child in enumerate(node.value):
-            lines[(*at, index)] = child.start_mark.line + 1
-            items.append(_construct(loader, child, (*at, index), lines))
-        return items
+        return [loader.construct_object(child) if isinstance(child, scalar)
+                else _construct(loader, child) for child in node.value]
     return loader.construct_object(node, deep=True)
+
+
+def _child(node: yaml.Node | None, key: Hashable) -> tuple[yaml.Node, yaml.Node] | None:
+    """The node that names ``key`` in ``node`` (a mapping's key, a list's item) and the
+    node of its value."""
+    if isinstance(node, yaml.SequenceNode):
+        if isinstance(key, int) and 0 <= key < len(node.value):
+            return node.value[key], node.value[key]
+        return None
+    if isinstance(node, yaml.MappingNode):
+        # Keys are plain scalars (see _construct); a non-text key (1, true) is matched by
+        # its spelling, which is all a line number needs.
+        spelled = key if isinstance(key, str) else str(key).lower()
+        for key_node, value_node in node.value:
+            value = key_node.value
+            if value == spelled or (not isinstance(key, str) and value.lower() == spelled):
+                return key_node, value_node
+    return None
 
 
 # Long text stays on one line: an editor who deletes "the notice: line" deletes all of it,

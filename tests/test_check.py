@@ -33,10 +33,10 @@ def closed_port() -> int:
 
 
 def lines(output: str) -> dict[str, str]:
-    """``subject → "ok|FAIL message"`` from check's output."""
+    """``subject → "ok|warn|FAIL message"`` from check's output."""
     found = {}
     for line in output.splitlines():
-        match = re.match(r"(ok|FAIL) +([^:]+): (.*)", line)
+        match = re.match(r"(ok|warn|FAIL) +([^:]+): (.*)", line)
         if match:
             found[match.group(2)] = f"{match.group(1)} {match.group(3)}"
     return found
@@ -205,3 +205,25 @@ def test_a_queue_an_editor_broke_fails_the_check(council: Council) -> None:
     result = council.run("check")
     assert result.exit_code == 2
     assert "aproved" in lines(result.stdout)["queue"]
+
+
+def test_a_feed_sink_without_base_url_is_a_warning_that_does_not_fail_the_check(
+        council: Council) -> None:
+    text = council.config.read_text()
+    assert "base_url:" in text
+    council.write_config("\n".join(line for line in text.splitlines()
+                                   if "base_url:" not in line) + "\n")
+    sink_line = text.splitlines().index("  partners:") + 1
+
+    result = council.run("check")
+
+    assert result.exit_code == 0, result.output
+    advice = lines(result.stdout)["sink partners"]
+    assert advice.startswith(f"warn {council.config}:{sink_line}: feed.no-base-url: the "
+                             "partners feed sink has no base_url"), advice
+    assert "all checks passed, with 1 warning to consider" in result.stdout
+    checks = json.loads(council.run("check", "--json").stdout)["checks"]
+    (found,) = [c for c in checks if c["subject"] == "sink partners"]
+    assert found["ok"] and found["warning"]
+    council.write_config(text)
+    assert "sink partners" not in lines(council.run("check").stdout)

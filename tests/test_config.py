@@ -202,3 +202,31 @@ def test_env_file_secrets_are_found_and_its_mode_checked_at_load(
     assert error(tmp_path, text) == (f"{tmp_path}/syndicate.yaml:1: env_file: secret file "
                                      f"{env_file} is readable by others; run chmod 600 "
                                      f"{env_file}")
+
+
+def test_partner_feed_settings_are_checked_at_load_with_file_line_and_key(
+        tmp_path: Path) -> None:
+    where = f"{tmp_path}/syndicate.yaml"
+    assert error(tmp_path, BASE.replace("  url:", "  language: English\n  url:")) == (
+        f"{where}:3: organisation.language: must be a language tag such as en-GB or cy, "
+        "not 'English'")
+    assert load(tmp_path, BASE).organisation.language == "en-GB"
+    assert load(tmp_path, BASE.replace("  url:", "  language: cy\n  url:")) \
+        .organisation.language == "cy"
+    assert error(tmp_path, BASE.replace("path: photos}", "path: photos, language: Welsh}")) \
+        == (f"{where}:5: sources.photos.language: must be a language tag such as en-GB or "
+            "cy, not 'Welsh'")
+    assert error(tmp_path, BASE + "    media: inline\n") == (
+        f"{where}:12: sinks.partners.media: must be one of: attach, separate, not 'inline'")
+    assert error(tmp_path, BASE + "    icon: http://127.0.0.1/icon.png\n") == (
+        f"{where}:12: sinks.partners.icon: must be a public http(s) address, not "
+        "'http://127.0.0.1/icon.png'")
+    assert error(tmp_path, BASE + "    match: {kind: photo}\n") == (
+        f"{where}:12: sinks.partners.match.kind: unknown kind 'photo'; choose from article, "
+        "document, image")
+    assert error(tmp_path, BASE + "    match: {source: foto}\n").startswith(
+        f"{where}:12: sinks.partners.match.source: no source named 'foto'; did you mean")
+    spec = load(tmp_path, BASE + "    match: {category: Schools}\n    media: separate\n"
+                "    description: School news\n").sinks["partners"]
+    assert spec.match is not None and spec.match.values("category") == ("Schools",)
+    assert (spec.options["media"], spec.options["description"]) == ("separate", "School news")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import resource
+import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,7 +16,7 @@ from lxml import etree
 
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.licences import registry
-from syndicate.model import Attribution, Item
+from syndicate.model import Attachment, Attribution, Item
 from syndicate.sinks.base import Organisation, SinkContext
 from syndicate.sinks.feed import FeedSink
 from syndicate.testing import SinkContract
@@ -366,3 +368,216 @@ def test_defaults_follow_the_organisation_and_sink_name(tmp_path: Path) -> None:
     assert sink.formats == ("atom", "rss")
     assert sink.max_entries == 100
     assert sink.directory == tmp_path / "public" / "feeds"
+
+
+# --- safe, true and complete entries (issue: partner feeds) --------------------------------
+
+def test_content_is_sanitised_in_the_sink_whatever_the_source_did(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    open_sink().publish(make_item(
+        "news-1", content_html='<p onclick="x()">Hi <a href="/more">more</a></p>'
+                               '<script>steal()</script><iframe src="https://evil.example">'))
+    (entry,) = read(tmp_path, "atom").entries
+    html = entry.content[0].value
+    assert 'href="https://www.example.gov.uk/more"' in html    # against the item's page
+    for banned in ("onclick", "script", "steal", "iframe", "evil"):
+        assert banned not in html
+
+
+def test_an_undated_item_is_dated_by_when_syndicate_first_saw_it(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    open_sink().publish(make_item("news-1", date=None, first_seen="2026-03-01T08:00:00.250000Z"))
+    atom = (tmp_path / "public/feeds/partners.atom").read_text()
+    rss = (tmp_path / "public/feeds/partners.rss").read_text()
+    assert "<updated>2026-03-01T08:00:00.250000Z</updated>" in atom
+    assert "<published>" not in atom
+    assert "<pubDate>" not in rss          # RSS: no date rather than an invented one
+
+
+def test_an_item_from_outside_the_ledger_keeps_its_first_stored_time(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    open_sink().publish(make_item("news-1", date=None))
+    first = read(tmp_path, "atom").entries[0].updated
+    time.sleep(1.1)   # utc_now is to the second: a later run would say a later time
+    open_sink().publish(make_item("news-1", date=None))     # republished, a later run
+    assert read(tmp_path, "atom").entries[0].updated == first
+    # (A changed version moves it: test_updated_moves_only_when_the_content_changes.)
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_categories_language_and_rights_are_written(
+        tmp_path: Path, open_sink: Callable[..., FeedSink], fmt: str) -> None:
+    sink = open_sink()
+    sink.publish(make_item("news-1", categories=["Schools", "Snow"]))
+    sink.publish(make_item("news-2", language="cy", title="Ysgolion ar gau"))
+    parsed = read(tmp_path, fmt)
+    assert parsed.feed.language == "en-GB"
+    english, welsh = sorted(parsed.entries, key=lambda e: e.title)
+    assert [t.term for t in english.tags] == ["Schools", "Snow"]
+    assert english.rights.startswith("Story news-1 by Example Borough Council")
+    if fmt == "atom":
+        assert welsh.title_detail.language == "cy"
+    else:
+        assert welsh.language == "cy"
+    assert parsed.feed.generator.startswith("syndicate")
+
+
+def test_icon_and_logo_when_configured(tmp_path: Path,
+                                       open_sink: Callable[..., FeedSink]) -> None:
+    open_sink(icon="https://www.example.gov.uk/icon.png",
+              logo="https://www.example.gov.uk/logo.png").publish(make_item("news-1"))
+    atom = read(tmp_path, "atom").feed
+    assert (atom.icon, atom.logo) == ("https://www.example.gov.uk/icon.png",
+                                      "https://www.example.gov.uk/logo.png")
+    assert read(tmp_path, "rss").feed.image.href == "https://www.example.gov.uk/logo.png"
+
+
+ATTACHED = [Attachment("https://www.example.gov.uk/i/map.png", "image/png", 1234, alt="Map"),
+            Attachment("https://www.example.gov.uk/i/route.pdf", "application/pdf", 99,
+                       licence="https://creativecommons.org/licenses/by-sa/4.0/"),
+            Attachment("http://192.168.1.5/private.jpg", "image/jpeg")]
+
+
+def test_media_attach_keeps_pictures_inside_the_story(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink()
+    article = make_item("news-1", attachments=ATTACHED)
+    findings = sink.check(article)
+    assert [(f.code, f.severity) for f in findings] == [("feed.attachment-left-out", "warning")]
+    sink.publish(article)
+    receipt = sink.publish(make_item("news-9", kind="image", parent="news-1",
+                                     media_url="https://www.example.gov.uk/i/map.png"))
+    assert receipt.detail["attached_to"] == sink.entry_id("news-1")
+    (entry,) = read(tmp_path, "atom").entries                 # one story, one entry
+    assert [(e.href, e.type, e.length) for e in entry.enclosures] == [
+        ("https://www.example.gov.uk/i/map.png", "image/png", "1234"),
+        ("https://www.example.gov.uk/i/route.pdf", "application/pdf", "99")]
+    rss = etree.parse(str(tmp_path / "public/feeds/partners.rss"))
+    media = {"media": "http://search.yahoo.com/mrss/"}
+    assert len(rss.findall(".//enclosure")) == 1
+    assert rss.xpath("//media:content/@url", namespaces=media) == [
+        "https://www.example.gov.uk/i/map.png", "https://www.example.gov.uk/i/route.pdf"]
+    assert rss.xpath("//media:description/text()", namespaces=media) == ["Map"]
+    assert rss.xpath("//media:license/@href", namespaces=media) == [
+        "https://creativecommons.org/licenses/by-sa/4.0/"]   # only where it differs
+    assert rss.xpath("//media:credit/text()", namespaces=media) == [
+        "Example Borough Council"] * 2
+
+
+def test_a_picture_whose_story_is_not_in_the_feed_gets_its_own_entry(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    receipt = open_sink().publish(make_item(
+        "pages-9", kind="image", parent="pages-1",
+        media_url="https://www.example.gov.uk/i/bandstand.jpg", media_type="image/jpeg"))
+    assert "attached_to" not in receipt.detail
+    (entry,) = read(tmp_path, "atom").entries
+    assert [e.href for e in entry.enclosures] == ["https://www.example.gov.uk/i/bandstand.jpg"]
+
+
+def test_a_picture_published_before_its_story_joins_it(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink()
+    sink.publish(make_item("news-9", kind="image", parent="news-1",
+                           media_url="https://www.example.gov.uk/i/map.png"))
+    sink.publish(make_item("news-1", attachments=ATTACHED[:1]))
+    (entry,) = read(tmp_path, "rss").entries                  # one story, one entry
+    assert entry.id.endswith("news-1")
+    assert [e.href for e in entry.enclosures] == ["https://www.example.gov.uk/i/map.png"]
+
+
+def test_updated_moves_only_when_the_content_changes(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    first_seen = "2026-03-01T08:00:00.250000Z"
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen))
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated == first_seen          # the same content again: the same time
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen,
+                                  description="About news-1, corrected"))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated > "2026-03-02"                     # a correction: now
+    again = entry.updated
+    open_sink().publish(make_item("news-1", date=None, first_seen=first_seen,
+                                  description="About news-1, corrected"))
+    (entry,) = read(tmp_path, "atom").entries
+    assert entry.updated == again               # and it stays put afterwards
+
+
+def test_a_folder_photo_is_copied_to_the_mirrors_too(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo")
+    sink = open_sink(base_url="https://www.example.gov.uk/feeds", mirrors=["mirror"])
+    sink.publish(make_item("photos-1", kind="image", source="photos", path=photo,
+                           media_type="image/jpeg"))
+    (enclosure,) = read(tmp_path, "atom").entries[0].enclosures
+    name = enclosure.href.removeprefix("https://www.example.gov.uk/feeds/")
+    assert name.startswith("files/") and int(enclosure.length) == photo.stat().st_size
+    served = tmp_path / "public" / "feeds" / name
+    assert (tmp_path / "mirror" / name).read_bytes() == served.read_bytes() == \
+        photo.read_bytes()
+
+
+def test_withdrawing_a_picture_that_rides_in_its_story_keeps_the_story(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink()
+    sink.publish(make_item("news-1", attachments=ATTACHED[:1]))
+    picture = make_item("news-9", kind="image", parent="news-1",
+                        media_url="https://www.example.gov.uk/i/map.png")
+    receipt = sink.publish(picture)
+    assert receipt.detail["attached_to"] == receipt.remote_id    # the story's entry
+
+    withdrawal = sink.withdraw(picture, receipt)
+
+    assert withdrawal.done and "the article stays" in withdrawal.message
+    for fmt in ("atom", "rss"):
+        (entry,) = read(tmp_path, fmt).entries                    # the story is still there
+        assert entry.id.endswith("news-1") and entry.enclosures == []
+
+
+def test_media_separate_gives_pictures_entries_of_their_own(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    sink = open_sink(media="separate")
+    sink.publish(make_item("news-1", attachments=ATTACHED))
+    sink.publish(make_item("news-9", kind="image", parent="news-1",
+                           media_url="https://www.example.gov.uk/i/map.png"))
+    entries = read(tmp_path, "atom").entries
+    assert len(entries) == 2
+    article = next(e for e in entries if e.id.endswith("news-1"))
+    assert article.enclosures == []
+
+
+@pytest.mark.parametrize(("config", "key"), [
+    ({"media": "inline"}, "media"), ({"icon": "javascript:x"}, "icon"),
+    ({"logo": "http://127.0.0.1/logo.png"}, "logo")])
+def test_new_options_are_checked(tmp_path: Path, config: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        FeedSink("partners", config, make_context(tmp_path))
+    assert caught.value.key == key
+
+
+def test_a_version_1_store_still_loads(tmp_path: Path,
+                                       open_sink: Callable[..., FeedSink]) -> None:
+    store = tmp_path / ".syndicate" / "feeds" / "partners.entries.json"
+    store.parent.mkdir(parents=True)
+    old = {"id": "tag:example.gov.uk,2026:photos-1", "item_id": "photos-1", "title": "Old",
+           "url": None, "summary": "", "content_html": "", "author": "A", "author_url": None,
+           "published": None, "updated": "2026-01-01T00:00:00Z",
+           "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+           "licence_title": "CC BY 4.0", "rights": None, "attribution_html": None,
+           "enclosure": {"url": "https://www.example.gov.uk/p.jpg", "type": "image/jpeg",
+                         "length": 5}}
+    store.write_text(json.dumps({"version": 1, "entries": [old]}), encoding="utf-8")
+    open_sink().publish(make_item("news-1"))
+    old_entry = next(e for e in read(tmp_path, "atom").entries if e.title == "Old")
+    assert [e.href for e in old_entry.enclosures] == ["https://www.example.gov.uk/p.jpg"]
+
+
+def test_without_base_url_the_sink_says_what_partners_miss(
+        tmp_path: Path, open_sink: Callable[..., FeedSink]) -> None:
+    (advice,) = open_sink().preflight()
+    assert (advice.code, advice.severity) == ("feed.no-base-url", "warning")
+    assert "rel=\"self\"" in advice.message
+    assert open_sink(base_url="https://www.example.gov.uk/feeds").preflight() == []
+    photo = make_item("photos-1", kind="image", source="photos", path=tmp_path / "p.jpg")
+    assert [f.code for f in open_sink().check(photo)] == ["feed.no-base-url"]

@@ -317,7 +317,7 @@ def test_bad_config_names_the_key(tmp_path: Path, config: dict[str, object],
 
 
 def test_config_keys_are_declared() -> None:
-    assert FeedSource.config_keys == {"url", "path", "allow_private", "max_bytes"}
+    assert FeedSource.config_keys == {"url", "path", "allow_private", "max_bytes", "language"}
 
 
 def test_missing_file_is_a_source_error(tmp_path: Path) -> None:
@@ -538,3 +538,52 @@ def test_paragraphs_in_html_descriptions_stay_apart() -> None:
     assert html_to_text("<p>Schools closed.</p><p>Gritters <b>out</b>.</p><ul><li>A</li>"
                         "<li>B</li></ul>line<br>break") == \
         "Schools closed. Gritters out. A B line break"
+
+
+HOSTILE_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://www.example.gov.uk/news/"
+      xml:lang="cy">
+  <title>Newyddion</title>
+  <entry>
+    <id>urn:uuid:1</id><title>Ffyrdd ar gau</title>
+    <link href="roads/closed"/>
+    <updated>2026-06-28T10:00:00+01:00</updated>
+    <category term="Ffyrdd"/>
+    <summary type="html">&lt;p&gt;Ar gau.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</summary>
+    <content type="xhtml" xml:base="https://cdn.example.gov.uk/ffyrdd/">
+      <div xmlns="http://www.w3.org/1999/xhtml"><p onmouseover="x()">Gweler
+        <a href="map.html">y map</a> a <a href="javascript:alert(2)">hwn</a>.</p>
+        <img src="../img/pont.jpg" alt="Pont"/><script>alert(3)</script></div>
+    </content>
+  </entry>
+</feed>"""
+
+
+def test_atom_content_is_sanitised_against_its_own_xml_base(read_feed: ReadFeed) -> None:
+    (article,) = read_feed(HOSTILE_ATOM)
+    assert article.url == "https://www.example.gov.uk/news/roads/closed"
+    assert article.description == "Ar gau."                       # no script text
+    assert 'href="https://cdn.example.gov.uk/ffyrdd/map.html"' in article.content_html
+    assert 'src="https://cdn.example.gov.uk/img/pont.jpg"' in article.content_html
+    for banned in ("onmouseover", "javascript", "script", "alert"):
+        assert banned not in article.content_html
+    assert article.date == "2026-06-28T09:00:00Z"
+    assert (article.language, article.categories) == ("cy", ["Ffyrdd"])
+
+
+def test_a_source_language_overrides_the_feeds(read_feed: ReadFeed) -> None:
+    (article,) = read_feed(HOSTILE_ATOM, language="en-GB")
+    assert article.language == "en-GB"
+
+
+def test_the_same_entry_listed_twice_stays_one_item(read_feed: ReadFeed) -> None:
+    entry = "<item><guid>g-1</guid><title>Same</title><link>https://a.example/1</link></item>"
+    items = read_feed(f'<rss version="2.0"><channel>{entry}{entry}</channel></rss>')
+    assert len({item.id for item in items}) == 1
+    assert not any(f.code == "feed.repeated-guid" for item in items for f in item.findings)
+
+
+def test_a_bad_language_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="language tag") as caught:
+        source(tmp_path, {"path": "x.xml", "language": "English please"})
+    assert caught.value.key == "language"

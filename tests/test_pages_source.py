@@ -111,7 +111,20 @@ def test_last_modified_header_dates_a_page_that_gives_no_date(
     url = serve(http_server, "/bins", simple_page("Bins", "<main><p>Weekly.</p></main>"),
                 last_modified="Mon, 05 Jan 2026 09:30:00 GMT")
     [article] = pages(tmp_path, urls=[url])
-    assert article.modified == "2026-01-05T09:30:00+00:00"
+    assert article.modified == "2026-01-05T09:30:00Z"
+
+
+def test_a_page_date_nobody_can_read_is_a_finding_never_a_guess(
+        tmp_path: Path, http_server: LocalHTTPServer) -> None:
+    url = serve(http_server, "/fair", simple_page(
+        "Fair", "<main><p>" + "The summer fair is held on the green every July. " * 6 +
+        "</p></main>",
+        head='<meta property="article:published_time" content="summer 1962">'),
+        last_modified="Someday, 99 Foo 2026")
+    [article] = pages(tmp_path, urls=[url])
+    assert (article.date, article.modified) == ("summer 1962", None)
+    assert [(f.code, f.severity) for f in article.findings] == [("date.unreadable", "warning")]
+    assert "'summer 1962'" in article.findings[0].message
 
 
 def test_sitemap_lists_the_pages_to_read(tmp_path: Path, http_server: LocalHTTPServer) -> None:

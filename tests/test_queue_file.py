@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,38 @@ def test_anchors_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "items:\n- &a {id: x, status: pending}\n- *a\n")
     with pytest.raises(queue.QueueError, match=r"queue.yaml:2: anchors and aliases"):
         queue.read(path, SINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "items:\n- {id: x, status: pending, note: &a hello}\n",            # an anchor alone
+    "items:\n-\t&a {id: x}\n",                                         # after a tab
+    "items: [{id: x, note: !important hi}]\n",                          # a local tag
+    "\ufeffitems:\n- &a {id: x}\n",                                    # after a BOM
+    "items: [{id: x, note: a}, {id: y, note:*a}]\n",                   # flow ':' then alias
+])
+def test_anchors_aliases_and_tags_are_refused_wherever_they_start(tmp_path: Path,
+                                                                  text: str) -> None:
+    path = tmp_path / "queue.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(queue.QueueError, match=r"queue.yaml:\d+: "):
+        queue.read(path, SINKS)
+
+
+def test_ampersands_and_stars_in_text_are_text(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("checked with comms", "Roads & Transport *today* a&b"))
+    assert queue.read(path, SINKS).entries["news-4f2c1a9b"].note == \
+        "Roads & Transport *today* a&b"
+
+
+def test_the_same_text_leaves_the_file_untouched(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    digest = queue.digest_of(path)
+    assert queue.write(path, GOOD, digest) == digest
+    assert path.stat().st_mtime == 1_000_000_000
+    path.write_text(GOOD + "# an editor's save\n", encoding="utf-8")
+    with pytest.raises(queue.QueueChanged):      # still caught when nothing else changes
+        queue.write(path, GOOD, digest)
 
 
 def test_unknown_status_suggests_the_close_one(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_design_example_parses_into_rules_in_order() -> None:
     assert result.attribution is not None and result.attribution.name == COUNCIL["name"]
     assert result.evidence == EVIDENCE
     assert [r.licence.id if r.licence else None for r in result.rules] == ["cc-by-4.0", None]
-    assert result.rules[1].match == {"url": ("https://www.example.gov.uk/consultations/*",)}
+    assert result.rules[1].match.conditions == {"url": ("https://www.example.gov.uk/consultations/*",)}
 
 
 def test_empty_section_is_valid_and_has_no_default() -> None:

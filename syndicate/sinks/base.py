@@ -40,6 +40,7 @@ class Organisation:
     name: str
     url: str = ""
     contact: str = ""
+    language: str = "en-GB"     # BCP 47: what its content is written in, unless a source says
 
 
 class SinkState:
@@ -104,7 +105,7 @@ class Sink(abc.ABC, Configurable):
     """Base class of every sink, built-in or plugin.
 
     Subclasses set ``kinds`` (item kinds they can take) and ``options`` (their own options
-    besides ``type``, ``kinds`` and ``sources``, as :class:`~syndicate.options.Option`
+    besides ``type``, ``kinds``, ``sources`` and ``match``, as :class:`~syndicate.options.Option`
     entries: checked when syndicate.yaml loads, with file and line), and write
     :meth:`publish`. ``self.config`` holds the checked options, defaults filled in; a secret
     option is read with ``self.secret(name)``. Override :meth:`check` to add rules; call
@@ -130,7 +131,7 @@ class Sink(abc.ABC, Configurable):
     """
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
-    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources"})
+    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources", "match"})
     licence_gate: ClassVar[str | None] = None
     supports_dry_run: ClassVar[bool] = False
 
@@ -154,6 +155,11 @@ class Sink(abc.ABC, Configurable):
                             f"{licence.name} is not accepted by {self.name} "
                             f"({self.licence_gate}); relicense or remove the sink",
                             self.name)]
+        return []
+
+    def preflight(self) -> list[Finding]:
+        """Advice on the sink's own settings for ``syndicate check``, with no I/O: a
+        warning is shown, an error fails the check. The default has none."""
         return []
 
     def open(self) -> None:

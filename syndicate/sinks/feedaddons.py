@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from syndicate import websub
+from syndicate.dates import utc_now
 from syndicate.errors import ConfigError
 from syndicate.files import atomic_write
 from syndicate.model import Item, Receipt, Withdrawal, withdrawal_reason
 from syndicate.options import FilePath, ListOf, Option, Url
-from syndicate.sinks.feedformats import ATOM, FeedEntry, utc_now
+from syndicate.sinks.feedformats import ATOM, FeedEntry
 from syndicate.sinks.tombstones import (
     TOMBSTONES,
     Tombstone,
@@ -109,8 +110,8 @@ class FeedAddons:
         self.changed = True
         for mirror in self.mirrors:
             try:
-                for path, document in documents.items():
-                    atomic_write(mirror / path.name, document)
+                for path, document in documents.items():  # files/ keeps its folder
+                    atomic_write(mirror / path.relative_to(self.sink.directory), document)
             except OSError as error:
                 log.warning("%s: cannot write the mirror %s (%s); it is brought up to date "
                             "at the next change", self.sink.name, mirror,

@@ -1,6 +1,6 @@
 """The Wikipedia draft sink: council pages as ``Draft:`` articles, attributed and disclosed.
 
-Configuration (besides ``type``, ``kinds`` and ``sources``)::
+Configuration (besides ``type``, ``kinds``, ``sources`` and ``match``)::
 
     site: en.wikipedia.org                        # or the URL of a wiki's api.php
     username: {env: SYNDICATE_WP_USER}            # a bot password: User@BotName

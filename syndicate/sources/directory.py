@@ -28,39 +28,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate import embedded
+from syndicate import dates, embedded
 from syndicate.errors import InputError, SourceError
 from syndicate.model import Item, Kind, make_id
-from syndicate.options import Boolean, FilePath, ListOf, Option, Text
+from syndicate.options import Boolean, FilePath, LanguageTag, ListOf, Option, Text
+from syndicate.signatures import sniff_media_type
 from syndicate.sources import expiry
 from syndicate.sources.base import Source, SourceContext
 from syndicate.yamlfile import Document, load
 
 logger = logging.getLogger(__name__)
 
-# Leading bytes of the types we take, with their offset: trusted over the extension.
-_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (8, b"WEBP", "image/webp"),
-    (0, b"II*\x00", "image/tiff"),
-    (0, b"MM\x00*", "image/tiff"),
-    (0, b"%PDF-", "application/pdf"),
-    (0, b"AT&TFORM", "image/vnd.djvu"),
-)
-# Types whose first bytes say nothing specific (XML text, zip or OLE containers): the
-# extension decides, as long as the content is not one of the signed types above.
-_BY_EXTENSION: Mapping[str, str] = {
-    ".svg": "image/svg+xml",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
 _DOCUMENT_TYPES = frozenset({"image/vnd.djvu"})
 
 _TEXT_KEYS = ("title", "description", "creator", "alt")
@@ -78,8 +56,10 @@ class DirectorySource(Source):
     true), ``include`` (glob patterns; a pattern without ``/`` matches the file name, one
     with ``/`` the path inside the folder; default: every file of a known type) and
     ``sidecar`` (the sidecar suffix, default ``.yaml``). Hidden files and folders are
-    ignored. Items come in path order; an item's id depends only on the source name and the
-    file's path inside the folder, so moving the whole folder keeps every id.
+    ignored. ``language`` (a tag such as ``cy``) says what the sidecars are written in,
+    when it is not the organisation's language. Items come in path order; an item's id
+    depends only on the source name and the file's path inside the folder, so moving the
+    whole folder keeps every id.
     """
 
     options = (
@@ -90,6 +70,8 @@ class DirectorySource(Source):
                description="File patterns to read (a pattern with / matches the path)."),
         Option("sidecar", Text(r"\.[\w.-]+", 'a file name suffix such as ".yaml"'),
                default=".yaml", description="Suffix of the YAML sidecar beside each file."),
+        Option("language", LanguageTag(), description="What the sidecars are written in, "
+               "when not organisation.language (cy for Welsh)."),
     )
     complete_listing = True
 
@@ -99,6 +81,7 @@ class DirectorySource(Source):
         self.recursive: bool = self.config["recursive"]
         self.include: list[str] = self.config["include"]
         self.sidecar: str = self.config["sidecar"]
+        self.language: str | None = self.config["language"]
 
     def items(self) -> Iterator[Item]:
         if not self.root.is_dir():
@@ -138,25 +121,11 @@ class DirectorySource(Source):
                       and media_type not in _DOCUMENT_TYPES else "document")
         item = Item(id=make_id(self.name, str(relative)), source=self.name, kind=kind,
                     title=title_from_file_name(path.name), path=path, media_type=media_type,
-                    size=path.stat().st_size)
+                    size=path.stat().st_size, language=self.language)
         if sidecar is not None:
             apply_sidecar(item, load(sidecar), path.name)
         embedded.read_embedded(item)  # a photographer's own XMP/IPTC licence and creator
         return item
-
-
-def sniff_media_type(path: Path) -> str | None:
-    """The media type of a file from its first bytes (the extension only where the bytes
-    cannot tell), or None for a type syndicate does not handle."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
-    for offset, signature, media_type in _SIGNATURES:
-        if head[offset:offset + len(signature)] == signature:
-            return media_type
-    return _BY_EXTENSION.get(path.suffix.lower())
 
 
 def title_from_file_name(name: str) -> str:
@@ -224,6 +193,9 @@ def apply_sidecar(item: Item, doc: Document, file_name: str) -> None:
                 setattr(item, key, value)
         elif key == "date":
             item.date = _date(doc, value)
+            if dates.parse_date(item.date) is None:
+                item.findings.append(dates.unreadable(item.id, f"date in {doc.path.name}",
+                                                      value))
         elif key == "licence":
             item.declared_licences = _text_list(doc, key, value)
         elif key == "expires":
@@ -255,12 +227,27 @@ def _url(doc: Document, key: str, value: Any) -> str:
 
 
 def _date(doc: Document, value: Any) -> str:
+    """ISO 8601 for a date we can read (``28/11/2026`` and ``28 November 2026`` are UK
+    day-first dates); anything else ("spring 1962") kept as written, for sinks that take
+    free text, with a finding from the caller."""
     if isinstance(value, datetime.date):  # YAML reads 2025-04-12 as a date (datetime too)
         return value.isoformat()
     if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value)  # "spring 1962", 1962: kept as written
+        return _iso(str(value).strip())
     raise InputError(f"{doc.where('date')}: date must be a date such as 2025-04-12, "
                      f"not {value!r}")
+
+
+def _iso(text: str) -> str:
+    moment = dates.parse_date(text)
+    if moment is None or _looks_iso(text):
+        return text
+    midnight = (moment.hour, moment.minute, moment.second) == (0, 0, 0)
+    return moment.date().isoformat() if midnight else dates.rfc3339(moment) or text
+
+
+def _looks_iso(text: str) -> bool:
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text) is not None
 
 
 def _expires(doc: Document, value: Any) -> str:

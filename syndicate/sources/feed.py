@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +25,10 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from syndicate import dates, sanitise
 from syndicate.errors import ConfigError, InputError, SourceError
-from syndicate.model import Item, make_id
-from syndicate.options import Boolean, FilePath, Integer, Option, Url
+from syndicate.model import Attachment, Finding, Item, make_id
+from syndicate.options import Boolean, FilePath, Integer, LanguageTag, Option, Url
 from syndicate.safexml import XMLStream, release
 from syndicate.sources import expiry
 from syndicate.sources import feedelements as el
@@ -41,7 +42,8 @@ class FeedSource(Source):
 
     Config: ``url`` (http/https, fetched through the pipeline's fetcher) or ``path`` (a
     file, relative to syndicate.yaml); ``allow_private`` to read a feed on the council's
-    own network; ``max_bytes`` to change the size cap.
+    own network; ``max_bytes`` to change the size cap; ``language`` (a tag such as ``cy``)
+    when the feed's own ``<language>``/``xml:lang`` is missing or wrong.
     """
 
     options = (
@@ -51,6 +53,9 @@ class FeedSource(Source):
                description="Allow a feed on the council's own network (private addresses)."),
         Option("max_bytes", Integer(), range=(1, 2**40),
                description="Largest feed in bytes (default: the fetcher's cap, 50 MiB)."),
+        Option("language", LanguageTag(), description="What the feed is written in, when "
+               "its own <language> or xml:lang is missing or wrong (default: the feed's, "
+               "else organisation.language)."),
     )
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
@@ -65,10 +70,13 @@ class FeedSource(Source):
         self.path: Path | None = context.base_dir / path if path is not None else None
         self.allow_private = allow_private
         self.max_bytes: int | None = max_bytes
+        self.language: str | None = self.config["language"]
 
     def items(self) -> Iterator[Item]:
         with self._open() as (stream, name, base_url):
-            yield from FeedReader(self.name, name, base_url).read(stream)
+            reader = FeedReader(self.name, name, base_url, problem=self.context.problem,
+                                language=self.language)
+            yield from reader.read(stream)
 
     @contextmanager
     def _open(self) -> Iterator[tuple[IO[bytes], str, str | None]]:
@@ -95,20 +103,28 @@ class _FeedLevel:
     licences: list[str] = field(default_factory=list)
     creator: str | None = None
     link: str | None = None
+    language: str | None = None
 
 
 class FeedReader:
     """Turns one feed document into items, entry by entry.
 
-    ``name`` (the file or URL) is used in messages; ``base_url`` resolves relative links.
+    ``name`` (the file or URL) is used in messages; ``base_url`` resolves relative links;
+    ``problem`` hears about entries the run report should mention (a repeated guid);
+    ``language`` overrides the language the feed declares.
     """
 
-    def __init__(self, source: str, name: str, base_url: str | None = None) -> None:
+    def __init__(self, source: str, name: str, base_url: str | None = None, *,
+                 problem: Callable[[str], None] | None = None,
+                 language: str | None = None) -> None:
         self.source = source
         self.name = name
         self.base_url = base_url
+        self.problem = problem or (lambda message: log.warning("%s", message))
+        self.language = language
         self.feed = _FeedLevel()
         self._seen_media: set[str] = set()
+        self._guids: dict[str, str] = {}   # guid → fingerprint of the first entry using it
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
         """Yield the items of the feed in ``stream``. Raises :class:`InputError` for a
@@ -149,6 +165,8 @@ class FeedReader:
         local = el.local_name(element)
         if local == "creator" or (local == "author" and el.is_atom(element)):
             self.feed.creator = el.creator_of(element) or self.feed.creator
+        elif local == "language" and el.is_language_element(element):
+            self.feed.language = el.text_of(element) or self.feed.language
         elif local == "link" and self.feed.link is None:
             href = element.get("href") if el.is_atom(element) else el.text_of(element)
             if href and element.get("rel", "alternate") == "alternate":
@@ -171,21 +189,78 @@ class FeedReader:
         link = self._absolute(entry, el.entry_link(entry))
         guid = el.text_of(core.first(entry, "id", "guid")) or entry.get(el.RDF_ABOUT, "")
         description = el.plain_text(core.first(entry, "summary", "description"), is_html=True)
-        content = el.content_html_of(entry)
+        content_element = el.content_element(entry)
+        content = sanitise.safe_html(el.content_html_of(entry),
+                                     self._content_base(content_element, entry, link))
         key = guid or link or title or description or content
         if not key:
             return None    # nothing identifies the entry and nothing in it to syndicate
-        date = el.iso_date(el.either(core.first(entry, "published", "issued", "created", "pubDate"),
-                                 el.find(entry, el.DC, "date")))
-        modified = el.iso_date(el.either(core.first(entry, "updated", "modified"),
-                                     el.find(entry, el.DCTERMS, "modified")))
-        return Item(id=make_id(self.source, key), source=self.source, kind="article",
+        if guid:
+            key = self._distinct_key(guid, (link, title, description, content))
+        findings: list[Finding] = []
+        published = el.either(core.first(entry, "published", "issued", "created", "pubDate"),
+                              el.find(entry, el.DC, "date"))
+        updated = el.either(core.first(entry, "updated", "modified"),
+                            el.find(entry, el.DCTERMS, "modified"))
+        date, modified = el.iso_date(published), el.iso_date(updated)
+        item_id = make_id(self.source, key)
+        for element, value in ((published, date), (updated, modified)):
+            if element is not None and value is None and el.date_text(element):
+                findings.append(dates.unreadable(item_id, el.local_name(element),
+                                                 el.date_text(element)))
+        if key != guid and guid:
+            findings.append(self._repeated_guid(item_id, guid, title))
+        creator = el.entry_creator(entry) or self.feed.creator
+        licences = el.licences_in(entry) or list(self.feed.licences)
+        return Item(id=item_id, source=self.source, kind="article",
                     title=title, url=link or None, description=description,
-                    content_html=content, creator=el.entry_creator(entry) or self.feed.creator,
+                    content_html=content, creator=creator,
                     creator_url=el.author_uri(entry), date=date or modified,
                     modified=modified, categories=el.categories_of(entry),
-                    declared_licences=el.licences_in(entry) or list(self.feed.licences),
-                    extra=expiry.of_entry(entry))
+                    declared_licences=licences, findings=findings,
+                    language=self.language or el.language_of(entry) or self.feed.language,
+                    attachments=self._attachments(entry), extra=expiry.of_entry(entry))
+
+    def _content_base(self, content: etree._Element | None, entry: etree._Element,
+                      link: str) -> str | None:
+        """What relative links in the content are relative to: an ``xml:base`` in scope
+        (XML Base says so), else the entry's own page, else the feed's address."""
+        scope = content if content is not None else entry
+        if any(e.get(el.XML_BASE) for e in (scope, *scope.iterancestors())):
+            try:
+                return self._base(scope) or None
+            except ValueError:
+                return None      # a malformed xml:base: relative links are dropped
+        return link or self.base_url or self.feed.link or None
+
+    def _distinct_key(self, guid: str, content: tuple[str, ...]) -> str:
+        """The entry's guid, unless an earlier entry of this feed used the same guid for
+        different content: then the guid and a fingerprint of the content, so both are
+        kept as distinct items (the same entry listed twice stays one item)."""
+        fingerprint = make_id("", "\n".join(content)).lstrip("-")
+        first = self._guids.setdefault(guid, fingerprint)
+        return guid if fingerprint == first else f"{guid}#{fingerprint}"
+
+    def _repeated_guid(self, item_id: str, guid: str, title: str) -> Finding:
+        message = (f"{self.name}: the guid {guid!r} is used again by the entry "
+                   f"{title or item_id!r} with different content; both are kept, this one "
+                   f"as {item_id}. Tell the feed's publisher that each entry needs its own "
+                   "guid")
+        self.problem(message)
+        return Finding("feed.repeated-guid", "warning", message)
+
+    def _attachments(self, entry: etree._Element) -> list[Attachment]:
+        found: dict[str, Attachment] = {}
+        for media in el.media_of(entry):
+            url = self._absolute(entry, media.url)
+            media_type = media.type or mimetypes.guess_type(url.split("?")[0])[0]
+            if sanitise.absolute_uri(url) and url not in found \
+                    and el.media_kind(media_type, media.medium):
+                found[url] = Attachment(url=url, type=media_type, length=media.size,
+                                        alt=media.description, title=media.title,
+                                        credit=media.credit,
+                                        licence=media.licences[0] if media.licences else None)
+        return list(found.values())
 
     def _media_item(self, entry: etree._Element, article: Item,
                     media: el.Media) -> Item | None:
@@ -197,8 +272,10 @@ class FeedReader:
         return Item(id=make_id(self.source, url), source=self.source, kind=kind,
                     title=media.title or article.title, url=article.url,
                     description=media.description or article.description,
-                    creator=article.creator, creator_url=article.creator_url,
+                    creator=media.credit or article.creator,
+                    creator_url=None if media.credit else article.creator_url,
                     date=article.date, modified=article.modified, media_url=url,
+                    language=article.language,
                     media_type=media_type, size=media.size, alt=media.description,
                     categories=list(article.categories), parent=article.id,
                     extra=dict(article.extra),
@@ -208,13 +285,19 @@ class FeedReader:
         """``href`` resolved against the document URL and any ``xml:base`` above it."""
         if not href:
             return ""
-        base = self.base_url or self.feed.link or ""
         try:
-            for ancestor in reversed([element, *element.iterancestors()]):
-                if ancestor.get(el.XML_BASE):
-                    base = urljoin(base, ancestor.get(el.XML_BASE))
-            return urljoin(base, href) if base else href
+            base = self._base(element)
+            return sanitise.iri_to_uri(urljoin(base, href) if base else href)
         except ValueError:
             return href     # a malformed base (urllib refuses "[bad]" hosts): keep as given
+
+    def _base(self, element: etree._Element) -> str:
+        """The base URI in scope at ``element`` (XML Base over the document's URL).
+        Raises ValueError for a base urllib cannot parse."""
+        base = self.base_url or self.feed.link or ""
+        for ancestor in reversed([element, *element.iterancestors()]):
+            if ancestor.get(el.XML_BASE):
+                base = urljoin(base, ancestor.get(el.XML_BASE))
+        return base
 
 

@@ -10,12 +10,10 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
-import lxml.html
 from lxml import etree
 
+from syndicate import dates, sanitise
 from syndicate.model import Kind
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,6 +26,7 @@ MEDIA = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
 CC_RSS2 = "http://backend.userland.com/creativeCommonsRssModule"
 CC_RDF = ("http://web.resource.org/cc/", "http://creativecommons.org/ns#")
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RDF_RESOURCE = f"{{{RDF}}}resource"
 RDF_ABOUT = f"{{{RDF}}}about"
 
@@ -141,22 +140,27 @@ def plain_text(element: etree._Element | None, *, is_html: bool = False) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed."""
-    if not markup.strip():
-        return ""
-    try:
-        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
-    for element in fragment.iter():
-        if element.tag in _BLOCKS:   # "<p>One.</p><p>Two.</p>" reads "One. Two."
-            element.tail = " " + (element.tail or "")
-    return " ".join(str(fragment.text_content()).split())
+    """Visible text of an HTML fragment, whitespace collapsed (never script or style text)."""
+    return sanitise.plain_text(markup)
 
 
-_BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
-                     "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
-                     "section", "article", "figure", "figcaption", "hr"})
+def content_element(entry: etree._Element) -> etree._Element | None:
+    """The element holding the entry's full content, if it has one."""
+    return either(find(entry, CONTENT, "encoded"),
+                  core_of(entry).first(entry, "content") if is_atom(entry) else None)
+
+
+def language_of(entry: etree._Element) -> str | None:
+    """The language an entry declares: ``xml:lang`` on it or above it, or ``dc:language``."""
+    for element in (entry, *entry.iterancestors()):
+        if element.get(XML_LANG):
+            return str(element.get(XML_LANG)).strip() or None
+    return text_of(find(entry, DC, "language")) or None
+
+
+def is_language_element(element: etree._Element) -> bool:
+    """RSS ``<language>`` or Dublin Core ``dc:language`` at the feed level."""
+    return _namespace(element) in ("", DC)
 
 
 def content_html_of(entry: etree._Element) -> str:
@@ -273,6 +277,7 @@ class Media:
     title: str = ""
     description: str = ""
     licences: list[str] = field(default_factory=list)
+    credit: str | None = None
 
 
 def media_of(entry: etree._Element) -> Iterator[Media]:
@@ -298,7 +303,9 @@ def media_of(entry: etree._Element) -> Iterator[Media]:
                              plain_text(either(find(content, MEDIA, "description"),
                                             find(group, MEDIA, "description"))),
                              licences_in(content) or (licences_in(group)
-                                                       if group is not entry else []))
+                                                       if group is not entry else []),
+                             text_of(either(find(content, MEDIA, "credit"),
+                                            find(group, MEDIA, "credit"))) or None)
 
 
 def media_kind(media_type: str | None, medium: str | None) -> Kind | None:
@@ -317,20 +324,10 @@ def _size(value: str | None) -> int | None:
 
 def iso_date(element: etree._Element | None) -> str | None:
     """RFC 822 (RSS) or ISO 8601 (Atom, Dublin Core) as ``YYYY-MM-DDTHH:MM:SSZ``; None
-    for a date nobody can read (feeds get them wrong often enough to tolerate)."""
-    text = text_of(element)
-    if not text:
-        return None
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):
-        return None
+    for a date nobody can read (the caller reports it: see :func:`date_text`)."""
+    return dates.rfc3339(text_of(element)) if element is not None else None
+
+
+def date_text(element: etree._Element | None) -> str:
+    """The date as the feed wrote it, for a message about a date that cannot be read."""
+    return text_of(element)

@@ -25,7 +25,6 @@ syndicate.yaml; a saved page's ``<link rel=canonical>`` gives it its public URL.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import mimetypes
 from collections.abc import Iterator, Mapping
@@ -33,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from syndicate import safexml
+from syndicate import dates, safexml
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Finding, Item, make_id
 from syndicate.options import Boolean, CssSelector, Integer, ListOf, Option, Text
@@ -148,7 +147,7 @@ class PagesSource(Source):
         page = read_page(content, url, encoding=headers.get("charset"),
                          content_selector=self.content_selector)
         if headers.get("last_modified") and not page.modified:
-            page.modified = _iso_date(headers["last_modified"])
+            page.modified = dates.rfc3339(headers["last_modified"])
         if not _is_remote(location):
             public = page.canonical
             if public is not None:  # resolve the saved page's links as the live page's
@@ -185,6 +184,9 @@ class PagesSource(Source):
                     content_html=page.content_html, creator=page.creator,
                     creator_url=page.creator_url, date=page.date or page.modified,
                     modified=page.modified, declared_licences=list(page.licences))
+        for field, value in (("date", page.date), ("modified date", page.modified)):
+            if value and dates.parse_date(value) is None:
+                item.findings.append(dates.unreadable(item.id, f"page's {field}", value))
         if page.no_article is not None:
             item.findings.append(Finding(
                 "pages.no-article", "error",
@@ -235,11 +237,3 @@ def _charset(content_type: str | None) -> str | None:
         if name.strip().lower() == "charset" and value.strip():
             return value.strip().strip('"')
     return None
-
-
-def _iso_date(http_date: str) -> str | None:
-    """An HTTP date (``Mon, 05 Jan 2026 09:30:00 GMT``) as ISO 8601, or None if garbled."""
-    try:
-        return email.utils.parsedate_to_datetime(http_date).isoformat()
-    except (TypeError, ValueError):
-        return None

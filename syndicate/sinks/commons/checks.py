@@ -13,21 +13,17 @@ Identifiable people, logos and insignia get descriptive tags on the page
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from syndicate import logos
 from syndicate.model import Finding, Item, Severity
 from syndicate.sinks.commons import filepage
 from syndicate.sinks.commons.filenames import is_camera_name, strip_extension
 from syndicate.sinks.commons.filetypes import sniff
 
-_LOGO_RE = re.compile(r"\b(?:logos?|logotypes?|wordmarks?|brand mark)\b", re.IGNORECASE)
-# Not "badge": councils write about Blue Badge parking far more than about cap badges.
-_INSIGNIA_RE = re.compile(r"\b(?:crests?|coats? of arms|royal arms|insignia|armorial|"
-                          r"heraldic)\b", re.IGNORECASE)
 _MEDIA_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif",
                 "image/webp": "webp", "image/tiff": "tif", "image/svg+xml": "svg",
                 "application/pdf": "pdf", "image/vnd.djvu": "djvu", "audio/ogg": "ogg",
@@ -43,17 +39,17 @@ class Limits:
     max_size: int
 
 
-def _words(item: Item) -> str:
+def _words(item: Item) -> tuple[str, ...]:
     name = item.path.name if item.path else urlsplit(item.media_url or "").path
-    return " ".join([item.title, item.alt, item.description, name.replace("_", " ")])
+    return item.title, item.alt, item.description, name
 
 
 def is_logo(item: Item) -> bool:
-    return bool(item.extra.get("logo")) or bool(_LOGO_RE.search(_words(item)))
+    return bool(item.extra.get("logo")) or logos.logo_word(*_words(item)) is not None
 
 
 def is_insignia(item: Item) -> bool:
-    return bool(item.extra.get("insignia")) or bool(_INSIGNIA_RE.search(_words(item)))
+    return bool(item.extra.get("insignia")) or logos.insignia_word(*_words(item)) is not None
 
 
 def restriction_tags(item: Item) -> list[str]:

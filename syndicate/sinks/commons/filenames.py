@@ -14,6 +14,7 @@ import string
 import unicodedata
 from pathlib import Path
 
+from syndicate import camera_names
 from syndicate.model import Item
 
 MAX_BYTES = 240
@@ -22,10 +23,6 @@ MAX_BYTES = 240
 PATTERN_FIELDS = frozenset({"title", "date", "year", "source", "organisation", "id", "ext"})
 DEFAULT_PATTERN = "{title} ({date}){ext}"
 
-# Prefixes from Commons' MediaWiki:Filename-prefix-blacklist, the ones cameras and phones use.
-_CAMERA_RE = re.compile(
-    r"^(?:CIMG|DSC[FN_]?|DUW|GEDC|HPIM|IMGP?|IMAG|JD|KIF|KODAK|MGP|MVC|MVIMG|P|PANA|PICT|PIC|"
-    r"PXL|SAM|SANY|SDC|SUNP|VID|WP)[_ -]?\d{3,}[\d_ -]*(?:\(\d+\))?$", re.IGNORECASE)
 _ILLEGAL_RE = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]")
 _SEPARATOR_RE = re.compile(r"[:/\\]")
 _ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
@@ -44,9 +41,9 @@ _KNOWN_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "pdf", 
 
 
 def is_camera_name(text: str) -> bool:
-    """Whether ``text`` (a title or a file name) is a camera's automatic name."""
-    stem = strip_extension(text.strip())
-    return bool(_CAMERA_RE.match(stem.strip()))
+    """Whether ``text`` (a title or a file name, with or without its extension) is a
+    camera's automatic name (syndicate.camera_names)."""
+    return camera_names.is_camera_name(strip_extension(text.strip()))
 
 
 def strip_extension(text: str) -> str:
