@@ -24,6 +24,7 @@ from syndicate.cli_common import (
     load_config,
 )
 from syndicate.cli_queue import queue
+from syndicate.cli_recover import recover
 from syndicate.cli_tag import tag
 from syndicate.cli_takedown import add_urgent_options, withdraw
 from syndicate.config import Config
@@ -355,6 +356,7 @@ def _run_counts(run_row: dict[str, Any]) -> str:
 
 
 main.add_command(queue)
+main.add_command(recover)
 main.add_command(tag)
 main.add_command(withdraw)
 add_verbosity_options(main)

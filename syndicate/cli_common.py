@@ -13,8 +13,10 @@ from typing import Any, TypeVar
 import click
 
 from syndicate import config as config_module
+from syndicate import ledger
 from syndicate.config import Config
 from syndicate.errors import SyndicateError
+from syndicate.scrub import Scrubbing, scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +28,7 @@ class ErrorHandlingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SyndicateError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {scrub(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `syndicate inspect … | head`: the reader has gone
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -38,13 +40,19 @@ class ErrorHandlingGroup(click.Group):
                        "permissions, then run again", err=True)
             ctx.exit(2)
         except sqlite3.DatabaseError as exc:
-            click.echo(f"Error: the ledger cannot be used ({exc}); restore "
-                       ".syndicate/state.sqlite from a backup", err=True)
+            click.echo(f"Error: {ledger.explain(exc, _ledger_path(ctx))}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("Interrupted; what was published is recorded, the rest runs next time.",
                        err=True)
             ctx.exit(130)
+
+
+def _ledger_path(ctx: click.Context) -> Path:
+    try:
+        return load_config(ctx).state_dir / "state.sqlite"
+    except SyndicateError:
+        return Path(".syndicate") / "state.sqlite"
 
 
 def config_path(ctx: click.Context) -> Path:
@@ -86,6 +94,8 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     level = logging.ERROR if state.get("quiet") else levels[min(state.get("verbose", 0), 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(Scrubbing())
 
 
 def add_verbosity_options(command: click.Command) -> None:

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Iterable
 
 from syndicate import corrections
+from syndicate.boundary import PluginFault
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
-from syndicate.ledger import Record, now
+from syndicate.ledger import RECOVERED, Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
@@ -33,10 +34,15 @@ def collect(ws: Workspace, report: RunReport) -> None:
         report.problem("collect", source, None, message, retry=True)
 
     for source in ws.sources(skipped):
+        if ws.boundary.run_overdue():
+            report.problem("collect", source.name, None, "not read: the run reached "
+                           "limits.run_deadline; it is read next run", retry=True)
+            continue
         seen: set[str] = set()
+        problems_before = len(report.problems)
         try:
             _collect_source(ws, source, report, duplicates, seen)
-        except (SourceError, InputError) as exc:
+        except (SourceError, InputError, PluginFault) as exc:
             ws.ledger.commit()
             report.problem("collect", source.name, None,
                            source_problem(ws.config, source.name, exc),
@@ -48,7 +54,8 @@ def collect(ws: Workspace, report: RunReport) -> None:
             report.problem("collect", source.name, None,
                            f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
             continue
-        if source.complete_listing:
+        # An entry that could not be read is not an entry that went away.
+        if source.complete_listing and len(report.problems) == problems_before:
             _withdraw_missing(ws, source.name, seen, report)
         ws.ledger.commit()
 
@@ -56,7 +63,10 @@ def collect(ws: Workspace, report: RunReport) -> None:
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
     known = ws.ledger.hashes(source.name)
-    for item in source.items():
+    def problem(message: str) -> None:
+        report.problem("collect", source.name, None, message, retry=True)
+
+    for item in ws.boundary.items(source.name, source.items, problem):
         if item.id in seen:
             continue  # a feed listing the same entry twice
         seen.add(item.id)
@@ -76,6 +86,9 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             record.note, record.reason, record.chosen = (previous.note, previous.reason,
                                                          previous.chosen)
             record.in_queue, record.shown = previous.in_queue, previous.shown
+            if previous.content_hash == RECOVERED + content_hash \
+                    and record.status not in ("blocked", "excluded"):
+                record.status = previous.status  # rebuilt, unchanged: the decision stands
             corrections.republish(ws, previous, record)  # updates: auto
         report.excluded += record.status == "excluded"
         report.blocked += record.status == "blocked"
@@ -115,7 +128,11 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
 
 def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
     try:
-        findings = ws.sink(name).check(item)
+        findings = ws.boundary.check(name, ws.sink(name).check, item)
+    except PluginFault as exc:
+        yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
+                      f"{item.id}: {exc}", name)
+        return
     except SyndicateError:
         raise
     except Exception as exc:  # a bug in a sink plugin keeps the item from that sink only
@@ -124,10 +141,7 @@ def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
                       f"{item.id} ({type(exc).__name__}: {exc}); report it to the sink's "
                       "authors", name)
         return
-    # A sink's check may only speak for itself.
-    for finding in findings:
-        yield finding if finding.sink == name else Finding(
-            finding.code, finding.severity, finding.message, name)
+    yield from findings  # each already speaks only for this sink
 
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:

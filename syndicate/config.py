@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from syndicate import limits as limits_module
 from syndicate import plugins, policy, yamlfile
 from syndicate import urgent as urgent_lane
 from syndicate.errors import ConfigError
@@ -28,7 +29,7 @@ from syndicate.sources.base import Source, SourceContext
 from syndicate.tagging import Licensing
 
 TOP_KEYS = ("organisation", "sources", "licensing", "queue", "sinks", "state", "env_file",
-            "notify", "urgent")
+            "notify", "urgent", "limits")
 ORGANISATION_KEYS = ("name", "url", "contact", "language")
 QUEUE_KEYS = ("path", "max_pending", "keep_days")
 STATE_KEYS = ("path", "metrics")
@@ -36,7 +37,8 @@ NOTIFY_KEYS = ("email", "review_url")
 EMAIL_KEYS = ("to", "from", "host", "port", "security", "username", "password", "ca_file",
               "max_items")
 EMAIL_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
-SINK_COMMON_KEYS = ("type", "kinds", "sources", "match")
+SINK_COMMON_KEYS = ("type", "kinds", "sources", "match", "timeout")
+SOURCE_COMMON_KEYS = ("type", "timeout")
 T = TypeVar("T")
 MAX_PENDING = Option("max_pending", Integer(), default=500, range=(1, 1_000_000))
 KEEP_DAYS = Option("keep_days", Integer(), default=14, range=(1, 36_500))
@@ -56,6 +58,7 @@ class SourceSpec:
     #: ``updates`` (bool) and ``expires_after`` (timedelta), read by syndicate.policy, not
     #: by the source; None where the source says nothing.
     policy: Mapping[str, Any] = field(default_factory=dict)
+    timeout: int | None = None  # seconds per call, if not limits.plugin_timeout
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SinkSpec:
     options: Mapping[str, Any]
     type: str = ""          # the registered sink type (commons, feed, a plugin's name)
     match: Match | None = None      # a topic: only the items this matches
+    timeout: int | None = None  # seconds per call, if not limits.plugin_timeout
 
     def takes(self, kind: str, source: str) -> bool:
         return kind in self.kinds and (self.sources is None or source in self.sources)
@@ -125,6 +129,7 @@ class Config:
     document: yamlfile.Document | None = None
     notify: NotifySettings = field(default_factory=NotifySettings)
     urgent: tuple[urgent_lane.UrgentRule, ...] = ()   # the emergency lane (syndicate.urgent)
+    limits: limits_module.Limits = field(default_factory=limits_module.Limits)
 
     @property
     def base_dir(self) -> Path:
@@ -178,6 +183,7 @@ def load(path: Path) -> Config:
         state_dir=base / str(state.get("path", ".syndicate")),
         metrics=base / str(state["metrics"]) if state.get("metrics") else None,
         notify=reader.notify(data.get("notify")),
+        limits=reader.limits(data.get("limits")),
     )
     sources = reader.mapping(data.get("sources"), ("sources",), None)
     for name, options in sources.items():
@@ -381,18 +387,27 @@ class _Reader:
             raise self.error(keys, str(exc)) from None
         return made
 
+    def limits(self, value: Any) -> limits_module.Limits:
+        """``limits:``, each cap checked like an option (type and range)."""
+        section = self.mapping(value, ("limits",), None)
+        try:
+            return limits_module.from_config(section, self.doc.path.parent)
+        except ConfigError as exc:
+            raise self.error(("limits", *_split(exc.key)), str(exc)) from None
+
     def source(self, name: str, options: Any) -> SourceSpec:
         keys: tuple[Hashable, ...] = ("sources", name)
         options = self.mapping(options, keys, None)
         cls = self.plugin(keys, options, plugins.load_source)
-        opts = self.options(keys, options, cls, ("type", *policy.KEYS))
+        common = (*SOURCE_COMMON_KEYS, *policy.KEYS)
+        opts = self.options(keys, options, cls, common)
         try:
             settings = policy.source_settings(opts, f"sources.{name}")
         except ConfigError as exc:
             raise self.error(_split(exc.key), str(exc)) from None
-        own = {k: v for k, v in opts.items() if k not in ("type", *policy.KEYS)}
-        return SourceSpec(name, cls, own, settings)
-        return SourceSpec(name, cls, {k: v for k, v in opts.items() if k != "type"})
+        own = {k: v for k, v in opts.items() if k not in common}
+        return SourceSpec(name, cls, own, settings,
+                          self.option(opts, keys, limits_module.TIMEOUT))
 
     def sink(self, name: str, options: Any, source_names: set[str]) -> SinkSpec:
         keys: tuple[Hashable, ...] = ("sinks", name)
@@ -413,7 +428,8 @@ class _Reader:
                 raise self.error((*keys, *_split(exc.key)), str(exc)) from None
         rest = {k: v for k, v in opts.items() if k not in SINK_COMMON_KEYS}
         return SinkSpec(name, cls, kinds, frozenset(sources) if sources else None, rest,
-                        str(options["type"]), match)
+                        str(options["type"]), match,
+                        timeout=self.option(opts, keys, limits_module.TIMEOUT))
 
     def plugin(self, keys: tuple[Hashable, ...], options: dict[str, Any], load: Any) -> Any:
         if "type" not in options:

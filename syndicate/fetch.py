@@ -4,23 +4,27 @@
 forgery, follows 30 redirects and reads ``~/.netrc`` and proxy variables (docs/security.md, "HTTP").
 :class:`Fetcher` closes each of those gaps: ``trust_env=False``, connect and read timeouts,
 a byte cap while streaming, at most five redirects followed by hand with every hop checked,
-and only public addresses unless a source is explicitly allowed onto private ones. With a
+and only public addresses unless a source is explicitly allowed onto private ones — and even
+then never link-local or cloud metadata addresses (``169.254.169.254`` hands out a cloud
+machine's credentials). A URL the operator typed (``syndicate inspect URL``) may be on
+their own network; where it redirects is held to the rules of a configured source. With a
 cache folder it also makes conditional GETs, so an unchanged feed costs a 304.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import ipaddress
 import json
 import os
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -37,6 +41,10 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
 PRIVATE_HINT = "set allow_private: true on a source that must read from your own network"
+#: Cloud metadata services outside the link-local range (AWS's IPv6 one, Alibaba's); the
+#: link-local ones (169.254.169.254, fe80::…) are refused as link-local.
+METADATA_ADDRESSES = frozenset({ipaddress.ip_address("fd00:ec2::254"),
+                                ipaddress.ip_address("100.100.100.200")})
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,14 @@ class Fetcher:
         # The timeouts bound each read; this bounds the whole body, so a server dripping a
         # byte every few seconds cannot hold the nightly run (and its lock) for days.
         self.deadline = deadline
-        self._sessions = {False: _session(user_agent, guarded=True),
-                          True: _session(user_agent, guarded=False)}
+        self._sessions = {False: _session(user_agent, allow_private=False),
+                          True: _session(user_agent, allow_private=True)}
+        self._typed: set[str] = set()
+
+    def trust(self, url: str) -> None:
+        """``url`` was typed by the operator: it may be on a private network or loopback
+        (never link-local or metadata); where it redirects is held to the usual rules."""
+        self._typed.add(url)
 
     def get(self, url: str, *, allow_private: bool = False,
             max_bytes: int | None = None) -> Fetched:
@@ -122,16 +136,18 @@ class Fetcher:
         Returns a streaming response whose status is 2xx, or 304 when ``cached`` is set.
         """
         headers = cached.validators() if cached is not None else {}
-        session = self._sessions[allow_private]
         hop = url
         for _ in range(MAX_REDIRECTS + 1):
-            _check_target(url, hop, allow_private)
+            private = allow_private or (hop == url and url in self._typed)
+            session = self._sessions[private]
+            _check_target(url, hop, private)
             try:
                 response = session.get(hop, headers=headers, stream=True,
                                        allow_redirects=False,
                                        timeout=(self.timeout, self.timeout))
             except _PrivatePeer as refused:
-                raise SourceError(f"{_show(url)}: refused: {refused}; {PRIVATE_HINT}") from None
+                hint = "" if private else f"; {PRIVATE_HINT}"
+                raise SourceError(f"{_show(url)}: refused: {refused}{hint}") from None
             except requests.RequestException as error:
                 raise SourceError(f"{_show(url)}: {self._describe(error)}") from None
             location = response.headers.get("Location")
@@ -185,6 +201,10 @@ class Fetcher:
         """One line for a transport failure, without the nested urllib3 reprs."""
         if isinstance(error, requests.Timeout):
             return f"no answer within {self.timeout:g} s; the server is slow or down"
+        oversized = _oversized_header(error)
+        if oversized:
+            return (f"the server sent an oversized response header ({oversized}); a broken "
+                    "or hostile server — tell its owner")
         if isinstance(error, requests.exceptions.SSLError):
             return "TLS failed (certificate or protocol); check the URL's https setup"
         if isinstance(error, requests.ConnectionError):
@@ -266,15 +286,16 @@ def _check_target(url: str, hop: str, allow_private: bool) -> None:
         # A password in a URL would end up in item links, caches and reports.
         raise SourceError(f"{where}: user names and passwords in URLs are not supported; "
                           "publish the feed without them")
-    if allow_private:
-        return
     try:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except ValueError:
         raise SourceError(f"{where}: the URL has an invalid port") from None
     for address in _resolve(where, parts.hostname, port):
-        if not is_public(address):
+        if not acceptable(address, allow_private=allow_private):
             named = "" if address == parts.hostname else f"{parts.hostname} resolves to "
+            if allow_private:
+                raise SourceError(f"{where}: refused: {named}{address} is a link-local or "
+                                  "cloud metadata address, which is never fetched")
             raise SourceError(f"{where}: refused: {named}{address} is not a public address; "
                               f"{PRIVATE_HINT}")
 
@@ -301,6 +322,40 @@ def is_public(address: str) -> bool:
                                  or ip.is_link_local or ip.is_private or ip.is_unspecified)
 
 
+def acceptable(address: str, *, allow_private: bool) -> bool:
+    """Whether a connection may go to ``address``: a public one; with ``allow_private``
+    also a private or loopback one — never link-local, metadata, multicast, reserved or
+    unspecified."""
+    if is_public(address):
+        return True
+    if not allow_private:
+        return False
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    if ip in METADATA_ADDRESSES or ip.is_link_local or ip.is_multicast or ip.is_unspecified:
+        return False
+    return ip.is_private or ip.is_loopback
+
+
+def _oversized_header(error: BaseException) -> str | None:
+    """The http.client complaint about a too-long header line or too many headers, if
+    that is what broke the connection (requests reports it as a connection error)."""
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, http.client.LineTooLong | http.client.HTTPException) \
+                and "got more than" in str(seen):
+            return str(seen).strip()
+        nested = seen.args[-1] if seen.args and isinstance(seen.args[-1], BaseException) \
+            else None
+        reason = getattr(seen, "reason", None)
+        seen = nested or (reason if isinstance(reason, BaseException) else None) \
+            or seen.__cause__ or seen.__context__
+    return None
+
+
 class _PrivatePeer(Exception):
     """The connection landed on a non-public address. Deliberately not an OSError, so
     urllib3 does not retry it and requests does not wrap it."""
@@ -310,12 +365,15 @@ class _PeerCheck:
     """Checks the address a socket actually connected to, which closes the gap between our
     DNS lookup and urllib3's own (DNS rebinding)."""
 
+    allow_private = False
+
     def _new_conn(self) -> socket.socket:
         sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         peer = str(sock.getpeername()[0])
-        if not is_public(peer):
+        if not acceptable(peer, allow_private=self.allow_private):
             sock.close()
-            raise _PrivatePeer(f"the connection went to {peer}, which is not a public address")
+            kind = "a link-local or metadata" if self.allow_private else "not a public"
+            raise _PrivatePeer(f"the connection went to {peer}, which is {kind} address")
         return sock
 
 
@@ -327,6 +385,14 @@ class _GuardedHTTPSConnection(_PeerCheck, HTTPSConnection):
     pass
 
 
+class _PrivateHTTPConnection(_GuardedHTTPConnection):
+    allow_private = True
+
+
+class _PrivateHTTPSConnection(_GuardedHTTPSConnection):
+    allow_private = True
+
+
 class _GuardedHTTPPool(HTTPConnectionPool):
     ConnectionCls = _GuardedHTTPConnection
 
@@ -335,19 +401,34 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPSConnection
 
 
+class _PrivateHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PrivateHTTPConnection
+
+
+class _PrivateHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PrivateHTTPSConnection
+
+
 class _GuardedAdapter(HTTPAdapter):
+    pools: ClassVar[Mapping[str, type[HTTPConnectionPool]]] = {
+        "http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
-                                                   "https": _GuardedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = dict(self.pools)
 
 
-def _session(user_agent: str, *, guarded: bool) -> requests.Session:
+class _PrivateAdapter(_GuardedAdapter):
+    pools: ClassVar[Mapping[str, type[HTTPConnectionPool]]] = {
+        "http": _PrivateHTTPPool, "https": _PrivateHTTPSPool}
+
+
+def _session(user_agent: str, *, allow_private: bool) -> requests.Session:
     session = requests.Session()
     session.trust_env = False   # no ~/.netrc credentials, no proxy variables
     session.headers["User-Agent"] = user_agent
-    if guarded:
-        session.mount("http://", _GuardedAdapter())
-        session.mount("https://", _GuardedAdapter())
+    adapter = _PrivateAdapter() if allow_private else _GuardedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
 

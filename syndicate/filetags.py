@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -94,6 +96,7 @@ class ExifTool:
             raise ExifToolMissing()
         self._tool = exiftool.ExifToolHelper(executable=executable, encoding="utf-8",
                                              common_args=["-G1", "-struct"])
+        _on_lasting_thread(self._tool.run)
 
     def read(self, path: Path, *tags: str) -> dict[str, Any]:
         """The named tags (``-GROUP:Name``) of one file, as ExifTool's JSON gives them."""
@@ -129,6 +132,41 @@ class ExifTool:
     def close(self) -> None:
         if self._tool.running:
             self._tool.terminate()
+
+
+_starts: queue.SimpleQueue[tuple[Callable[[], None], threading.Event, list[Exception]]] = \
+    queue.SimpleQueue()
+_starter: threading.Thread | None = None
+_starter_lock = threading.Lock()
+
+
+def _on_lasting_thread(start: Callable[[], None]) -> None:
+    """Run ``start`` (which starts ExifTool) on a thread that lasts as long as the process.
+    pyexiftool ties the process to the thread that starts it (PR_SET_PDEATHSIG): started
+    from a plugin's worker thread (:mod:`syndicate.boundary`) it would die when that thread
+    ends, and the next user would find it dead."""
+    global _starter
+    with _starter_lock:
+        if _starter is None:
+            _starter = threading.Thread(target=_serve_starts, daemon=True,
+                                        name="exiftool starter")
+            _starter.start()
+    done, failed = threading.Event(), list[Exception]()
+    _starts.put((start, done, failed))
+    done.wait()
+    if failed:
+        raise failed[0]
+
+
+def _serve_starts() -> None:
+    while True:
+        start, done, failed = _starts.get()
+        try:
+            start()
+        except Exception as exc:  # handed back to the caller
+            failed.append(exc)
+        finally:
+            done.set()
 
 
 def _one_line(path: Path) -> None:

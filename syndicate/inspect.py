@@ -9,9 +9,7 @@ licence and no sinks, so it shows only what the content itself declares.
 from __future__ import annotations
 
 import glob
-import ipaddress
 import mimetypes
-import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,8 +70,9 @@ def article_views(item: Item, organisation_url: str = "") -> dict[str, str]:
 def _source_for(target: str, ws: Workspace) -> Source:
     context = SourceContext(base_dir=Path.cwd(), fetcher=ws.fetcher)
     if urlsplit(target).scheme in ("http", "https"):
-        options: dict[str, Any] = {"allow_private": _typed_private_address(target)}
-        fetched = ws.fetcher.get(target, allow_private=options["allow_private"])
+        ws.fetcher.trust(target)  # its own host may be private; its redirects may not
+        options: dict[str, Any] = {}
+        fetched = ws.fetcher.get(target)
         kind = _kind_of(fetched.content[:2048], fetched.content_type, target)
         options.update({"url": target} if kind == "feed" else {"urls": [target]})
         if kind == "pages" and (selector := _content_selector(target, ws.config)):
@@ -126,14 +125,3 @@ def _kind_of(head: bytes, content_type: str | None, name: str) -> str:
     if name.lower().endswith((".html", ".htm")):
         return "pages"
     return "feed"
-
-
-def _typed_private_address(url: str) -> bool:
-    """An address the operator typed is theirs to inspect, even on loopback or a private
-    network; addresses found inside content are still held to the fetch guard."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)

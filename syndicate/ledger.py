@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.model import Item, Receipt, file_sha1
+from syndicate.scrub import scrub
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -76,6 +77,11 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+#: Content-hash prefix of a record rebuilt by ``syndicate recover`` from the queue, whose
+#: source has not been read again yet (what follows is the version the queue showed).
+RECOVERED = "recovered:"
+
+
 def now() -> str:
     """UTC time as ISO 8601 with a Z, to the second, as the queue shows it."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -114,15 +120,18 @@ class Outcome:
 
 
 class Ledger:
-    """The state store. One instance per run; not shared between threads."""
+    """The state store. One instance per run. Plugin calls run in their own threads
+    (:mod:`syndicate.boundary`) and reach the sink state from there, one call at a time
+    while the main thread waits, so the connection may be used from other threads."""
 
     def __init__(self, path: Path | None) -> None:
         """Open (creating) the ledger at ``path``; ``None`` is an empty in-memory ledger."""
+        self.path = path
         if path is None:
-            self.db = sqlite3.connect(":memory:")
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30)
+            self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
@@ -137,16 +146,13 @@ class Ledger:
 
     @classmethod
     def scratch_copy(cls, path: Path) -> Ledger:
-        """An in-memory copy of the ledger at ``path`` for ``--dry-run``: the run does all
-        its bookkeeping there and the real file is never written."""
+        """An in-memory copy of the ledger at ``path`` as it is now — the write-ahead log
+        of a run in progress or of a killed one included — for ``--dry-run`` and
+        ``status``: they do their bookkeeping there and the real file is never written."""
         ledger = cls(None)
         if path.exists():
-            # immutable: no -shm/-wal files appear beside a ledger we only read
-            source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-            try:
-                source.backup(ledger.db)
-            finally:
-                source.close()
+            copy_into(path, ledger.db)
+        ledger.path = path
         return ledger
 
     def close(self) -> None:
@@ -190,10 +196,16 @@ class Ledger:
         rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
 
+    def is_empty(self) -> bool:
+        """True when the ledger knows no item at all (new, or lost and created again)."""
+        return self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
+
     def backlog(self) -> int:
-        """Pending items waiting outside the queue for editors to make room."""
+        """Items waiting outside the queue for editors to make room: pending ones, and
+        blocked ones never shown yet (they count towards ``max_pending`` too)."""
         row = self.db.execute(
-            "SELECT count(*) FROM items WHERE status = 'pending' AND in_queue = 0").fetchone()
+            "SELECT count(*) FROM items WHERE in_queue = 0 AND (status = 'pending' OR "
+            "(status = 'blocked' AND shown IS NULL))").fetchone()
         return int(row[0])
 
     # Publications -----------------------------------------------------------------------
@@ -234,7 +246,7 @@ class Ledger:
                        message: str) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?)",
-                            (item_id, sink, content_hash, status, message, now()))
+                            (item_id, sink, content_hash, status, scrub(message), now()))
 
     def outcome(self, item_id: str, sink: str) -> Outcome | None:
         row = self.db.execute("SELECT * FROM outcomes WHERE item_id = ? AND sink = ?",
@@ -299,6 +311,80 @@ class Ledger:
     def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(row) for row in rows]
+
+
+def copy_into(path: Path, target: sqlite3.Connection) -> None:
+    """Copy the ledger at ``path`` as it is now into ``target``, creating nothing beside it.
+
+    With a ``-wal`` file present (a run in progress, or one that was killed), the truth is
+    partly in it: read through SQLite normally, read-only. Without one, every committed
+    page is in the main file, and reading it as immutable creates no ``-shm``/``-wal`` and
+    works in a read-only folder; a writer starting meanwhile would show as a changed file
+    or a new ``-wal``, and the copy is then made again the normal way.
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists():
+        before = _stamp(path)
+        source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+        if not wal.exists() and _stamp(path) == before:
+            return
+    source = read_only(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the ledger at ``path`` that sees the write-ahead log."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def explain(error: sqlite3.Error, path: Path) -> str:
+    """What went wrong with the ledger at ``path``, and what to do — "restore from a
+    backup" only when SQLite's own integrity check says the file is corrupt."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(error):
+        return (f"{path}: the disk is full or the file-size limit (ulimit -f) was reached "
+                f"({error}); free space or raise the limit and run again. The ledger is "
+                "intact: do not restore it")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return (f"{path} cannot be written or opened ({error}); check the permissions of "
+                "the file and its folder")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"{path} is busy ({error}); another process is using it, try again later"
+    if name.startswith("SQLITE_IOERR"):
+        return f"{path}: the disk reported an error ({error}); check the disk and run again"
+    verdict = integrity(path)
+    if verdict is not None:
+        return (f"{path} is corrupt ({verdict}); restore it from a backup, or rebuild it "
+                "with `syndicate recover`")
+    return (f"the ledger {path} could not be used ({error}); it passes SQLite's integrity "
+            "check, so do not restore it — run again, and report this if it persists")
+
+
+def integrity(path: Path) -> str | None:
+    """``None`` if ``PRAGMA integrity_check`` passes on ``path``, else what it found."""
+    try:
+        copy = sqlite3.connect(":memory:")
+        try:
+            copy_into(path, copy)
+            rows = copy.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    found = "; ".join(str(row[0]) for row in rows[:3])
+    return None if found == "ok" else found
 
 
 def _record(row: sqlite3.Row) -> Record:

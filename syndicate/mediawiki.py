@@ -33,7 +33,9 @@ import mwclient
 import requests
 
 from syndicate.errors import ConfigError, RetryLater, SinkError
+from syndicate.limits import Limits
 from syndicate.options import Option, Text
+from syndicate.scrub import remember, scrub
 
 MAXLAG = 5
 #: (filename, bytes) per multipart field, as requests takes them.
@@ -111,7 +113,11 @@ class Wiki:
         self.general: dict[str, Any] = {}
         self.file_extensions: frozenset[str] = frozenset()
         self._csrf_token = ""
-        self._secrets = {secret for secret in secrets if secret}
+        #: While logging in: the monotonic time by which it must be done (retries and
+        #: waits included), so a wiki that never answers costs one deadline, not minutes.
+        self.deadline: float | None = None
+        for secret in secrets:
+            remember(secret)
 
     # -- requests -------------------------------------------------------------------------
     def get(self, action: str, **params: Any) -> dict[str, Any]:
@@ -151,7 +157,7 @@ class Wiki:
                 response = self.site.connection.request(
                     method, self.api_url, params=payload if method == "GET" else None,
                     data=payload if method == "POST" else None, files=files,
-                    timeout=self.timeout)
+                    timeout=self._time_left())
             except requests.RequestException as error:  # refused, reset, timed out…
                 transient: SinkError = SinkError(
                     f"{self.name}: cannot reach {self.api_url} ({type(error).__name__}); "
@@ -162,11 +168,23 @@ class Wiki:
                 if isinstance(outcome, dict):
                     return outcome
                 transient, retry_after = outcome
+            wait = self.policy.wait(attempt, retry_after)
             if attempt + 1 == self.policy.attempts or (
-                    retry_after is not None and retry_after > self.policy.max_delay):
+                    retry_after is not None and retry_after > self.policy.max_delay) or (
+                    self.deadline is not None and time.monotonic() + wait >= self.deadline):
                 raise transient
-            self.policy.sleep(self.policy.wait(attempt, retry_after))
+            self.policy.sleep(wait)
         raise AssertionError("unreachable")
+
+    def _time_left(self) -> float:
+        """The timeout of the next request: the usual one, or less if a deadline is near."""
+        if self.deadline is None:
+            return self.timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SinkError(f"{self.name}: logging in took longer than limits.login_deadline;"
+                            " is the wiki up? Items stay approved for the next run")
+        return min(self.timeout, left)
 
     def _inspect(self, response: requests.Response
                  ) -> dict[str, Any] | tuple[SinkError, float | None]:
@@ -221,11 +239,11 @@ class Wiki:
         self.file_extensions = frozenset(e["ext"].lower() for e in query["fileextensions"])
         self.user = None if query["userinfo"].get("anon") else query["userinfo"]["name"]
         self._csrf_token = query["tokens"]["csrftoken"]
-        self._secrets.add(self._csrf_token)
+        remember(self._csrf_token)
 
     def _fetch_csrf_token(self) -> str:
         token: str = self.get("query", meta="tokens", type="csrf")["query"]["tokens"]["csrftoken"]
-        self._secrets.add(token)
+        remember(token)
         return token
 
     def close(self) -> None:
@@ -241,14 +259,9 @@ class Wiki:
         return server + path.replace("$1", quote(title.replace(" ", "_"), safe="/:~"))
 
     def scrub(self, text: str) -> str:
-        """``text`` without passwords, OAuth secrets or tokens in it."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return _TOKEN_RE.sub(lambda m: m.group(1) + "***", text)
-
-
-_TOKEN_RE = re.compile(r"""((?:token|password|secret)["']?\s*[:=]\s*["']?)[^"'&\s,}]+""",
-                       re.IGNORECASE)
+        """``text`` without passwords, OAuth secrets or tokens in it (the one scrubber,
+        which every secret and token of this session was given)."""
+        return scrub(text)
 
 
 def _encode(params: Mapping[str, Any]) -> dict[str, str]:
@@ -274,13 +287,14 @@ def connect(site: str, *, user_agent: str, username: str | None = None,
             password: str | None = None, consumer_token: str | None = None,
             consumer_secret: str | None = None, access_token: str | None = None,
             access_secret: str | None = None, policy: RetryPolicy | None = None,
-            maxlag: int = MAXLAG) -> Wiki:
+            maxlag: int = MAXLAG, deadline: float = Limits().login_deadline) -> Wiki:
     """Connect to ``site`` (host name or api.php URL) and log in once.
 
     Credentials are a bot password (``username`` ``User@BotName`` and ``password``) or an
     OAuth 1.0a owner-only consumer (the four tokens); with neither the connection is
     anonymous (read-only). ``user_agent`` must name the operator and a contact (Wikimedia's
-    User-Agent policy). Raises SinkError (wiki unreachable, login refused) with no secret in
+    User-Agent policy). Logging in, retries included, takes at most ``deadline`` seconds.
+    Raises SinkError (wiki unreachable, login refused, deadline passed) with no secret in
     the message.
     """
     api_url = api_url_for(site)
@@ -294,6 +308,7 @@ def connect(site: str, *, user_agent: str, username: str | None = None,
     client.connection.trust_env = False  # no ~/.netrc credentials or proxy from the env
     wiki = Wiki(client, api_url, policy=policy or RetryPolicy(), maxlag=maxlag,
                 secrets=(password, consumer_secret, access_token, access_secret))
+    wiki.deadline = time.monotonic() + deadline
     try:
         if username and password and not oauth:
             wiki.login(username, password)
@@ -310,6 +325,7 @@ def connect(site: str, *, user_agent: str, username: str | None = None,
         wiki.close()
         raise SinkError(f"{wiki.name}: still anonymous after logging in; check the "
                         "credentials")
+    wiki.deadline = None
     return wiki
 
 
@@ -350,7 +366,8 @@ class Account:
         return cls(api_url_for(config["site"]),
                    {key: config[key] for key in keys if config.get(key) is not None})
 
-    def login(self, *, user_agent: str, policy: RetryPolicy, purpose: str) -> Wiki:
+    def login(self, *, user_agent: str, policy: RetryPolicy, purpose: str,
+              deadline: float = Limits().login_deadline) -> Wiki:
         """Reveal the secrets and log in once; ``purpose`` ("uploading") is for the error
         when there are no credentials at all."""
         from syndicate.secrets import reveal
@@ -359,7 +376,7 @@ class Account:
         if not secrets:
             raise ConfigError(f"{purpose} needs a bot password (username, password) or "
                               "OAuth keys", key="username")
-        return connect(self.api_url, user_agent=user_agent, policy=policy,
+        return connect(self.api_url, user_agent=user_agent, policy=policy, deadline=deadline,
                        username=secrets.get("username"), password=secrets.get("password"),
                        consumer_token=secrets.get("consumer_token"),
                        consumer_secret=secrets.get("consumer_secret"),

@@ -379,7 +379,8 @@ class Configurable:
     options: ClassVar[tuple[Option, ...]] = ()
     config_keys: ClassVar[frozenset[str]] = frozenset()
     untyped_keys: ClassVar[frozenset[str]] = frozenset()
-    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type"})
+    #: Keys the pipeline reads itself (``type``…): not the plugin's, so left out of config.
+    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "timeout"})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -395,11 +396,12 @@ class Configurable:
     config: Mapping[str, Any]
 
     def resolve_secrets(self) -> None:
-        """Read every secret option now (syndicate calls this before a sink opens or a
-        source is read): ConfigError naming the key if one is missing."""
-        for option in self.options:
-            value = self.config.get(option.name)
-            if option.secret and isinstance(value, Secret):
+        """Read every secret now (syndicate calls this before a sink opens or a source is
+        read): ConfigError naming the key if one is missing. Revealing a value is what makes
+        the scrubber mask it (:mod:`syndicate.scrub`), so each secret option — and a secret
+        given to an older plugin's untyped key — is known before the plugin runs."""
+        for value in self.config.values():
+            if isinstance(value, Secret):
                 value.reveal()
 
     def secret(self, name: str) -> str:

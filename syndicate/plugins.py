@@ -14,6 +14,7 @@ from typing import Any
 
 from syndicate import policy
 from syndicate.errors import ConfigError
+from syndicate.limits import TIMEOUT
 from syndicate.matching import MatchRule
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink
@@ -63,13 +64,14 @@ SINK_COMMON_OPTIONS = (
            description="Only items from these sources (default: every source)."),
     Option("match", MatchRule(), description="Only items this matches, in the licensing "
            "rules' language plus text: (a topic feed; default: every item)."),
+    TIMEOUT,
 )
 
 
 def documented_options(group: str, type_name: str) -> list[dict[str, Any]]:
     """The options of plugin ``type_name`` as data, for ``syndicate sinks --options``."""
     cls = load_sink(type_name) if group == SINK_GROUP else load_source(type_name)
-    common = SINK_COMMON_OPTIONS if group == SINK_GROUP else policy.OPTIONS
+    common = SINK_COMMON_OPTIONS if group == SINK_GROUP else (*policy.OPTIONS, TIMEOUT)
     described = [option.describe() for option in (*cls.options, *common)]
     for key in sorted(cls.config_keys - {option.name for option in cls.options}):
         described.append({"name": key, "type": "not declared by the plugin",

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syndicate.boundary import Boundary, PluginFault, plugin_timeouts
 from syndicate.config import Config, construct
 from syndicate.errors import ConfigError, InputError, SinkError, SourceError
 from syndicate.fetch import Fetcher
 from syndicate.ledger import Ledger
 from syndicate.mediawiki import Account, RetryPolicy
+from syndicate.model import Item
 from syndicate.options import FilePath
 from syndicate.pipeline import check_queue
 from syndicate.secrets import Secret
 from syndicate.sinks.base import Sink, SinkContext
-from syndicate.sources.base import SourceContext
+from syndicate.sources.base import Source, SourceContext
 from syndicate.workspace import user_agent
 
 #: The user rights each wiki sink needs, and the bot-password grant that gives each
@@ -161,6 +163,7 @@ def _relative_hint(config: Config, path: Path) -> str:
 def _sources_online(config: Config) -> Iterator[Check]:
     """Each source read once, up to its first item, without the run's HTTP cache."""
     fetcher = Fetcher(user_agent(config))
+    boundary = Boundary(config.limits, plugin_timeouts(config))  # a hung source costs itself
     for name, spec in config.sources.items():
         problems: list[str] = []
         context = SourceContext(base_dir=config.base_dir, fetcher=fetcher,
@@ -168,8 +171,8 @@ def _sources_online(config: Config) -> Iterator[Check]:
         source = construct(config, "sources", name,
                            functools.partial(spec.cls, name, spec.options, context))
         try:
-            first = next(iter(source.items()), None)
-        except (SourceError, InputError) as exc:
+            first = boundary.worker(name, "source").call("items", _first_item, source)
+        except (SourceError, InputError, PluginFault) as exc:
             yield Check(False, f"source {name}", str(exc))
             continue
         except Exception as exc:  # a source plugin's bug: report it, check the others
@@ -181,13 +184,22 @@ def _sources_online(config: Config) -> Iterator[Check]:
         if not problems:
             what = f"first item: {first.title!r}" if first is not None else "no items (yet)"
             yield Check(True, f"source {name}", f"read; {what}")
+    boundary.close()
+
+
+def _first_item(source: Source) -> Item | None:
+    return next(iter(source.items()), None)
 
 
 def _sink_advice(config: Config) -> Iterator[Check]:
     """What each sink's own :meth:`~syndicate.Sink.preflight` says about its settings."""
+    boundary = Boundary(config.limits, plugin_timeouts(config))  # a hung sink costs itself
     for name, sink in _sinks(config):
         try:
-            findings = sink.preflight()
+            findings = boundary.worker(name).call("preflight", sink.preflight)
+        except PluginFault as exc:
+            yield Check(False, f"sink {name}", f"its pre-flight failed: {exc}")
+            continue
         except Exception as exc:  # a sink plugin's bug: report it, check the others
             yield Check(False, f"sink {name}", f"its pre-flight failed ({type(exc).__name__}: "
                         f"{exc}); report it to the plugin's authors")
@@ -197,6 +209,7 @@ def _sink_advice(config: Config) -> Iterator[Check]:
             yield Check(not error, f"sink {name}",
                         f"{config.where('sinks', name)}: {finding.code}: {finding.message}",
                         warning=not error)
+    boundary.close()
 
 
 def _sinks(config: Config) -> Iterator[tuple[str, Sink]]:
@@ -222,7 +235,7 @@ def _wiki_login(config: Config, name: str, account: Account,
     subject = f"sink {name}"
     try:
         wiki = account.login(user_agent=user_agent(config), policy=RetryPolicy(attempts=1),
-                             purpose="publishing")
+                             purpose="publishing", deadline=config.limits.login_deadline)
     except ConfigError as exc:
         return Check(False, subject, f"{config.where('sinks', name)}: {exc}")
     except SinkError as exc:

@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Collection
 
+from syndicate.boundary import PluginFault
 from syndicate.config import located
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem, SourceError
 from syndicate.ledger import Record, now
@@ -23,7 +24,10 @@ from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-DUE = "status IN ('approved', 'failed')"
+# A record rebuilt by `syndicate recover` waits until collect has read its source again.
+DUE = "status IN ('approved', 'failed') AND content_hash NOT LIKE 'recovered:%'"
+_OVERDUE = ("the run reached limits.run_deadline; the items not yet published stay approved "
+            "and go out next run")
 
 
 def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = None) -> None:
@@ -37,13 +41,16 @@ def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = Non
     try:
         _open_sinks(ws, due, opened, broken, report)
         for record in due:
+            if ws.boundary.run_overdue():
+                report.problem("publish", "run", None, _OVERDUE, retry=True)
+                break
             for sink_name in record.sinks:
                 _publish_one(ws, record, sink_name, opened, broken, report)
             _settle(ws, record)
     finally:
         for name, sink in opened.items():
             try:
-                sink.close()
+                ws.boundary.worker(name).call("close", sink.close)
             except Exception as exc:  # a plugin's close must not hide what was published
                 report.problem("publish", name, None, f"closing failed: {exc}", retry=True)
 
@@ -60,14 +67,14 @@ def _open_sinks(ws: Workspace, due: list[Record], opened: dict[str, Sink],
         if ws.dry_run and not sink.supports_dry_run:
             continue
         try:
-            sink.resolve_secrets()
-            sink.open()
+            sink.resolve_secrets()  # each value now known to the scrubber (Secret.reveal)
+            ws.boundary.worker(name).call("open", sink.open)
         except ConfigError as exc:  # a secret not set: a person must set it
             message = f"{located(ws.config, 'sinks', name, exc)}; its items wait"
             broken[name] = f"{name} could not open: {message}"
             report.problem("publish", name, None, message, retry=False)
             continue
-        except SinkError as exc:
+        except (SinkError, PluginFault) as exc:
             broken[name] = f"{name} unavailable this run: {exc}"
             report.problem("publish", name, None, str(exc), retry=True)
             continue
@@ -87,6 +94,8 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
     outcome = ws.ledger.outcome(item.id, sink_name)
     if outcome and outcome.status == "skipped" and outcome.content_hash == content_hash:
         return  # waits for a person: re-approve or change the item
+    if sink_name not in broken and ws.boundary.set_aside(sink_name):
+        broken[sink_name] = f"{sink_name} set aside this run: {ws.boundary.set_aside(sink_name)}"
     if sink_name in broken:
         _fail(ws, record, sink_name, broken[sink_name], report, report_it=False)
         return
@@ -95,11 +104,12 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
         report.previews.append(f"would publish {item.id} to {sink_name}")
         return
     try:
-        receipt = opened[sink_name].publish(item)
+        receipt = ws.boundary.publish(sink_name, opened[sink_name].publish, item)
+    except PluginFault as exc:  # it was called: what it did remotely needs a person
+        _needs_person(ws, record, sink_name, str(exc), report)
+        return
     except SkipItem as exc:
-        ws.ledger.record_outcome(item.id, sink_name, content_hash, "skipped", str(exc))
-        report.skipped[sink_name] += 1
-        report.problem("publish", sink_name, item.id, str(exc), retry=False)
+        _needs_person(ws, record, sink_name, str(exc), report)
         return
     except RetryLater as exc:
         _fail(ws, record, sink_name, str(exc), report)
@@ -118,9 +128,7 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
         return
     leak = _redacted(receipt)
     if leak:
-        ws.ledger.record_outcome(item.id, sink_name, content_hash, "skipped", leak)
-        report.skipped[sink_name] += 1
-        report.problem("publish", sink_name, item.id, leak, retry=False)
+        _needs_person(ws, record, sink_name, leak, report)
         return
     if ws.dry_run:
         preview = receipt.detail.get("preview", receipt.remote_id)
@@ -129,6 +137,15 @@ def _publish_one(ws: Workspace, record: Record, sink_name: str, opened: dict[str
     ws.ledger.record_publication(item.id, sink_name, content_hash, receipt)
     report.published[sink_name] += 1
     log.info("published %s to %s: %s", item.id, sink_name, receipt.url or receipt.remote_id)
+
+
+def _needs_person(ws: Workspace, record: Record, sink_name: str, message: str,
+                  report: RunReport) -> None:
+    """Not retried until an editor approves the item again or it changes."""
+    ws.ledger.record_outcome(record.item.id, sink_name, record.content_hash, "skipped",
+                             message)
+    report.skipped[sink_name] += 1
+    report.problem("publish", sink_name, record.item.id, message, retry=False)
 
 
 def _redacted(receipt: Receipt) -> str | None:

@@ -136,16 +136,20 @@ def decide(record: Record, status: str, *, version: str | None = None) -> str | 
 
 
 def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
-    """Bring backlog items into the queue oldest first, up to ``max_pending`` pending,
-    and let finished items leave it after ``keep_days``. One statement, so a ledger of
-    many thousands of items is not read into memory on every run."""
+    """Bring backlog items into the queue oldest first, up to ``max_pending`` items that
+    wait for an editor — pending ones and blocked ones (a page of 20,000 blocked images
+    must not flood the queue either) — and let finished items leave it after
+    ``keep_days``. One statement, so a ledger of many thousands of items is not read into
+    memory on every run."""
     cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
     leaving = ", ".join(f"'{status}'" for status in sorted(LEAVES_AFTER_KEEP_DAYS))
     belongs = f"""CASE
         WHEN status = 'excluded' THEN 0
-        WHEN status IN ({leaving}) THEN updated >= :cutoff
-        WHEN status = 'pending' THEN id IN (SELECT id FROM items WHERE status = 'pending'
-                                            ORDER BY first_seen, id LIMIT :max_pending)
+        WHEN status IN ({leaving}) AND updated < :cutoff THEN 0
+        WHEN status IN ('pending', 'blocked') THEN id IN (
+            SELECT id FROM items WHERE status = 'pending'
+                OR (status = 'blocked' AND updated >= :cutoff)
+            ORDER BY first_seen, id LIMIT :max_pending)
         ELSE 1 END"""
     ledger.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
                       {"cutoff": cutoff, "max_pending": max_pending})
@@ -256,6 +260,22 @@ def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
     return None
 
 
+class LedgerLost(InputError):
+    """The ledger is missing or empty while the queue holds items syndicate wrote: going
+    on would rewrite the queue as empty and lose the editors' work."""
+
+
+def stop_if_ledger_lost(ledger: Ledger, path: Path, snapshot: queue.Snapshot) -> None:
+    """Stop (exit 2, nothing changed) rather than wipe the queue when the ledger is gone."""
+    written = [entry for entry in snapshot.entries.values() if entry.version]
+    if written and ledger.is_empty():
+        where = ledger.path or "the ledger"
+        raise LedgerLost(
+            f"{path} lists {len(written)} items syndicate wrote, but {where} is missing or "
+            "empty; nothing was changed. Restore the ledger from a backup, or rebuild it "
+            "with `syndicate recover` (from the queue and the wikis' own history)")
+
+
 def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
          keep_days: int, *, write: bool = True, thumbnail: Thumbnail | None = None) -> str:
     """Read the queue, apply edits, rewrite it; retry if an editor saves meanwhile.
@@ -263,6 +283,7 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
     digest of the queue file as syndicate left it."""
     for _ in range(5):
         snapshot = queue.read(path, sink_names)
+        stop_if_ledger_lost(ledger, path, snapshot)
         notices: dict[str, str] = {}
         apply_edits(ledger, snapshot, notices)
         admit_and_expire(ledger, max_pending, keep_days)

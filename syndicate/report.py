@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from syndicate.scrub import scrub
+
 
 @dataclass
 class Problem:
@@ -57,7 +59,7 @@ class RunReport:
 
     def problem(self, stage: str, where: str, item: str | None, message: str,
                 retry: bool) -> None:
-        self.problems.append(Problem(stage, where, item, message, retry))
+        self.problems.append(Problem(stage, where, item, scrub(message), retry))
 
     def stop(self, stage: str, message: str, exit_code: int) -> None:
         """The run stopped early (a config or queue error, a full disk): recorded with the

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.errors import ConfigError
+from syndicate.scrub import remember
 
 #: What a Secret turns into as text. Anything syndicate records is checked for it.
 REDACTED = "[redacted secret"
@@ -56,7 +57,13 @@ class Secret:
             self.reveal()
 
     def reveal(self) -> str:
-        """The secret's value; ConfigError (naming the key, not the value) if unavailable."""
+        """The secret's value; ConfigError (naming the key, not the value) if unavailable.
+        From now on the scrubber masks it in every message."""
+        value = self._read()
+        remember(value)
+        return value
+
+    def _read(self) -> str:
         if self.env is not None:
             value = os.environ.get(self.env) or self.env_file.get(self.env)
             if not value:

@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from syndicate import policy, withdrawals
+from syndicate.boundary import PluginFault
 from syndicate.config import Config, located
 from syndicate.errors import ConfigError, InputError, RetryLater, SinkError, SkipItem
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import WITHDRAWAL_REASON, Item, Receipt, Withdrawal
 from syndicate.report import RunReport
+from syndicate.scrub import scrub
 from syndicate.sinks.base import Sink
 from syndicate.withdrawals import Row
 from syndicate.workspace import Workspace
@@ -40,6 +42,9 @@ class OpenSinks:
 
     def get(self, name: str) -> Sink | str:
         """The open sink, or why it cannot be used this run."""
+        set_aside = self.ws.boundary.set_aside(name)
+        if set_aside and name not in self.broken:  # it hung or misbehaved earlier this run
+            self.broken[name] = f"{name} set aside this run: {set_aside}"
         if name in self.broken:
             return self.broken[name]
         if name not in self.opened:
@@ -47,7 +52,7 @@ class OpenSinks:
             try:
                 if not self.ws.dry_run:
                     sink.resolve_secrets()  # as for publishing: syndicate reads them first
-                    sink.open()
+                    self.ws.boundary.worker(name).call("open", sink.open)
             except ConfigError as exc:  # a secret not set: this sink only, a person acts
                 self.broken[name] = f"{name} could not open: " \
                     f"{located(self.ws.config, 'sinks', name, exc)}"
@@ -61,7 +66,7 @@ class OpenSinks:
     def close(self) -> None:
         for name, sink in self.opened.items():
             try:
-                sink.close()
+                self.ws.boundary.worker(name).call("close", sink.close)
             except Exception as exc:  # closing must not hide what was withdrawn
                 log.warning("closing %s failed: %s", name, exc)
 
@@ -93,6 +98,7 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
             report.previews.append(f"would withdraw {item.id} from {name}")
             continue
         row = _from_sink(ws, sinks, item, name, reason, feeds_only)
+        row = replace(row, message=scrub(row.message))  # a plugin's words: no secrets
         withdrawals.record(ws.ledger, row)
         _report(row, report)
         done.append(row)
@@ -116,16 +122,18 @@ def _from_sink(ws: Workspace, sinks: OpenSinks, item: Item, name: str, reason: s
     sink = sinks.get(name)
     if not isinstance(sink, Sink):  # it could not be opened this run
         return replace(row, status="failed", message=sink)
-    return _ask(sink, item, receipt, row)
+    return _ask(ws, sink, item, receipt, row)
 
 
-def _ask(sink: Sink, item: Item, receipt: Receipt, row: Row) -> Row:
+def _ask(ws: Workspace, sink: Sink, item: Item, receipt: Receipt, row: Row) -> Row:
     method = getattr(sink, "withdraw", None)
     if method is None:
         return replace(row, message=f"the {sink.name} sink cannot take items back; remove "
                        f"it by hand{' at ' + row.url if row.url else ''}")
-    try:
-        outcome = method(item, receipt)
+    try:  # in the sink's own thread, with its deadline (syndicate.boundary)
+        outcome = ws.boundary.worker(sink.name).call("withdraw", method, item, receipt)
+    except PluginFault as exc:  # it was called: what it did remotely needs a person
+        return replace(row, message=f"{exc}; check by hand whether the item is gone")
     except SkipItem as exc:
         return replace(row, message=str(exc))
     except (RetryLater, SinkError) as exc:
@@ -137,6 +145,11 @@ def _ask(sink: Sink, item: Item, receipt: Receipt, row: Row) -> Row:
     if not isinstance(outcome, Withdrawal):
         return replace(row, message=f"the {sink.name} sink's withdraw returned "
                        f"{type(outcome).__name__}, not a Withdrawal; check by hand")
+    if not isinstance(outcome.done, bool) or not isinstance(outcome.message, str) or \
+            not isinstance(outcome.url, str | None):
+        return replace(row, message=f"the {sink.name} sink's withdraw returned a Withdrawal "
+                       "whose done is not true/false or whose message or url is not text; "
+                       "check by hand")
     return replace(row, status="withdrawn" if outcome.done else "needs-person",
                    message=outcome.message, url=outcome.url or row.url)
 

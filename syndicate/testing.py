@@ -229,7 +229,8 @@ class SinkContract:
         clash = sorted(keys & Sink.pipeline_keys)
         if clash:
             broken(f"the sink declares {clash}, which syndicate reads itself for every sink",
-                   "rename the option: type, kinds, sources and match are the pipeline's keys")
+                   "rename the option: type, kinds, sources, match and timeout are the "
+                   "pipeline's keys")
 
     def test_declares_typed_options_with_docs(self) -> None:
         for option in self.sink_class.options:

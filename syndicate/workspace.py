@@ -11,12 +11,14 @@ import functools
 import logging
 import mimetypes
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from syndicate import __version__
+from syndicate.boundary import Boundary, plugin_timeouts
 from syndicate.config import Config, SinkSpec, located
 from syndicate.errors import ConfigError, SourceError
 from syndicate.fetch import Fetcher
@@ -56,10 +58,14 @@ class Workspace:
         self._sinks: dict[str, Sink] = {}
         self._ledger: Ledger | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        #: Every call into a sink or source plugin goes through here.
+        self.boundary = Boundary(config.limits, plugin_timeouts(config))
         self._tagger: MediaTagger | None = None
+        self._media_lock = threading.Lock()
 
     def __enter__(self) -> Workspace:
-        self.lock.__enter__()
+        if not self.dry_run:  # a dry run reads a snapshot and leaves no trace, not even a lock
+            self.lock.__enter__()
         try:
             path = self.config.state_dir / "state.sqlite"
             self._ledger = Ledger.scratch_copy(path) if self.dry_run else Ledger(path)
@@ -76,6 +82,7 @@ class Workspace:
             self._ledger.close()
         if self._scratch is not None:
             self._scratch.cleanup()
+        self.boundary.close()
         self.progress.done()
         self.lock.__exit__(exc_type, exc, tb)
 
@@ -128,7 +135,7 @@ class Workspace:
             state=SinkState(lambda key: self.ledger.sink_value(name, key),
                             lambda key, value: self.ledger.put_sink_value(name, key, value)),
             media=self.media,
-            previous=lambda item: self._previous(name, item),
+            previous=lambda item: self._previous(name, item), limits=self.config.limits,
             published=self._published)
 
     def _previous(self, sink: str, item: Item) -> Receipt | None:
@@ -141,6 +148,10 @@ class Workspace:
     def media(self, item: Item) -> Path:
         """The file sinks send: the item's file with its licence metadata written into it
         (a tagged copy, see :mod:`syndicate.marking`)."""
+        with self._media_lock:  # sinks call this from their own threads (the boundary)
+            return self._media_tagger()(item, self.local_file(item))
+
+    def _media_tagger(self) -> MediaTagger:
         from syndicate.marking import MediaTagger, tagged_folder
 
         if self._tagger is None:
@@ -149,7 +160,7 @@ class Workspace:
                 self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
                 folder = Path(self._scratch.name) / "tagged"
             self._tagger = MediaTagger(self.config, folder)
-        return self._tagger(item, self.local_file(item))
+        return self._tagger
 
     def local_file(self, item: Item) -> Path:
         """A local copy of the item's file: its own path, or a download of its media URL

@@ -212,7 +212,8 @@ def test_a_damaged_ledger_is_a_clear_error(council: Council) -> None:
     (state / "state.sqlite").write_bytes(b"this is not a database" * 100)
     code, _, err = invoke("--config", str(council.config), "collect")
     assert code == 2
-    assert err.startswith("Error: the ledger cannot be used (file is not a database)")
+    assert err.startswith(f"Error: {state / 'state.sqlite'} is corrupt (file is not a database)"
+                          "; restore it from a backup")
 
 
 def test_an_unwritable_queue_is_a_clear_error(council: Council) -> None:

@@ -158,6 +158,37 @@ def test_every_integer_has_a_range(tmp_path: Path, setting: str, message: str) -
     assert error(tmp_path, BASE + setting + "\n") == f"{tmp_path}/syndicate.yaml:12: {message}"
 
 
+@pytest.mark.parametrize(("setting", "message"), [
+    ("limits: {run_deadline: 30}",
+     "limits.run_deadline: must be a whole number of at least 60 and at most 604800, not 30"),
+    ("limits: {receipt_detail: 99999999999999999999999}",
+     "limits.receipt_detail: must be a whole number of at least 1024 and at most 16777216, "
+     "not 99999999999999999999999"),
+    ("limits: {plugin_timeout: '10'}",
+     "limits.plugin_timeout: must be a whole number of at least 1 and at most 86400, "
+     "not '10'"),
+    ("limits: {url_lenght: 100}",
+     "limits.url_lenght: unknown key 'url_lenght'; did you mean 'url_length'?"),
+])
+def test_limits_are_options_with_ranges(tmp_path: Path, setting: str, message: str) -> None:
+    assert error(tmp_path, BASE + setting + "\n") == f"{tmp_path}/syndicate.yaml:12: {message}"
+
+
+def test_limits_default_and_a_plugins_own_timeout(tmp_path: Path) -> None:
+    loaded = load(tmp_path, BASE.replace("path: photos}", "path: photos, timeout: 30}")
+                  + "limits: {plugin_timeout: 90, items_per_entry: 5}\n")
+    assert loaded.limits.plugin_timeout == 90 and loaded.limits.items_per_entry == 5
+    assert loaded.limits.run_deadline == 6 * 3600  # the default of what is not set
+    assert loaded.sources["photos"].timeout == 30 and loaded.sinks["partners"].timeout is None
+    assert "timeout" not in loaded.sources["photos"].options  # the pipeline's, not the plugin's
+
+
+def test_a_sources_timeout_is_checked_with_its_line(tmp_path: Path) -> None:
+    message = error(tmp_path, BASE.replace("path: photos}", "path: photos, timeout: 0}"))
+    assert message == (f"{tmp_path}/syndicate.yaml:5: sources.photos.timeout: must be a whole "
+                       "number of at least 1 and at most 86400, not 0")
+
+
 def test_yaml_tags_beyond_the_core_schema_are_refused_with_the_line(tmp_path: Path) -> None:
     text = BASE.replace("  name: Example Borough Council",
                         "  name: !!python/object/apply:os.system [echo hi]")

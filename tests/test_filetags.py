@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -261,3 +264,24 @@ def test_the_image_data_check_tells_metadata_from_pixels(tmp_path: Path) -> None
     pdf = picture(tmp_path / "a.pdf")
     (tmp_path / "b.pdf").write_bytes(pdf.read_bytes().replace(b"minutes", b"MINUTES"))
     assert not imagedata.unchanged(pdf, tmp_path / "b.pdf", "application/pdf")
+
+
+def test_exiftool_started_from_a_thread_that_ends_keeps_running(tmp_path: Path) -> None:
+    # A sink's or source's calls run in its own worker thread (syndicate.boundary), which
+    # ends with the run; pyexiftool ties its process to the thread that starts it.
+    from syndicate.filetags import ExifTool
+
+    made: list[ExifTool] = []
+    thread = threading.Thread(target=lambda: made.append(ExifTool()))
+    thread.start()
+    thread.join()
+    tool = made[0]
+    try:
+        time.sleep(0.5)  # a process killed with its thread is gone by now
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "ExifTool process was previously running but died"
+            assert tool._tool.running
+            assert tool.read(picture(tmp_path / "a.png"), "-PNG:ImageWidth") \
+                == {"SourceFile": str(tmp_path / "a.png"), "PNG:ImageWidth": 64}
+    finally:
+        tool.close()

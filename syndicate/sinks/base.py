@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from syndicate.limits import Limits
 from syndicate.model import Finding, Item, Receipt
 from syndicate.options import Configurable
 
@@ -53,11 +54,21 @@ class SinkState:
 
     def get(self, key: str) -> Any:
         """The value stored under ``key``, or ``None``."""
+        _refuse_abandoned()
         return self._load(key)
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` (``None`` deletes); committed durably before returning."""
+        _refuse_abandoned()
         self._save(key, value)
+
+
+def _refuse_abandoned() -> None:
+    """A plugin call that overran its deadline runs on unwatched: keep it off the ledger."""
+    from syndicate.boundary import PluginFault, still_wanted
+
+    if not still_wanted():
+        raise PluginFault("this call was abandoned after its deadline", set_aside=True)
 
 
 @dataclass
@@ -81,6 +92,8 @@ class SinkContext:
         published: ``published(item_id)`` → the receipts every sink holds for that item
             id (empty if none): an article's draft links the Commons file of its figure.
             Within a run media items are published before articles.
+        limits: the configuration's caps (:class:`~syndicate.limits.Limits`, from
+            ``limits:``); a sink that logs in honours ``limits.login_deadline``.
     """
 
     base_dir: Path
@@ -93,6 +106,7 @@ class SinkContext:
     media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
     previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
     published: Callable[[str], list[Receipt]] = field(default=lambda item_id: [])
+    limits: Limits = field(default_factory=Limits)
 
 
 def _no_media(item: Item) -> Path:
@@ -131,7 +145,8 @@ class Sink(abc.ABC, Configurable):
     """
 
     kinds: ClassVar[frozenset[str]] = frozenset({"article", "image", "document"})
-    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources", "match"})
+    pipeline_keys: ClassVar[frozenset[str]] = frozenset({"type", "kinds", "sources", "match",
+                                                         "timeout"})
     licence_gate: ClassVar[str | None] = None
     supports_dry_run: ClassVar[bool] = False
 

@@ -153,7 +153,8 @@ class WikipediaDraftSink(Sink):
         if self.context.dry_run:
             return
         self._wiki = self.account.login(user_agent=self.context.user_agent,
-                                        policy=self.retry_policy, purpose="editing")
+                                        policy=self.retry_policy, purpose="editing",
+                                        deadline=self.context.limits.login_deadline)
 
     def publish(self, item: Item) -> Receipt:
         """Create or update the item's draft and its talk page, unless people took over."""

@@ -23,9 +23,9 @@ import fnmatch
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from syndicate import dates, embedded
@@ -97,16 +97,30 @@ class DirectorySource(Source):
         except OSError as exc:
             raise SourceError(f"{folder}: cannot be listed ({exc.strerror})") from None
         files = [e.name for e in entries if e.is_file()]
-        sidecars = _pair_sidecars(folder, files, self.sidecar)
+        sidecars = _pair_sidecars(folder, files, self.sidecar, self.context.problem)
         for entry in entries:
             # Linked folders are not followed (as os.walk): a link to a parent would loop.
             if entry.is_dir(follow_symlinks=False):
                 if self.recursive:
                     yield from self._folder(folder / entry.name)
             elif entry.is_file() and not entry.name.endswith(self.sidecar):
-                item = self._item(folder / entry.name, sidecars.get(entry.name))
+                sidecar = sidecars.get(entry.name)
+                item = None if sidecar is False else self._contained(folder / entry.name,
+                                                                      sidecar)
                 if item is not None:
                     yield item
+
+    def _contained(self, path: Path, sidecar: Path | None) -> Item | None:
+        """One file and its sidecar; anything raised while reading them costs this file
+        only (a problem naming it, read again next run), never the rest of the folder."""
+        try:
+            return self._item(path, sidecar)
+        except InputError as exc:
+            self.context.problem(f"{exc}; {path.name} is skipped until it is fixed")
+        except Exception as exc:  # RecursionError, MemoryError from a hostile sidecar…
+            self.context.problem(f"{sidecar or path}: cannot be read ({type(exc).__name__}: "
+                                 f"{exc}); {path.name} is skipped until it is fixed")
+        return None
 
     def _item(self, path: Path, sidecar: Path | None) -> Item | None:
         relative = PurePosixPath(path.relative_to(self.root).as_posix())
@@ -134,17 +148,19 @@ def title_from_file_name(name: str) -> str:
     return words[:1].upper() + words[1:] if words else name
 
 
-def _pair_sidecars(folder: Path, files: list[str], suffix: str) -> dict[str, Path]:
+def _pair_sidecars(folder: Path, files: list[str], suffix: str,
+                   problem: Callable[[str], None]) -> dict[str, Path | Literal[False]]:
     """Map each media file of a folder to its sidecar: ``photo.jpg.yaml`` first, else
-    ``photo.yaml`` when exactly one media file has the stem ``photo``. Sidecars that
-    describe no file are logged: the file may have been renamed without its sidecar."""
+    ``photo.yaml`` when exactly one media file has the stem ``photo`` (``False``: several
+    could claim it, a problem for ``problem``; those files wait until it is renamed).
+    Sidecars that describe no file are logged: the file may have been renamed."""
     sidecars = {name for name in files if name.endswith(suffix)}
     media = [name for name in files if name not in sidecars]
     by_stem: dict[str, list[str]] = {}
     for name in media:
         if name + suffix not in sidecars:
             by_stem.setdefault(PurePosixPath(name).stem + suffix, []).append(name)
-    paired: dict[str, Path] = {}
+    paired: dict[str, Path | Literal[False]] = {}
     for name in media:
         short = PurePosixPath(name).stem + suffix
         if name + suffix in sidecars:
@@ -152,11 +168,17 @@ def _pair_sidecars(folder: Path, files: list[str], suffix: str) -> dict[str, Pat
         elif short in sidecars:
             claimants = by_stem[short]
             if len(claimants) > 1:
-                raise InputError(
-                    f"{folder / short}: could describe {' or '.join(claimants)}; rename it "
-                    f"after the file it describes, e.g. {claimants[0] + suffix}")
+                paired[name] = False
+                if name == claimants[0]:
+                    problem(f"{folder / short}: could describe {' or '.join(claimants)}; "
+                            f"rename it after the file it describes, e.g. "
+                            f"{claimants[0] + suffix} (those files wait until then)")
+                continue
             paired[name] = folder / short
-    for orphan in sorted(sidecars - {path.name for path in paired.values()}):
+    claimed = {path.name for path in paired.values() if path is not False}
+    claimed |= {PurePosixPath(name).stem + suffix for name, path in paired.items()
+                if path is False}
+    for orphan in sorted(sidecars - claimed):
         logger.warning("%s: no file for this sidecar to describe (renamed or deleted?); "
                        "ignored", folder / orphan)
     return paired

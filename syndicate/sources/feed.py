@@ -120,7 +120,9 @@ class FeedReader:
         self.source = source
         self.name = name
         self.base_url = base_url
-        self.problem = problem or (lambda message: log.warning("%s", message))
+        #: Hears about an entry that could not be read (the others go on).
+        self.problem: Callable[[str], None] = problem or (lambda message: log.warning(
+            "%s", message))
         self.language = language
         self.feed = _FeedLevel()
         self._seen_media: set[str] = set()
@@ -140,7 +142,7 @@ class FeedReader:
                 continue
             if el.is_entry(element):
                 entries += 1
-                yield from self._entry(element)
+                yield from self._contained(element, entries)
                 release(element)
             elif el.is_feed_level(element):
                 self._feed_level(element)
@@ -171,6 +173,16 @@ class FeedReader:
             href = element.get("href") if el.is_atom(element) else el.text_of(element)
             if href and element.get("rel", "alternate") == "alternate":
                 self.feed.link = href.strip()
+
+    def _contained(self, entry: etree._Element, number: int) -> list[Item]:
+        """The items of one entry; anything raised while reading it costs that entry
+        only, as a problem naming the feed and the entry."""
+        try:
+            return list(self._entry(entry))
+        except Exception as exc:  # RecursionError from a hostile nesting, a bug…
+            self.problem(f"{self.name}: entry {number} cannot be read "
+                         f"({type(exc).__name__}: {exc}); it is skipped this run")
+            return []
 
     def _entry(self, entry: etree._Element) -> Iterator[Item]:
         article = self._article(entry)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from pathlib import Path
 
 from syndicate import camera_names
 from syndicate.model import Item
+from syndicate.visible import visible
 
 MAX_BYTES = 240
 
@@ -34,8 +34,6 @@ _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
 _BANNED_PART_RE = re.compile(
     r"\.(?=(?:html?|js|jsb|mhtml?|xhtml?|php[345s]?|phtml|phar|shtml|jhtml|pl|py|cgi|exe|scr|"
     r"dll|msi|vbs|bat|com|pif|cmd|vxd|cpl|xml)(?:\.|$))", re.IGNORECASE)
-# Zero-width joiner and non-joiner spell words in Persian, Urdu and Indic scripts.
-_KEPT_FORMAT_CHARACTERS = frozenset("\u200c\u200d")
 _KNOWN_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "pdf", "svg", "djvu",
                      "ogg", "oga", "ogv", "webm", "flac", "wav", "mp3", "xcf")
 
@@ -91,11 +89,9 @@ def legal_title(text: str) -> str:
     """``text`` as a page title that cannot carry markup: no characters that are illegal in
     titles, no entities or percent escapes, no signatures, and no ``__MAGIC__`` words
     (underscores are spaces in titles anyway)."""
-    # Invisible format characters: MediaWiki silently drops bidi controls from titles (so
-    # the page would not be the one we named) and the rest let two names look the same.
-    # First, so that removing them cannot join an entity or a signature together.
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf"
-                   or ch in _KEPT_FORMAT_CHARACTERS)
+    # Invisible characters first (syndicate.visible says why), so that removing them
+    # cannot join an entity or a signature together.
+    text = visible(text)
     text = _ENTITY_RE.sub(" ", text)
     text = _PERCENT_RE.sub(r"% \1", text)  # "%41" would be read as an escaped "A"
     text = _ILLEGAL_RE.sub(" ", text)

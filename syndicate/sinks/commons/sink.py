@@ -146,7 +146,8 @@ class CommonsSink(Sink):
         if self.context.dry_run:
             return
         self._wiki = self.account.login(user_agent=self.context.user_agent,
-                                        policy=self.retry_policy, purpose="uploading")
+                                        policy=self.retry_policy, purpose="uploading",
+                                        deadline=self.context.limits.login_deadline)
         self._limits = None
         self._uploader = Uploader(self._wiki, self.context.state, on_exists=self.on_exists,
                                   chunk_size=self.chunk_size,

@@ -52,8 +52,21 @@ _ITEM_ERRORS = frozenset({"filetype-banned", "filetype-missing", "verification-e
                           "badfilename", "abusefilter-disallowed", "spamblacklist",
                           "titleblacklist-forbidden", "protectedpage", "cascadeprotected",
                           "mime-mismatch"})
-_STASH_LOST = frozenset({"stashfailed", "stashnosuchfilekey", "stashedfilenotfound",
-                         "stashfilestorage", "stashwrongowner", "invalid-chunk-offset"})
+#: Errors meaning the upload stash no longer holds our chunks (it expired, a crash lost the
+#: answer that gave the assembled file a new key, the session changed): start the file
+#: again from its first chunk. MediaWiki gives an UploadStash exception's own message key
+#: as the code (ApiErrorFormatter::getMessageFromException: a localized exception ignores
+#: the wrapper), so both spellings occur — ``uploadstash-*`` from includes/upload/
+#: UploadStash*.php and the ``stash*`` wrappers of ApiUpload::handleStashException.
+_STASH_LOST = frozenset({
+    "uploadstash-file-not-found", "uploadstash-file-not-found-not-exists",
+    "uploadstash-no-such-key", "uploadstash-bad-path", "uploadstash-bad-path-bad-format",
+    "uploadstash-bad-path-invalid", "uploadstash-zero-length", "uploadstash-wrong-owner",
+    "uploadstash-exception",
+    "stashfailed", "stashnosuchfilekey", "stashedfilenotfound", "stashpathinvalid",
+    "stashfilestorage", "stashzerolength", "stashwrongowner", "invalid-chunk-offset"})
+#: How often one upload starts again from the first chunk before giving up for this run.
+MAX_RESTARTS = 2
 
 
 @dataclass(frozen=True)
@@ -114,12 +127,19 @@ class Uploader:
             if name == upload.filename:
                 return self._receipt(name, upload.sha1)
             return self._duplicate(upload, name)
-        filekey = self._stash(upload, key, saved)
-        return self._send(upload, filekey=filekey)
+        for restart in range(MAX_RESTARTS + 1):
+            filekey = self._stash(upload, key, saved)
+            try:
+                return self._send(upload, filekey=filekey)
+            except ApiError as error:
+                if error.code not in _STASH_LOST or restart == MAX_RESTARTS:
+                    raise
+                saved = None  # the assembled file left the stash before it was committed
+        raise AssertionError("unreachable")
 
     def _stash(self, upload: Upload, key: str, saved: dict[str, Any] | None) -> str:
         """Send the file in chunks to the upload stash; the stash key of the whole file."""
-        offset, filekey = 0, None
+        offset, filekey, restarts = 0, None, 0
         if saved and saved.get("filekey") and time.time() - saved["started"] < STASH_LIFETIME:
             offset, filekey = int(saved["offset"]), str(saved["filekey"])
         record = {"filename": upload.filename, "sha1": upload.sha1,
@@ -134,10 +154,12 @@ class Uploader:
                         offset=offset, filekey=filekey, files={"chunk": ("chunk", chunk)},
                     )["upload"]
                 except ApiError as error:
-                    if error.code not in _STASH_LOST or filekey is None:
+                    if error.code not in _STASH_LOST or filekey is None \
+                            or restarts == MAX_RESTARTS:
                         raise self._item_error(upload, error) from None
                     # The stash expired or lost our chunks: start this file again.
-                    offset, filekey = 0, None
+                    offset, filekey, restarts = 0, None, restarts + 1
+                    self.state.put(key, {**record, "started": time.time()})
                     record["started"] = time.time()
                     continue
                 filekey = str(answer["filekey"])
