@@ -156,6 +156,7 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
     from syndicate.inspect import inspect
 
     config = load_config(ctx, required=False)
+    verbose = ctx.find_root().ensure_object(dict).get("verbose", 0)
     for item in inspect(target, config):
         data = item_json(item, config)
         if as_json:
@@ -172,6 +173,10 @@ def inspect_command(ctx: click.Context, target: str, as_json: bool) -> None:
         for finding in item.findings:
             sink = f" [{finding.sink}]" if finding.sink else ""
             click.echo(f"  {finding.severity}: {finding.code}{sink}: {finding.message}")
+        if verbose and "text" in data:  # -v: what syndicate takes from the page
+            for label in ("text", "wikitext"):
+                click.echo(f"  {label}:")
+                click.echo("\n".join(f"    {line}" for line in data[label].splitlines()))
 
 
 @main.command("check")

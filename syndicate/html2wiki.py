@@ -1,29 +1,31 @@
 """HTML to wikitext for imported council pages.
 
-The HTML is untrusted: every text node goes through :func:`syndicate.wikitext.escape`, so
-nothing a page says can open a template, link, category, signature, magic word, table or
-list. The only markup in the output is what this module writes itself: headings, ``'''``
-and ``''``, lists, external links, wikitables, ``<blockquote>``, ``<pre>``, ``<br />``,
-``----`` and, between two adjacent runs of apostrophes, ``<nowiki/>``
+The HTML is untrusted: every text node goes through :func:`syndicate.wikitext.escape_text`
+for its context (paragraph, table cell, definition term, link label) and every line through
+:func:`~syndicate.wikitext.guard_line`, so nothing a page says can open a template, link,
+category, signature, magic word, table or list. The only markup in the output is what this
+module writes itself: headings, bold and italic, lists, external and section links,
+``<ref>`` footnotes, wikitables, ``<blockquote>``, ``<pre>``, ``<br />``, ``<sup>``/``<sub>``,
+``----``, ``[[File:…]]`` for a figure already on the wiki and ``<nowiki>``
 (https://www.mediawiki.org/wiki/Help:Formatting).
 
-Links: relative links and links to the council's own hosts become external links to the
-absolute URL, so a reader can follow them to the source. Links to other sites keep only
-their text: external links do not belong in an article's body (WP:EL), and one link to a
-site on Wikipedia's spam blacklist would make the whole edit fail.
+Links keep or drop their target as :mod:`syndicate.linkpolicy` says. A link to an anchor
+in the page becomes a link to that heading's section, a footnote marker (a link to a note
+that links back to it) becomes a ``<ref>`` holding the note (:mod:`syndicate.inpage`), and
+any other in-page link becomes its text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from collections.abc import Collection, Iterator, Mapping
 
 import lxml.html
 from lxml import etree
 
-from syndicate.wikitext import escape, external_link
+from syndicate.inpage import footnotes, sections
+from syndicate.linkpolicy import LinkPolicy, bare_host, localise_anchors
+from syndicate.wikitext import escape_pre, escape_text, guard_line, link_target
 
 # Elements whose content is never article text.
 _DROPPED = frozenset({
@@ -39,6 +41,13 @@ _BLOCKS = frozenset({
     "details", "summary", "center", "figure", "figcaption", "li", "dl", "dt", "dd", "table",
     "blockquote", "pre", "hr", "body", "html", *_HEADINGS, *_LISTS,
 })
+_SCRIPTS = frozenset({"sup", "sub"})
+_CODE = frozenset({"code", "kbd", "samp", "tt"})
+# A file title from our own Commons receipt, still checked: nothing that ends the link.
+_FILE_NAME = re.compile(r"File:[^\[\]{}|<>\n#]+")
+_IMAGE_OPTION = re.compile(r"[\w-]+")
+# Characters that cannot stand in a link target (https://www.mediawiki.org/wiki/Manual:Page_title).
+_TITLE_UNSAFE = re.compile(r"[#<>\[\]{}|&~]")
 _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"i", "em", "cite", "dfn", "var"})
 _SPACE_RE = re.compile(r"\s+")
@@ -46,41 +55,27 @@ _SPAN_RE = re.compile(r"^\d{1,3}$")
 _BREAK_RE = re.compile(r" ?<br /> ?")
 
 
-@dataclass(frozen=True)
-class _Links:
-    """Where links may point and how relative ones resolve."""
-
-    base_url: str | None
-    own_hosts: frozenset[str]
-
-    def resolve(self, href: str) -> str | None:
-        """The absolute URL to link to, or None when the link should become plain text."""
-        href = href.strip()
-        if not href or href.startswith("#"):
-            return None
-        url = urljoin(self.base_url, href) if self.base_url else href
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return None
-        return url if _bare_host(parts.hostname) in self.own_hosts else None
-
-
 def html_to_wikitext(html: str, *, base_url: str | None = None,
-                     own_hosts: Collection[str] = ()) -> str:
+                     own_hosts: Collection[str] = (),
+                     files: Mapping[str, str] | None = None) -> str:
     """Convert an HTML fragment (a page's cleaned main content) to inert wikitext.
 
     ``base_url`` resolves relative links; ``own_hosts`` are the council's host names whose
-    links are kept (the host of ``base_url`` always is). Headings are renumbered so the
-    highest level present becomes ``==``.
+    links are kept (the host of ``base_url`` always is); ``files`` maps an image's
+    absolute URL to the wiki file it was published as (``File:…``), so its figure shows
+    it. Headings are renumbered so the highest level present becomes ``==``.
     """
-    hosts = {_bare_host(h) for h in own_hosts}
-    if base_url and (base_host := urlsplit(base_url).hostname):
-        hosts.add(_bare_host(base_host))
+    files = files or {}
+    hosts = {bare_host(h) for h in own_hosts}
+    if base_url and (base_host := LinkPolicy(base_url, frozenset()).host()):
+        hosts.add(bare_host(base_host))
     root = _parse(html)
     if root is None:
         return ""
+    localise_anchors(root, base_url)
     levels = [_HEADINGS[el.tag] for el in root.iter(*_HEADINGS)]
-    converter = _Converter(_Links(base_url, frozenset(hosts)), min(levels, default=2))
+    converter = _Converter(LinkPolicy(base_url, frozenset(hosts)), min(levels, default=2),
+                           sections(root), footnotes(root), dict(files))
     return "\n\n".join(converter.blocks(root)).strip()
 
 
@@ -98,9 +93,15 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
 class _Converter:
     """Walks the tree; block methods return paragraphs, inline methods one line."""
 
-    def __init__(self, links: _Links, top_level: int) -> None:
+    def __init__(self, links: LinkPolicy, top_level: int, sections: dict[str, str],
+                 notes: dict[str, etree._Element], files: dict[str, str]) -> None:
         self.links = links
         self.top_level = top_level
+        self.sections = sections  # anchor -> the text of the heading it names
+        self.notes = notes        # anchor -> the footnote it names (already detached)
+        self.files = files        # image URL -> its file on the wiki
+        self.in_table = False      # converting a table cell: | and !! are markup
+        self.in_term = False         # converting a ; term: a colon starts the definition
 
     # Blocks ---------------------------------------------------------------------------
 
@@ -112,7 +113,7 @@ class _Converter:
         def flush() -> None:
             line = _join_inline(run)
             if line:
-                out.append(line)
+                out.append(guard_line(line))
             run.clear()
 
         run.append(self.text(element.text))
@@ -143,12 +144,32 @@ class _Converter:
             return [f"<blockquote>\n{inner}\n</blockquote>"] if inner else []
         if tag == "pre":
             text = element.text_content().strip("\n")
-            return [f"<pre>{escape(text, multiline=True)}</pre>"] if text.strip() else []
+            return [f"<pre>{escape_pre(text)}</pre>"] if text.strip() else []
         if tag == "hr":
             return ["----"]
-        if tag == "figure" and any(True for _ in element.iter("img", "picture", "svg")):
-            return []  # the image goes to Commons as its own item; its caption goes with it
+        if tag == "figure":
+            return self.figure(element)
         return self.blocks(element)
+
+    def figure(self, element: etree._Element) -> list[str]:
+        """A figure becomes its image from the wiki when it was published there (a
+        thumbnail with the caption), else its caption in italics: the image goes to
+        Commons as its own item, its caption with it."""
+        caption = element.find(".//figcaption")
+        outer, self.in_table = self.in_table, True  # in [[File:…]] | starts a parameter
+        text = self.inline_content(caption, frozenset()) if caption is not None else ""
+        self.in_table = outer
+        if "=" in text or _IMAGE_OPTION.fullmatch(text):
+            text = f"<nowiki/>{text}"  # "left", "200px", "link=…" would be image options
+        for image in element.iter("img"):
+            name = self.files.get(str(image.get("src", "")).strip())
+            if name and _FILE_NAME.fullmatch(name):
+                return [f"[[{name}|thumb|{text}]]" if text else f"[[{name}|thumb]]"]
+        if caption is None:
+            images = any(True for _ in element.iter("img", "picture", "svg"))
+            return [] if images else self.blocks(element)
+        text = self.inline_content(caption, frozenset({"''"}))
+        return [guard_line(f"''{text}''")] if text else []
 
     def heading(self, element: etree._Element, level: int) -> list[str]:
         text = self.inline_content(element, frozenset())
@@ -175,7 +196,7 @@ class _Converter:
                 run.append(self.text(child.tail))
             line = _join_inline(run)
             if line:
-                lines.append(f"{prefix} {line}")
+                lines.append(f"{prefix} {guard_line(line)}")
             lines.extend(nested)
         return lines
 
@@ -183,11 +204,21 @@ class _Converter:
         lines: list[str] = []
         for child in element:
             tag = _tag(child)
-            text = self.inline_content(child, frozenset())
-            if tag == "dt" and text:
-                lines.append(f"; {text}")
-            elif tag == "dd" and text:
-                lines.append(f": {text}")
+            if tag == "dt":
+                self.in_term = True
+                text = self.inline_content(child, frozenset())
+                self.in_term = False
+                if text:  # ": {|" starts a table: guard the text as a line of its own
+                    lines.append(f"; {guard_line(text)}")
+            elif tag == "dd":
+                inner = [d for d in child if _tag(d) == "dl"]
+                for nested in inner:  # a list in the definition goes one level deeper
+                    child.remove(nested)
+                text = self.inline_content(child, frozenset())
+                if text:
+                    lines.append(f": {guard_line(text)}")
+                for nested in inner:
+                    lines.extend(":" + line for line in self.definition_lines(nested))
         return lines
 
     def table(self, element: etree._Element) -> list[str]:
@@ -205,8 +236,6 @@ class _Converter:
                 if tag not in ("td", "th"):
                     continue
                 text = self.cell(cell)
-                if tag == "th":  # "!!" separates header cells on one line
-                    text = text.replace("!!", "&#33;&#33;")
                 mark = "!" if tag == "th" else "|"
                 lines.append(f"{mark} {_span_attributes(cell)}{text}".rstrip())
         lines.append("|}")
@@ -214,7 +243,11 @@ class _Converter:
 
     def cell(self, element: etree._Element) -> str:
         # A cell holds one line here: its blocks are joined by line breaks.
-        return self.inline_content(element, frozenset(), blocks_as_breaks=True)
+        self.in_table = True
+        try:
+            return self.inline_content(element, frozenset(), blocks_as_breaks=True)
+        finally:
+            self.in_table = False
 
     # Inline ---------------------------------------------------------------------------
 
@@ -228,11 +261,12 @@ class _Converter:
             return " "
         lead = " " if collapsed[0] == " " else ""
         trail = " " if collapsed[-1] == " " else ""
-        return lead + escape(core) + trail
+        return lead + escape_text(core, table=self.in_table, term=self.in_term) + trail
 
     def inline_content(self, element: etree._Element, formats: frozenset[str], *,
-                       blocks_as_breaks: bool = False) -> str:
-        """Everything inside ``element`` on one line (block children flattened)."""
+                       blocks_as_breaks: bool = False, strip: bool = True) -> str:
+        """Everything inside ``element`` on one line (block children flattened); with
+        ``strip=False`` the spaces at its edges stay for the caller to place."""
         parts = [self.text(element.text)]
         for child in element:
             tag = _tag(child)
@@ -243,7 +277,7 @@ class _Converter:
                 inner = f"{gap}{inner} "
             parts.append(inner)
             parts.append(self.text(child.tail))
-        return _join_inline(parts)
+        return _join_inline(parts, strip=strip)
 
     def inline(self, element: etree._Element, formats: frozenset[str]) -> str:
         tag = _tag(element)
@@ -255,21 +289,39 @@ class _Converter:
             return self.link(element, formats)
         for group, mark in ((_BOLD, "'''"), (_ITALIC, "''")):
             if tag in group and mark not in formats:
-                return _wrap(mark, self.inline_content(element, formats | {mark}))
-        return self.inline_content(element, formats)
+                return _wrap(mark, self.inline_content(element, formats | {mark},
+                                                       strip=False))
+        if tag in _CODE:
+            return _wrap("<code>", self.inline_content(element, formats, strip=False),
+                         "</code>")
+        if tag in _SCRIPTS:
+            inner = self.inline_content(element, formats, strip=False)
+            if inner.strip().startswith("<ref>"):
+                return inner  # a footnote marker: the <ref> is the superscript
+            return _wrap(f"<{tag}>", inner, f"</{tag}>")
+        return self.inline_content(element, formats, strip=False)
 
     def link(self, element: etree._Element, formats: frozenset[str]) -> str:
         label = _SPACE_RE.sub(" ", element.text_content()).strip()
-        url = self.links.resolve(element.get("href", ""))
+        href = element.get("href", "").strip()
+        anchor = href[1:] if href.startswith("#") else ""
+        if anchor in self.notes:
+            note = self.notes.pop(anchor)  # cited once; a second marker shows its text
+            text = " ".join(self.blocks(note)).replace("\n", " ")
+            return f"<ref>{text}</ref>" if text else ""
+        section = self.sections.get(anchor, "")
+        if label and section and not _TITLE_UNSAFE.search(section) and \
+                escape_text(section) == section:
+            # A heading that needs no escaping is a valid link target; another is text.
+            inner = self.inline_content(element, formats, strip=False)
+            return _wrap("[[", f"#{section}|{escape_text(label, table=self.in_table)}", "]]",
+                         edges=inner)
+        url = link_target(self.links.resolve(href) or "")
+        inner = self.inline_content(element, formats, strip=False)
         if url is None or not label:
-            return self.inline_content(element, formats)
-        return external_link(url, label)
-
-
-def _bare_host(host: str) -> str:
-    """``www.example.gov.uk`` and ``example.gov.uk`` are the same council."""
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+            return inner
+        return _wrap("[", f"{url} {escape_text(label, table=self.in_table, label=True)}", "]",
+                     edges=inner)
 
 
 def _tag(element: etree._Element) -> str:
@@ -293,17 +345,20 @@ def _span_attributes(cell: etree._Element) -> str:
     return " ".join(attributes) + " | " if attributes else ""
 
 
-def _wrap(mark: str, inner: str) -> str:
-    """``'''inner'''`` with edge spaces moved outside, so the marks hug the text."""
+def _wrap(mark: str, inner: str, close: str | None = None, *,
+          edges: str | None = None) -> str:
+    """``mark + inner + close`` with the edge spaces of ``edges`` (default ``inner``) moved
+    outside, so the marks hug the text: ``<b>Tel: </b>0151`` keeps its space."""
+    edges = inner if edges is None else edges
     core = inner.strip()
     if not core:
         return inner
-    lead = " " if inner[0] == " " else ""
-    trail = " " if inner[-1] == " " else ""
-    return f"{lead}{mark}{core}{mark}{trail}"
+    lead = " " if edges[:1] == " " else ""
+    trail = " " if edges[-1:] == " " else ""
+    return f"{lead}{mark}{core}{mark if close is None else close}{trail}"
 
 
-def _join_inline(parts: list[str]) -> str:
+def _join_inline(parts: list[str], *, strip: bool = True) -> str:
     """Join inline pieces into one line: single spaces, no edge spaces, and never two
     runs of apostrophe markup touching (``'''a''''''b'''`` would be misread)."""
     line = ""
@@ -313,4 +368,5 @@ def _join_inline(parts: list[str]) -> str:
         if line.endswith("'") and part.startswith("'"):
             line += "<nowiki/>"
         line += part
-    return _BREAK_RE.sub("<br />", _SPACE_RE.sub(" ", line)).strip()
+    line = _BREAK_RE.sub("<br />", _SPACE_RE.sub(" ", line))
+    return line.strip() if strip else line

@@ -21,6 +21,8 @@ from syndicate.collect import examine
 from syndicate.config import Config
 from syndicate.errors import InputError
 from syndicate.model import Item
+from syndicate.plaintext import html_to_text
+from syndicate.sinks.drafttext import draft_body
 from syndicate.sources.base import Source, SourceContext
 from syndicate.workspace import Workspace
 
@@ -38,8 +40,13 @@ def inspect(target: str, config: Config) -> Iterator[Item]:
 
 
 def as_json(item: Item, config: Config | None = None) -> dict[str, Any]:
-    """The ``inspect --json`` shape: one object per item (with ``config``, also the page
-    snippets ``json_ld`` and ``rdfa`` that ``syndicate tag --snippets`` writes)."""
+    """The ``inspect --json`` shape: one object per item. An article also gives ``text``
+    (its extracted text, one block per line) and ``wikitext`` (the Draft body the
+    wikipedia-draft sink would write, without the attribution footer); with ``config``,
+    also the page snippets ``json_ld`` and ``rdfa`` that ``syndicate tag --snippets``
+    writes."""
+    organisation_url = config.organisation.url if config is not None else ""
+    shown = article_views(item, organisation_url) if item.kind == "article" else {}
     data = {
         "id": item.id, "kind": item.kind, "title": item.title, "url": item.url,
         "source": item.source, "licence": item.licence, "licence_url": item.licence_url,
@@ -47,10 +54,17 @@ def as_json(item: Item, config: Config | None = None) -> dict[str, Any]:
         "attribution": item.attribution.text if item.attribution else None,
         "creator": item.creator, "date": item.date, "media_url": item.media_url,
         "parent": item.parent, "findings": [f.as_dict() for f in item.findings],
+        **shown,
     }
     if config is not None:
         data.update(snippets.for_item(item, config.licensing, config.organisation))
     return data
+
+
+def article_views(item: Item, organisation_url: str = "") -> dict[str, str]:
+    """What syndicate takes from an article: as plain text and as the draft's wikitext."""
+    return {"text": html_to_text(item.content_html),
+            "wikitext": draft_body(item, organisation_url)}
 
 
 def _source_for(target: str, ws: Workspace) -> Source:
@@ -61,6 +75,8 @@ def _source_for(target: str, ws: Workspace) -> Source:
         fetched = ws.fetcher.get(target)
         kind = _kind_of(fetched.content[:2048], fetched.content_type, target)
         options.update({"url": target} if kind == "feed" else {"urls": [target]})
+        if kind == "pages" and (selector := _content_selector(target, ws.config)):
+            options["content_selector"] = selector
         return _build(kind, options, context)
     path = Path(target)
     if path.is_dir():
@@ -78,6 +94,19 @@ def _source_for(target: str, ws: Workspace) -> Source:
     options = {"path": str(path.resolve())} if kind == "feed" else \
         {"urls": [str(path.resolve())]}
     return _build(kind, options, context)
+
+
+def _content_selector(url: str, config: Config) -> str | None:
+    """The content_selector of the configured pages source reading this URL's site, so
+    inspect finds the article as that source will."""
+    host = urlsplit(url).hostname
+    for spec in config.sources.values():
+        selector = spec.options.get("content_selector")
+        listed = [*spec.options.get("urls", []), spec.options.get("sitemap") or ""]
+        if isinstance(selector, str) and any(
+                isinstance(u, str) and urlsplit(u).hostname == host for u in listed):
+            return selector
+    return None
 
 
 def _build(kind: str, options: Mapping[str, Any], context: SourceContext) -> Source:

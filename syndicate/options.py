@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import cssselect
+
 from syndicate.errors import ConfigError
 from syndicate.model import is_language_tag
 from syndicate.secrets import Secret, reveal, secret_from
@@ -138,6 +140,22 @@ class FilePath(OptionType):
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             raise ValueError(self.label)
         return value
+
+
+class CssSelector(OptionType):
+    """A CSS selector, checked with the translator ``lxml.html`` applies it with (so a
+    selector the pages would refuse, such as a pseudo-element, is refused at load)."""
+
+    label = 'a CSS selector, e.g. "#content .article-body"'
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
+            raise ValueError(self.label)
+        try:
+            cssselect.HTMLTranslator().css_to_xpath(value)
+        except cssselect.SelectorError as error:
+            raise Refused(f"a CSS selector this tool can use ({error})") from None
+        return value.strip()
 
 
 class LanguageTag(OptionType):

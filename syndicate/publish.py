@@ -34,6 +34,8 @@ def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = Non
     """Send every approved item (of ``only``, if given) to each of its sinks that has not
     had this version yet."""
     due = [r for r in ws.ledger.records(DUE) if only is None or r.item.id in only]
+    # Media before articles: a draft can then show the Commons file of its figure.
+    due.sort(key=lambda record: record.item.kind == "article")
     opened: dict[str, Sink] = {}
     broken: dict[str, str] = {}
     try:

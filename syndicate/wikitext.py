@@ -2,9 +2,20 @@
 
 Anything a council's feed, page or sidecar says may contain ``|``, ``}}``,
 ``[[Category:…]]``, ``{{subst:…}}``, ``~~~~``, ``__NOTOC__`` or line-start markup, each of
-which would change a wiki page. We replace every such character by its numeric character
-reference, which MediaWiki renders as the character but never parses as markup
-(docs/security.md, "Wikitext"; https://www.mediawiki.org/wiki/Help:Formatting).
+which would change a wiki page (docs/security.md, "Wikitext";
+https://www.mediawiki.org/wiki/Help:Formatting).
+
+Two kinds of escaping:
+
+* :func:`escape` for template parameters, titles and summaries: every character that could
+  be markup there becomes its numeric character reference;
+* :func:`escape_text`, :func:`guard_line` and :func:`escape_pre` for an article's running
+  text, where an editor reads the wikitext: only what is markup *in its context* is
+  neutralised, and a dangerous run is wrapped in one ``<nowiki>…</nowiki>`` rather than
+  spelled in entities. ``=`` is markup only on a heading line (the converter's headings are
+  spaced, so text cannot reach their edges) and ``|``/``!`` only in tables; ``:``, ``;``,
+  ``*``, ``#``, ``----``, ``{|`` and a leading space only at the start of a line, which
+  :func:`guard_line` handles where lines begin.
 """
 
 from __future__ import annotations
@@ -60,13 +71,71 @@ def escape(text: str, *, multiline: bool = False) -> str:
     return "\n".join(_LINE_START.get(line[:1], line[:1]) + line[1:] for line in lines)
 
 
+# Runs that are markup anywhere in running text. Free external links need a protocol from
+# MediaWiki's $wgUrlProtocols; "//" alone links only inside brackets.
+_RUN_RE = re.compile(
+    r"\[\[+|\]\]+|\{\{+|\}\}+|''+|~{3,}|_{2,}|-\{|\}-|\[(?=\s*(?:[A-Za-z][\w+.-]*:|//))"
+    r"|(?:ISBN|RFC|PMID)(?=\s)"
+    r"|(?i:bitcoin|ftps?|geo|git|gopher|https?|ircs?|magnet|mailto|matrix|mms|news|nntp|redis"
+    r"|sftp|sips?|sms|ssh|svn|tel|telnet|urn|worldwind|xmpp):")
+_TABLE_RUN_RE = re.compile(r"\|+|!!+")
+_ENTITY_LIKE_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# Invisible characters that reorder or hide text (bidi embeddings, overrides and isolates,
+# the byte-order mark): a reader would see something other than what the page said.
+_HIDDEN_FORMAT_RE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_LINE_MARKUP_RE = re.compile(r"[*#:;= ]|----|\{\||\|\}|[|!]")
+
+
+def escape_text(text: str, *, table: bool = False, term: bool = False,
+                label: bool = False) -> str:
+    """Running text (no line breaks) as wikitext that shows exactly that text.
+
+    ``table``: the text is in a table cell (``|`` and ``!!`` are markup); ``term``: it is a
+    ``;`` definition term (``:`` starts the definition); ``label``: it is an external
+    link's label (``]`` ends it). The start of a line is :func:`guard_line`'s job.
+    """
+    text = _HIDDEN_FORMAT_RE.sub("", _CONTROL_RE.sub("", text))
+    text = " ".join(text.replace("\r", " ").replace("\n", " ").split(" "))
+    text = _ENTITY_LIKE_RE.sub("&amp;", text).replace("<", "&lt;")
+    patterns = [_RUN_RE.pattern]
+    if table:
+        patterns.append(_TABLE_RUN_RE.pattern)
+    if term:
+        patterns.append(":")
+    if label:
+        patterns.append(r"\]")
+    return re.sub("|".join(patterns), lambda m: f"<nowiki>{m.group()}</nowiki>", text)
+
+
+def guard_line(line: str) -> str:
+    """``line`` made safe at the start of a wikitext line: a ``<nowiki/>`` before any
+    line-start markup (lists, indents, headings, rules, tables, preformatting)."""
+    return f"<nowiki/>{line}" if _LINE_MARKUP_RE.match(line) else line
+
+
+def escape_pre(text: str) -> str:
+    """The content of a ``<pre>`` block: MediaWiki reads it as text except for entities
+    and the closing tag, so only ``&`` before an entity-like run and ``<`` are escaped."""
+    text = _HIDDEN_FORMAT_RE.sub("", _CONTROL_RE.sub("", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _ENTITY_LIKE_RE.sub("&amp;", text).replace("<", "&lt;")
+
+
 def external_link(url: str, label: str | None = None) -> str:
     """``[url label]`` with the URL made safe: characters that would end the link or open
     markup are percent-encoded, and only http(s) URLs become links at all."""
-    if not re.match(r"(?i)^https?://", url):
+    safe_url = link_target(url)
+    if safe_url is None:
         return escape(label or url)
-    safe_url = _URL_UNSAFE_RE.sub(
-        lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url)
     if label is None:
         return f"[{safe_url}]"
     return f"[{safe_url} {escape(label)}]"
+
+
+def link_target(url: str) -> str | None:
+    """An http(s) URL with what would end a bracketed link or open markup percent-encoded;
+    None for any other scheme."""
+    if not re.match(r"(?i)^https?://", url):
+        return None
+    return _URL_UNSAFE_RE.sub(
+        lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url)

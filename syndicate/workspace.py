@@ -135,10 +135,15 @@ class Workspace:
             state=SinkState(lambda key: self.ledger.sink_value(name, key),
                             lambda key, value: self.ledger.put_sink_value(name, key, value)),
             media=self.media,
-            previous=lambda item: self._previous(name, item), limits=self.config.limits)
+            previous=lambda item: self._previous(name, item), limits=self.config.limits,
+            published=self._published)
 
     def _previous(self, sink: str, item: Item) -> Receipt | None:
         return self.ledger.receipt(item.id, sink)
+
+    def _published(self, item_id: str) -> list[Receipt]:
+        return [receipt for sink in self.config.sinks
+                if (receipt := self.ledger.receipt(item_id, sink)) is not None]
 
     def media(self, item: Item) -> Path:
         """The file sinks send: the item's file with its licence metadata written into it

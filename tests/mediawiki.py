@@ -82,7 +82,9 @@ $wgShowExceptionDetails = true;
 # Tests that want rate limits switch them on with LocalWiki.configure().
 $wgGroupPermissions['user']['noratelimit'] = true;
 if ( is_readable( "{root}/extra.php" ) ) {{
-    require "{root}/extra.php";
+    # Read afresh on every request: opcache would run the previous test's settings for up
+    # to opcache.revalidate_freq (2 s) after configure() rewrote the file.
+    eval( "?>" . file_get_contents( "{root}/extra.php" ) );
 }}
 """
 

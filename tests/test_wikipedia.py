@@ -185,6 +185,30 @@ def test_human_edit_is_preserved_and_reported(harness: Harness, wiki: LocalWiki)
     assert latest(wiki, TITLE)["text"] == "A volunteer rewrote this."
 
 
+OTHER_URL = "https://www.example.gov.uk/parks/another-park/history"
+
+
+def test_two_pages_with_one_title_are_a_clash_not_one_draft(harness: Harness,
+                                                           wiki: LocalWiki) -> None:
+    first = article()
+    second = article(id=make_id("pages", OTHER_URL), url=OTHER_URL)
+    sink = harness.sink()
+    assert [f.code for f in sink.check(first)] == []
+    found = sink.check(second)
+    assert [(f.code, f.severity) for f in found] == [("wikipedia.title-clash", "error")]
+    assert first.id in found[0].message and TITLE in found[0].message
+
+    harness.publish(first)
+    revisions = revision_count(wiki, TITLE)
+    # A later run (a fresh sink, no memory of the first check) must still not take it over,
+    # even with the very same text, nor record it as published.
+    with pytest.raises(SkipItem, match=r"wikipedia.title-clash: .*another page"):
+        harness.publish(second)
+    assert second.id not in harness.receipts
+    assert revision_count(wiki, TITLE) == revisions
+    assert PAGE_URL in latest(wiki, TITLE)["comment"]
+
+
 def test_draft_moved_to_mainspace_is_never_recreated(harness: Harness, wiki: LocalWiki) -> None:
     harness.publish(article())
     wiki.site(admin=True).pages[TITLE].move("History of Example Park", reason="accepted")
@@ -306,3 +330,85 @@ class TestWikipediaDraftContract(SinkContract):
 
 def test_sink_is_registered_under_the_wikipedia_draft_entry_point() -> None:
     assert entry_points(group="syndicate.sinks")["wikipedia-draft"].load() is WikipediaDraftSink
+
+
+FIGURE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Bandstand history | Example Borough Council</title></head><body>
+<nav><a href="/">Home</a> <a href="/parks">Parks</a></nav>
+<main><h1>Bandstand history</h1>
+<p>The bandstand opened in 1881.<sup id="fnref1"><a href="#fn1">1</a></sup> It was restored
+in 2004 with money from the <em>Heritage Fund</em>.</p>
+<figure><img src="/media/bandstand.png" alt="The bandstand, seen from the lake">
+<figcaption>The bandstand in 1905</figcaption></figure>
+<p>Concerts run every Sunday in summer.</p>
+<ol class="footnotes"><li id="fn1">Borough minutes, 1881. <a href="#fnref1">&#8617;</a></li></ol>
+</main><footer>Text on this page may be reused under
+<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.</footer>
+</body></html>"""
+
+PIPELINE_CONFIG = """\
+organisation: {{name: Example Borough Council, url: https://www.example.gov.uk,
+               contact: webteam@example.gov.uk}}
+sources:
+  site: {{type: pages, urls: ["{url}"], allow_private: true}}
+licensing:
+  default: cc-by-4.0
+  attribution: {{name: Example Borough Council, url: https://www.example.gov.uk}}
+  evidence: https://www.example.gov.uk/copyright
+sinks:
+  commons:
+    type: commons
+    site: {api}
+    username: {{env: TEST_WIKI_USER}}
+    password: {{env: TEST_WIKI_PASSWORD}}
+    categories: [Example Borough Council]
+    kinds: [image]
+    max_retries: 0
+  wikipedia:
+    type: wikipedia-draft
+    site: {api}
+    username: {{env: TEST_WIKI_USER}}
+    password: {{env: TEST_WIKI_PASSWORD}}
+"""
+
+
+@pytest.mark.slow
+def test_page_with_footnotes_and_a_figure_is_published_with_its_image(
+        wiki: LocalWiki, tmp_path: Path, http_server: Any) -> None:
+    """One run publishes the figure's image to Commons first and the draft shows it as a
+    thumbnail with its caption; the footnote is a <ref> listed under References."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.mediawiki import png_bytes
+
+    wiki.configure('wfLoadExtension("Cite");')
+    wiki.site(admin=True).pages["Template:Reflist"].edit("<references />", summary="test")
+    http_server.add("/parks/bandstand", FIGURE_PAGE, content_type="text/html; charset=utf-8")
+    http_server.add("/media/bandstand.png", png_bytes(7), content_type="image/png")
+    (tmp_path / "syndicate.yaml").write_text(PIPELINE_CONFIG.format(
+        url=http_server.url("/parks/bandstand"), api=wiki.api_url), encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "TEST_WIKI_USER": wiki.username,
+           "TEST_WIKI_PASSWORD": wiki.password}
+    for args in (("collect",), ("queue", "approve", "--all"), ("run",)):
+        done = subprocess.run([sys.executable, "-c", "from syndicate.cli import main; main()",
+                               "--config",
+                               str(tmp_path / "syndicate.yaml"), *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+
+    queue = yaml.safe_load((tmp_path / "queue.yaml").read_text(encoding="utf-8"))["items"]
+    assert sorted((i["kind"], i["status"]) for i in queue) == [("article", "published"),
+                                                                 ("image", "published")]
+    files = [image.name for image in wiki.site().allimages()]
+    assert len(files) == 1
+    text = latest(wiki, "Draft:Bandstand history")["text"]
+    assert f"[[{files[0]}|thumb|The bandstand in 1905]]" in text
+    assert "opened in 1881.<ref>Borough minutes, 1881.</ref> It was restored" in text
+    assert "== References ==\n{{reflist}}" in text
+    assert "Home" not in text and "fnref" not in text
+    rendered = parsed(wiki, "Draft:Bandstand history")
+    assert "Borough minutes, 1881." in rendered["text"]
+    assert 'class="references"' in rendered["text"] and "<img" in rendered["text"]

@@ -89,6 +89,9 @@ class SinkContext:
             metadata written into it; send this, not ``item.path``.
         previous: ``previous(item)`` → the sink's last receipt for the item (any version),
             or ``None``: what to update rather than create again.
+        published: ``published(item_id)`` → the receipts every sink holds for that item
+            id (empty if none): an article's draft links the Commons file of its figure.
+            Within a run media items are published before articles.
         limits: the configuration's caps (:class:`~syndicate.limits.Limits`, from
             ``limits:``); a sink that logs in honours ``limits.login_deadline``.
     """
@@ -102,6 +105,7 @@ class SinkContext:
                                                                lambda k, v: None))
     media: Callable[[Item], Path] = field(default=lambda item: _no_media(item))
     previous: Callable[[Item], Receipt | None] = field(default=lambda item: None)
+    published: Callable[[str], list[Receipt]] = field(default=lambda item_id: [])
     limits: Limits = field(default_factory=Limits)
 
 

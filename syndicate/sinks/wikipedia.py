@@ -36,20 +36,25 @@ from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
 from syndicate.mediawiki import ACCOUNT_OPTIONS, Account, ApiError, RetryPolicy, Wiki
-from syndicate.model import Finding, Item, Receipt, Withdrawal
+from syndicate.model import Finding, Item, Receipt, Withdrawal, make_id
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
+from syndicate.sinks.drafttext import (
+    TITLE_FORBIDDEN,
+    draft_body,
+    draft_title,
+    figure_images,
+    notice,
+    talk_title,
+    url_param,
+)
 from syndicate.wikitext import escape
 
-#: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
-_TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
+__all__ = ["WikipediaDraftSink", "draft_body", "draft_title", "talk_title"]
+
 _TEMPLATE = Text(r"[^{}]*", 'a template without braces, e.g. "Text release", or "" for none',
                  allow_empty=True)
-_TITLE_MAX_BYTES = 255
 _SUMMARY_MAX = 480  # MediaWiki cuts edit summaries at 500 characters
-#: Notice templates that take the source's URL and author (enwiki's documentation of
-#: {{Creative Commons text attribution notice}}: |cc= |url= |author=).
-_NOTICE_SOURCE_PARAMETERS = frozenset({"Creative Commons text attribution notice"})
 #: Edit errors that concern this page, not the wiki: a person must look.
 _PAGE_ERRORS = frozenset({"protectedpage", "cascadeprotected", "titleblacklist-forbidden",
                           "spamblacklist", "abusefilter-disallowed", "abusefilter-warning",
@@ -66,6 +71,7 @@ class _PageState:
     pageid: int | None = None
     revid: int | None = None
     user: str | None = None
+    comment: str = ""
     text: str = ""
     redirect: bool = False
 
@@ -103,11 +109,13 @@ class WikipediaDraftSink(Sink):
         self.text_release_template = self.config["text_release_template"].strip()
         self.withdraw_template = self.config["withdraw_template"].strip()
         self.title_prefix = self.config["title_prefix"]
-        if _TITLE_FORBIDDEN.search(self.title_prefix):
+        if TITLE_FORBIDDEN.search(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
         self.talk_templates: list[str] | None = self.config["talk_templates"]
         self._wiki: Wiki | None = None
+        # Draft titles claimed in this run, so two pages never silently become one draft.
+        self._titles: dict[str, str] = {}
 
     # -- checks ---------------------------------------------------------------------------
     def check(self, item: Item) -> list[Finding]:
@@ -127,6 +135,13 @@ class WikipediaDraftSink(Sink):
         if not draft_title(item.title, self.title_prefix).removeprefix(self.title_prefix):
             found.append(Finding("wikipedia.no-title", "error",
                                  f"{item.id} has no usable title for a draft", self.name))
+        title = draft_title(item.title, self.title_prefix)
+        claimed = self._titles.setdefault(title, item.id)  # titles are case-sensitive
+        if claimed != item.id:
+            found.append(Finding("wikipedia.title-clash", "error",
+                                 f"{item.id} would write {title}, which {claimed} writes "
+                                 "too; give one of them another title (their pages' <h1> "
+                                 "or og:title)", self.name))
         if not html_to_wikitext(item.content_html, base_url=item.url):
             found.append(Finding("wikipedia.empty", "error",
                                  f"{item.id} has no text to import", self.name))
@@ -181,12 +196,12 @@ class WikipediaDraftSink(Sink):
     # -- the text -------------------------------------------------------------------------
     def page_text(self, item: Item, licence: Licence) -> str:
         """The draft: submission template, converted text, References with the notice."""
-        hosts = [h for h in (_host(item.url), _host(self.context.organisation.url)) if h]
-        body = html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts)
+        body = draft_body(item, self.context.organisation.url, self._files(item))
         parts = [f"{{{{{self.submission_template}}}}}"] if self.submission_template else []
         parts.append(body)
-        references = [_notice(item, licence, self._author(item))] \
-            if licence.wikipedia_template else []
+        references = ["{{reflist}}"] if "<ref>" in body else []  # the page's footnotes
+        if licence.wikipedia_template:
+            references.append(notice(item, licence, self._author(item)))
         if item.attribution is not None:
             references.append(item.attribution.wikitext)
         parts.append("== References ==\n" + "\n\n".join(references))
@@ -197,13 +212,23 @@ class WikipediaDraftSink(Sink):
         banners: list[str] = []
         evidence = _evidence(item)
         if self.text_release_template and evidence:
-            banners.append(f"{{{{{self.text_release_template}|URL={_url_param(evidence)}}}}}")
+            banners.append(f"{{{{{self.text_release_template}|URL={url_param(evidence)}}}}}")
         if self.talk_templates is not None:
             banners.extend(f"{{{{{template}}}}}" for template in self.talk_templates)
         else:
             banners.append(f"{{{{Connected contributor (paid)|User1={escape(account)}"
                            f"|U1-employer={escape(self.context.organisation.name)}}}}}")
         return banners
+
+    def _files(self, item: Item) -> dict[str, str]:
+        """The article's images already on the wiki: image URL -> ``File:…``, from the
+        receipts of the image items the same source made of them."""
+        files = {}
+        for src in figure_images(item.content_html):
+            for receipt in self.context.published(make_id(item.source, src)):
+                if receipt.remote_id.startswith("File:"):
+                    files[src] = receipt.remote_id
+        return files
 
     def _author(self, item: Item) -> str:
         return item.creator or self.context.organisation.name
@@ -221,13 +246,14 @@ class WikipediaDraftSink(Sink):
     def _read(self, wiki: Wiki, title: str) -> _PageState:
         """The page's latest revision (text and author), without following redirects."""
         answer = wiki.get("query", titles=title, prop="info|revisions",
-                          rvprop="ids|user|content", rvslots="main")
+                          rvprop="ids|user|comment|content", rvslots="main")
         page = answer["query"]["pages"][0]
         if page.get("missing") or page.get("invalid"):
             return _PageState(str(page.get("title", title)), exists=False)
         revision = page["revisions"][0]
         return _PageState(str(page["title"]), exists=True, pageid=int(page["pageid"]),
                           revid=int(revision["revid"]), user=revision.get("user"),
+                          comment=str(revision.get("comment", "")),
                           text=str(revision["slots"]["main"].get("content", "")),
                           redirect=bool(page.get("redirect")))
 
@@ -238,6 +264,13 @@ class WikipediaDraftSink(Sink):
         if page.redirect or (previous is not None and not page.exists):
             raise SkipItem(self._gone(wiki, page.title))
         if previous is None:
+            if page.exists and page.user == wiki.user and item.url and \
+                    item.url not in page.comment:
+                # Our edit summaries name the page imported; another page wrote this draft.
+                raise SkipItem(f"wikipedia.title-clash: {page.title} is syndicate's draft of "
+                               "another page (its last edit imported "
+                               f"{_imported_from(page.comment)}); give this item another "
+                               "title, or merge the two by hand")
             if page.exists and page.user != wiki.user:
                 raise SkipItem(f"{page.title} already exists and was written by "
                                f"{page.user}, not by syndicate; rename the item or merge by "
@@ -317,28 +350,9 @@ class WikipediaDraftSink(Sink):
         return int(answer["edit"].get("newrevid") or talk.revid or 0) or None
 
 
-def draft_title(title: str, prefix: str = "Draft:") -> str:
-    """``prefix`` + ``title`` made valid for MediaWiki: no ``# < > [ ] | { }``, control
-    characters, percent-escapes, entities or signatures; at most 255 bytes after the
-    prefix, cut on a character boundary."""
-    clean = " ".join(_TITLE_FORBIDDEN.sub(" ", title.replace("_", " ")).split())
-    clean = clean.lstrip(":/. ").rstrip(". ")
-    clean = clean.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip()
-    return prefix + clean[:1].upper() + clean[1:]
-
-
-def talk_title(title: str) -> str:
-    """``Draft:X`` → ``Draft talk:X``; a mainspace ``X`` → ``Talk:X``."""
-    namespace, colon, rest = title.partition(":")
-    return f"{namespace} talk:{rest}" if colon else f"Talk:{title}"
-
-
-def _notice(item: Item, licence: Licence, author: str) -> str:
-    parameters = dict(licence.wikipedia_template_params)
-    if licence.wikipedia_template in _NOTICE_SOURCE_PARAMETERS and item.url:
-        parameters.update(url=_url_param(item.url), author=escape(author))
-    rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
-    return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
+def _imported_from(summary: str) -> str:
+    found = re.search(r"text from (\S+)", summary)
+    return found.group(1) if found else "another page"
 
 
 def _has_template(text: str, banner: str) -> bool:
@@ -346,11 +360,6 @@ def _has_template(text: str, banner: str) -> bool:
     name = banner.strip("{}").split("|", 1)[0].strip()
     pattern = r"\{\{\s*" + r"[ _]+".join(map(re.escape, name.split())) + r"\s*[|}]"
     return re.search(pattern, text, re.IGNORECASE) is not None
-
-
-def _url_param(url: str) -> str:
-    """A URL as a template parameter: characters that would end it percent-encoded."""
-    return re.sub(r"[\s\[\]<>\"{}|~']", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _evidence(item: Item) -> str | None:
@@ -363,7 +372,3 @@ def _evidence(item: Item) -> str | None:
 
 def _is_http(url: str | None) -> bool:
     return bool(url) and urlsplit(str(url)).scheme in ("http", "https")
-
-
-def _host(url: str | None) -> str | None:
-    return urlsplit(url).hostname if url else None

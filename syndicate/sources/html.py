@@ -1,10 +1,13 @@
 """Reading one council web page: its main content and what it says about itself.
 
-:func:`read_page` finds the main region (``<main>``, ``[role=main]``, ``<article>``, else
-the block holding the most paragraph text), strips what is not the article (navigation,
-banners, cookie notices, skip links, asides, forms, scripts), and collects the page's
-metadata: title, description, creator, dates, images with alt text and declared licences
-(``rel=license`` links, ccREL RDFa, schema.org JSON-LD; docs/metadata.md, "Pages").
+:func:`read_page` takes the article as :mod:`syndicate.article` finds it (navigation,
+banners, cookie notices, skip links and scripts left out), and collects the page's metadata:
+its own title (:mod:`~syndicate.sources.pagetitle`), description, creator, dates, images
+with alt text and declared licences (``rel=license`` links, ccREL RDFa, schema.org
+JSON-LD; docs/metadata.md, "Pages"). A page declaring a Latin-1 charset (or none) while
+sending UTF-8 is read as UTF-8, as browsers' sniffing would; bytes that are not text in the
+page's encoding become U+FFFD, which the pipeline reports, never a silent guess at another
+encoding or a page cut short.
 
 The cleaned HTML is for conversion (wikitext, feeds), not a sanitiser for embedding pages
 in other sites (docs/security.md, "HTML").
@@ -12,7 +15,7 @@ in other sites (docs/security.md, "HTML").
 
 from __future__ import annotations
 
-import copy
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -23,29 +26,26 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from syndicate.article import choose_article
+from syndicate.boilerplate import text as _text
 from syndicate.errors import InputError
+from syndicate.sources.pagetitle import meta, page_title
 
-# Whole elements that are never the article.
-_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style",
-                     "noscript", "template", "iframe", "button", "dialog", "object",
-                     "embed", "svg", "select", "textarea", "input")
-_BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary",
-                                "search", "dialog", "alertdialog", "menu", "menubar",
-                                "toolbar"})
-# Class/id words that mark cookie notices, skip links and site furniture.
-_BOILERPLATE_WORDS = re.compile(
-    r"(?:^|[-_])(?:cookies?|consent|gdpr|skip|skiplink|breadcrumbs?|share|sharing|social|"
-    r"newsletter|sidebar|advert|adverts|promo|feedback|pagination|print|banner|masthead|"
-    r"site-?header|site-?footer|related)(?:$|[-_])", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»)\s+")
-_ORGANISATION_WORDS = re.compile(
-    r"\b(?:council|borough|county|district|city of|authority|gov\.uk|parish)\b",
-    re.IGNORECASE)
 _LICENCE_RELS = frozenset({"license", "cc:license", "dct:license", "dcterms:license",
                            "xhv:license"})
 _SPACE_RE = re.compile(r"\s+")
 _DESCRIPTION_LIMIT = 300
+_JSON_LD_MAX_DEPTH = 20
+# Charsets pages declare while sending UTF-8 (a CMS upgraded, the template not), by their
+# codecs names. WHATWG's Encoding Standard reads all of them as windows-1252.
+_LEGACY_CHARSETS = frozenset({"iso8859-1", "cp1252", "ascii"})
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
+# One well-formed UTF-8 sequence of two to four bytes (RFC 3629 §4).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+                            rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+                            rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                            rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 @dataclass
@@ -74,20 +74,26 @@ class Page:
     modified: str | None = None
     canonical: str | None = None
     images: list[PageImage] = field(default_factory=list)
+    #: Why no region could be chosen as the article with confidence (None: it was).
+    no_article: str | None = None
 
 
-def read_page(content: bytes, url: str, *, encoding: str | None = None) -> Page:
+def read_page(content: bytes, url: str, *, encoding: str | None = None,
+              content_selector: str | None = None) -> Page:
     """Parse an HTML document fetched from (or standing for) ``url``.
 
     ``encoding`` is the charset from the Content-Type header, if any; otherwise the
-    document's own ``<meta charset>`` decides. Raises :class:`InputError` naming ``url``
+    document's own ``<meta charset>`` decides. ``content_selector`` is a CSS selector for
+    the article, when the council knows its CMS. Raises :class:`InputError` naming ``url``
     when the bytes are not a usable HTML document.
     """
     document = _parse(content, url, encoding)
     metadata = _JsonLd.collect(document)
-    region = _main_region(document)
-    title = _title(document, region)
-    main = _clean(copy.deepcopy(region))
+    description = meta(document, "description", "og:description")
+    choice = choose_article(document, selector=content_selector, description=description)
+    main = choice.region
+    title = page_title(document, main, metadata.headline)
+    _clean_attributes(main)
     main.tail = None
     _drop_title_heading(main, title)
     main.make_links_absolute(_base_url(document, url), resolve_base_href=False,
@@ -95,23 +101,28 @@ def read_page(content: bytes, url: str, *, encoding: str | None = None) -> Page:
     cc_name, cc_url = _cc_attribution(document, url)
     return Page(
         url=url, title=title,
-        description=_meta(document, "description", "og:description") or _first_paragraph(main),
+        description=description or _first_paragraph(main),
         content_html=lxml.html.tostring(main, encoding="unicode"),
         licences=_licences(document, url, metadata.licences),
-        creator=_meta(document, "author") or metadata.author or cc_name,
+        creator=meta(document, "author") or metadata.author or cc_name,
         creator_url=metadata.author_url or cc_url,
-        date=metadata.published or _meta(document, "article:published_time"),
-        modified=metadata.modified or _meta(document, "article:modified_time"),
+        date=metadata.published or meta(document, "article:published_time"),
+        modified=metadata.modified or meta(document, "article:modified_time"),
         canonical=_canonical(document, url),
         images=list(_images(main, url, metadata)),
+        no_article=None if choice.confident else choice.reason,
     )
 
 
 def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElement:
-    parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True,
+    # Decoded here, not by libxml2: it reads an undeclared page that is not all UTF-8 as
+    # Latin-1 (mojibake) and stops at a byte a multi-byte charset cannot read (the rest of
+    # the page lost). Here such bytes become U+FFFD and the rest is kept.
+    text = content.decode(_encoding(content, encoding), errors="replace").lstrip("\ufeff")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   no_network=True, huge_tree=False)
     try:
-        document = lxml.html.document_fromstring(content, parser=parser)
+        document = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as error:
         raise InputError(f"{url}: not a readable HTML page ({error}); check the URL "
                          "points at a web page") from None
@@ -121,112 +132,59 @@ def _parse(content: bytes, url: str, encoding: str | None) -> lxml.html.HtmlElem
     return document
 
 
-# The main region -------------------------------------------------------------------------
-
-def _main_region(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    for path in ("//main", "//*[@role='main']", "//article"):
-        found = document.xpath(path)
-        if found:
-            return max(found, key=lambda el: len(_text(el)))
-    return _densest_block(document)
-
-
-def _densest_block(document: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the most paragraph text, outside the page's furniture: each
-    paragraph scores its text length for its parent and half for its grandparent."""
-    body = _clean(copy.deepcopy(document.find("body")))
-    scores: dict[Any, float] = {}
-    for paragraph in body.iter("p", "li", "td", "pre", "blockquote"):
-        length = len(_text(paragraph))
-        parent = paragraph.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0) + length
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0) + length / 2
-    if not scores:
-        return body
-    return max(scores, key=lambda el: scores[el])
+def _encoding(content: bytes, header: str | None) -> str:
+    """The codec a page is read with: a byte order mark, else the Content-Type header's
+    charset, else the page's ``<meta charset>`` (a label Python does not know is ignored,
+    as browsers ignore it). No declaration, or a legacy single-byte one, gives UTF-8 when
+    the bytes are mostly well-formed UTF-8 (Latin-1 text almost never is by accident),
+    else the declared charset or windows-1252 (the Encoding Standard's default)."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if content.startswith(bom):
+            return name
+    by_header = _codec(header)
+    if by_header is not None:  # the server's word goes, as in browsers
+        return "cp1252" if by_header in _LEGACY_CHARSETS else by_header
+    meta = _DECLARED_CHARSET.search(content[:4096])
+    by_meta = _codec(meta.group(1).decode("ascii")) if meta else None
+    if by_meta is not None and by_meta not in _LEGACY_CHARSETS:
+        return by_meta
+    sequences = _UTF8_SEQUENCE.findall(content)
+    if sequences and sum(map(len, sequences)) * 2 > len(_HIGH_BYTE.findall(content)):
+        return "utf-8"
+    return "cp1252"
 
 
-def _clean(region: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """Remove navigation, banners, cookie notices, skip links and scripts from a copy."""
-    doomed = [el for el in region.iter() if el is not region and _is_boilerplate(el)]
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    for element in region.iter():
-        if not isinstance(element.tag, str):
-            continue
+def _codec(label: str | None) -> str | None:
+    """Python's codec name for a charset label, or None if there is no such codec."""
+    try:
+        return codecs.lookup(label.strip()).name if label and label.strip() else None
+    except LookupError:
+        return None
+
+
+# The article ----------------------------------------------------------------------------
+
+def _clean_attributes(region: lxml.html.HtmlElement) -> None:
+    """Remove event handlers, inline styles and script URLs from the chosen region."""
+    for element in region.iter(etree.Element):
         for name in list(element.attrib):
             value = element.attrib[name].strip().lower()
             if name.lower().startswith("on") or name.lower() == "style" or (
                     name.lower() in ("href", "src") and value.startswith(
                         ("javascript:", "data:", "vbscript:"))):
                 del element.attrib[name]
-    return region
-
-
-def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
-    if not isinstance(element.tag, str):
-        return True
-    if element.tag in _BOILERPLATE_TAGS:
-        return True
-    if element.get("role", "").strip().lower() in _BOILERPLATE_ROLES:
-        return True
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    if _HIDDEN_STYLE.search(element.get("style", "")):
-        return True
-    if element.tag == "a" and element.get("href", "").startswith("#") and \
-            _text(element).lower().startswith("skip"):
-        return True
-    words = " ".join((element.get("class", ""), element.get("id", ""))).split()
-    return any(_BOILERPLATE_WORDS.search(word) for word in words)
 
 
 def _drop_title_heading(main: lxml.html.HtmlElement, title: str) -> None:
     """The page title becomes the draft's title; repeating it as a heading is noise."""
-    for heading in main.iter("h1"):
+    for heading in main.iter("h1", "h2", "h3"):  # the first heading, if it is the title
         if _text(heading).casefold() == title.casefold():
             heading.drop_tree()
         return
 
 
 # Metadata --------------------------------------------------------------------------------
-
-def _title(document: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> str:
-    site_name = _meta(document, "og:site_name")
-    og_title = _meta(document, "og:title")
-    if og_title:
-        return _strip_site_name(og_title, site_name)
-    for heading in (*main.iter("h1"), *document.iter("h1")):
-        if text := _text(heading):
-            return text
-    title = document.find(".//title")
-    return _strip_site_name(_text(title), site_name) if title is not None else ""
-
-
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    """``Bin collections | Example Council`` → ``Bin collections``."""
-    parts = _TITLE_SEPARATORS.split(title)
-    while len(parts) > 1 and (
-            (site_name and parts[-1].casefold() == site_name.casefold())
-            or _ORGANISATION_WORDS.search(parts[-1])):
-        parts.pop()
-    return " | ".join(parts) if len(parts) > 1 else parts[0]
-
-
-def _meta(document: lxml.html.HtmlElement, *names: str) -> str | None:
-    """The content of the first ``<meta name=…>`` / ``<meta property=…>`` found."""
-    for name in names:
-        for meta in document.iter("meta"):
-            keys = {meta.get("name", "").lower(), meta.get("property", "").lower()}
-            if name in keys and (content := _SPACE_RE.sub(" ", meta.get("content", ""))):
-                return content.strip() or None
-    return None
-
 
 def _base_url(document: lxml.html.HtmlElement, url: str) -> str:
     """The URL relative links resolve against: ``<base href>`` if the page sets one."""
@@ -280,23 +238,12 @@ def _cc_attribution(scope: lxml.html.HtmlElement,
 
 def _own_elements(scope: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Elements whose statements are about ``scope``: a figure's licence and credit are
-    the figure's, not the page's."""
-    for element in scope.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if not _inside_figure(element, scope):
+    the figure's, not the page's (a ``<figure>`` inside ``scope``, and all it holds)."""
+    figures = {node for figure in scope.iter("figure") if figure is not scope
+               for node in figure.iter()}
+    for element in scope.iter(etree.Element):
+        if element not in figures:
             yield element
-
-
-def _inside_figure(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
-    """Whether a ``<figure>`` lies between ``element`` and ``scope`` (inclusive of the
-    element, exclusive of the scope)."""
-    for node in (element, *element.iterancestors()):
-        if node is scope:
-            return False
-        if node.tag == "figure":
-            return True
-    return False
 
 
 @dataclass
@@ -308,6 +255,7 @@ class _JsonLd:
     author_url: str | None = None
     published: str | None = None
     modified: str | None = None
+    headline: str | None = None
     image_licences: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -318,8 +266,9 @@ class _JsonLd:
                 continue
             try:
                 data = json.loads(script.text or "")
-            except ValueError:
-                continue  # broken JSON-LD is the page's problem; the HTML still counts
+            except (ValueError, RecursionError):
+                # Broken or absurdly nested JSON-LD is the page's problem; the HTML counts.
+                continue
             for node in _nodes(data):
                 found._add(node)
         return found
@@ -343,26 +292,33 @@ class _JsonLd:
             self.author_url = next(iter(_urls(author.get("url"))), None)
         self.published = self.published or _string(node.get("datePublished"))
         self.modified = self.modified or _string(node.get("dateModified"))
+        self.headline = self.headline or _string(node.get("headline"))
 
 
-def _nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD document, ``@graph`` members included."""
+def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, ``@graph`` members included, to a sane depth
+    (real pages nest a few levels; a hostile one must not exhaust the stack)."""
+    if depth > _JSON_LD_MAX_DEPTH:
+        return
     if isinstance(data, list):
         for entry in data:
-            yield from _nodes(entry)
+            yield from _nodes(entry, depth + 1)
     elif isinstance(data, dict):
         yield data
-        yield from _nodes(data.get("@graph"))
+        yield from _nodes(data.get("@graph"), depth + 1)
 
 
-def _urls(value: Any) -> list[str]:
-    """URL strings from a JSON-LD value: a string, ``{"@id"|"url": …}`` or a list."""
+def _urls(value: Any, depth: int = 0) -> list[str]:
+    """URL strings from a JSON-LD value: a string, ``{"@id"|"url": …}`` or a list (to the
+    same sane depth as :func:`_nodes`)."""
+    if depth > _JSON_LD_MAX_DEPTH:
+        return []
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
     if isinstance(value, dict):
-        return _urls(value.get("@id") or value.get("url"))
+        return _urls(value.get("@id") or value.get("url"), depth + 1)
     if isinstance(value, list):
-        return [url for entry in value for url in _urls(entry)]
+        return [url for entry in value for url in _urls(entry, depth + 1)]
     return []
 
 
@@ -395,9 +351,3 @@ def _images(main: lxml.html.HtmlElement, url: str, metadata: _JsonLd) -> Iterato
             creator = _cc_attribution(figure, url)[0]
         yield PageImage(src=src, alt=alt, caption=caption or image.get("title", "").strip(),
                         licences=licences, creator=creator)
-
-
-def _text(element: lxml.html.HtmlElement | None) -> str:
-    if element is None:
-        return ""
-    return _SPACE_RE.sub(" ", element.text_content()).strip()

@@ -11,6 +11,12 @@ dates, declared licences) and each image in its main content that has alt text b
         sitemap: https://www.example.gov.uk/sitemap.xml     # optional
         max_pages: 200                                      # default 200
         allow_private: false                                # only for your own intranet
+        content_selector: "#main-content .article"          # optional: where the CMS
+                                                            # puts the article (CSS)
+
+The article is found as :mod:`syndicate.article` describes; a page where no region can be
+chosen with confidence gets a ``pages.no-article`` finding (an error: no draft of the wrong
+text) that says why. ``content_selector`` settles it for a council whose CMS is known.
 
 Remote pages go through the shared :class:`~syndicate.fetch.Fetcher` (conditional GET, byte
 cap, public addresses only unless ``allow_private``). Local paths are relative to
@@ -19,7 +25,6 @@ syndicate.yaml; a saved page's ``<link rel=canonical>`` gives it its public URL.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import mimetypes
 from collections.abc import Iterator, Mapping
@@ -27,10 +32,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from syndicate import safexml
+from syndicate import dates, safexml
 from syndicate.errors import ConfigError, InputError, SourceError
-from syndicate.model import Item, make_id
-from syndicate.options import Boolean, Integer, ListOf, Option, Text
+from syndicate.model import Finding, Item, make_id
+from syndicate.options import Boolean, CssSelector, Integer, ListOf, Option, Text
 from syndicate.sources.base import Source, SourceContext
 from syndicate.sources.directory import title_from_file_name
 from syndicate.sources.html import Page, PageImage, read_page
@@ -48,7 +53,8 @@ class PagesSource(Source):
 
     Config keys: ``urls`` (list of http(s) URLs or paths), ``sitemap`` (URL or path of a
     sitemap.xml or sitemap index), ``max_pages`` (at most this many pages a run, default
-    200) and ``allow_private`` (fetch from private addresses; default false).
+    200), ``allow_private`` (fetch from private addresses; default false) and
+    ``content_selector`` (a CSS selector for the article on this site's pages).
     """
 
     options = (
@@ -60,6 +66,9 @@ class PagesSource(Source):
                description="Allow pages on the council's own network (private addresses)."),
         Option("max_pages", Integer(), default=DEFAULT_MAX_PAGES, range=(1, 1_000_000),
                description="At most this many pages a run."),
+        Option("content_selector", CssSelector(),
+               description="Where this site's CMS puts the article (CSS); without it the "
+               "article is found from the page itself."),
     )
 
     def __init__(self, name: str, config: Mapping[str, Any], context: SourceContext) -> None:
@@ -72,6 +81,7 @@ class PagesSource(Source):
                               key="urls")
         self.allow_private: bool = self.config["allow_private"]
         self.max_pages: int = self.config["max_pages"]
+        self.content_selector: str | None = self.config["content_selector"]
 
     def items(self) -> Iterator[Item]:
         images_seen: set[str] = set()
@@ -92,7 +102,8 @@ class PagesSource(Source):
                 if image.src in images_seen:
                     continue
                 images_seen.add(image.src)
-                item = self._image(image, page, article, public_url)
+                item = self._image(image, page, article, public_url,
+                                   local=not _is_remote(location))
                 if item is not None:
                     yield item
 
@@ -116,15 +127,16 @@ class PagesSource(Source):
             root = safexml.fromstring(self._load(sitemap)[0], sitemap)
             # Only <url><loc> / <sitemap><loc>: image and video extensions have locs too.
             locations = [str(loc.text).strip() for loc in root.xpath(_LOC) if loc.text]
+            for location in locations:
+                # A <loc> read as a path would let a sitemap open files on this machine.
+                if not _is_remote(location):
+                    raise InputError(f"{sitemap}: <loc>{location}</loc> is not an http(s) "
+                                     "URL; a sitemap lists web pages")
             if root.tag.rpartition("}")[2] == "sitemapindex":
                 if sitemap == self.sitemap:  # one level of index, as sites use
                     pending.extend(locations)
                 continue
-            for location in locations:
-                if urlsplit(location).scheme not in ("http", "https"):
-                    raise InputError(f"{sitemap}: <loc>{location}</loc> is not an http(s) "
-                                     "URL; a sitemap lists web pages")
-                yield location
+            yield from locations
 
     # Reading ----------------------------------------------------------------------------
 
@@ -132,13 +144,15 @@ class PagesSource(Source):
         """The page at ``location``, its item key and its public URL (None for a local
         file without a canonical link)."""
         content, url, headers = self._load(location)
-        page = read_page(content, url, encoding=headers.get("charset"))
+        page = read_page(content, url, encoding=headers.get("charset"),
+                         content_selector=self.content_selector)
         if headers.get("last_modified") and not page.modified:
-            page.modified = _iso_date(headers["last_modified"])
+            page.modified = dates.rfc3339(headers["last_modified"])
         if not _is_remote(location):
             public = page.canonical
             if public is not None:  # resolve the saved page's links as the live page's
-                page = read_page(content, public, encoding=headers.get("charset"))
+                page = read_page(content, public, encoding=headers.get("charset"),
+                                 content_selector=self.content_selector)
             return page, str(self._path(location)), public
         return page, location, url
 
@@ -165,16 +179,28 @@ class PagesSource(Source):
         # A page without og:title, <h1> or <title> is named after its address.
         title = page.title or title_from_file_name(
             PurePosixPath(urlsplit(page.url).path).name or str(urlsplit(page.url).hostname))
-        return Item(id=make_id(self.name, key), source=self.name, kind="article",
+        item = Item(id=make_id(self.name, key), source=self.name, kind="article",
                     title=title, url=public_url, description=page.description,
                     content_html=page.content_html, creator=page.creator,
                     creator_url=page.creator_url, date=page.date or page.modified,
                     modified=page.modified, declared_licences=list(page.licences))
+        for field, value in (("date", page.date), ("modified date", page.modified)):
+            if value and dates.parse_date(value) is None:
+                item.findings.append(dates.unreadable(item.id, f"page's {field}", value))
+        if page.no_article is not None:
+            item.findings.append(Finding(
+                "pages.no-article", "error",
+                f"{page.url}: no article found with confidence ({page.no_article}); check "
+                f"the page, or set content_selector: on source {self.name!r} to the CSS "
+                "selector of the element holding the article", None))
+        return item
 
-    def _image(self, image: PageImage, page: Page, article: Item,
-               public_url: str | None) -> Item | None:
+    def _image(self, image: PageImage, page: Page, article: Item, public_url: str | None,
+               *, local: bool) -> Item | None:
         """An image of the page. The page's licence covers it unless the image's own
-        figure or JSON-LD says otherwise, as a reader of the page would understand it."""
+        figure or JSON-LD says otherwise, as a reader of the page would understand it.
+        A ``file:`` image is taken only from a page read from a local path (``local``):
+        a web page cannot name files on this machine."""
         item = Item(id=make_id(self.name, image.src), source=self.name, kind="image",
                     title=image.caption or image.alt, url=public_url,
                     description=image.caption or image.alt, alt=image.alt,
@@ -185,6 +211,11 @@ class PagesSource(Source):
         if urlsplit(image.src).scheme != "file":
             item.media_url = image.src
             return item
+        if not local:
+            self.context.problem(f"{page.url}: image {image.src} is a file: URL; only http "
+                                 "and https addresses are taken from a web page, so the "
+                                 "image is left out")
+            return None
         # A saved page's image: only a file inside the configuration's folder, so a page
         # cannot send /etc/passwd to Commons.
         path = Path(unquote(urlsplit(image.src).path)).resolve()
@@ -206,11 +237,3 @@ def _charset(content_type: str | None) -> str | None:
         if name.strip().lower() == "charset" and value.strip():
             return value.strip().strip('"')
     return None
-
-
-def _iso_date(http_date: str) -> str | None:
-    """An HTTP date (``Mon, 05 Jan 2026 09:30:00 GMT``) as ISO 8601, or None if garbled."""
-    try:
-        return email.utils.parsedate_to_datetime(http_date).isoformat()
-    except (TypeError, ValueError):
-        return None

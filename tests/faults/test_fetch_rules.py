@@ -103,6 +103,28 @@ def test_invalid_utf8_is_a_finding_not_a_guess(council: Council) -> None:
     assert "Caf\u00e9" not in item["title"]  # not silently read as Latin-1
 
 
+def test_a_web_page_s_file_image_and_undecodable_text_through_collect(
+        council: Council, http_server: LocalHTTPServer) -> None:
+    """The pages source under the same rules: a remote page's file: image never becomes
+    a local file to publish, and a page's undecodable bytes are a finding."""
+    secret = council.root / "secret.jpg"  # inside the council folder, so only the rule stops it
+    secret.write_bytes(b"\xff\xd8\xff")
+    story = "The caf\u00e9 in the park opens at nine every morning of the week. " * 6
+    page = (f"<html><head><title>Caf\u00e9 opening</title></head><body><main><h1>Caf\u00e9 "
+            f"opening</h1><p>{story}</p><img src='{secret.as_uri()}' alt='Till'></main>"
+            "</body></html>").encode().replace(b"caf\xc3\xa9 in", b"caf\xe9 in", 1)
+    http_server.add("/cafe", page, content_type="text/html")  # no charset anywhere
+    council.write_config(council.config.read_text().replace(
+        "sources:\n", "sources:\n  site: {type: pages, urls: ['"
+        f"{http_server.url('/cafe')}'], allow_private: true}}\n", 1))
+    report = json.loads(council.run("collect", "--json").stdout)
+    [problem] = [p for p in report["problems"] if p["source"] == "site"]
+    assert f"image {secret.as_uri()} is a file: URL" in problem["message"]
+    [article] = [i for i in council.queue_items() if i["source"] == "site"]
+    assert article["kind"] == "article" and article["title"] == "Caf\u00e9 opening"
+    assert any(f["code"] == "text.undecodable" for f in article["findings"])
+
+
 BIDI = "\u202e\u2066\u200b\u00ad\ufeff"
 
 

@@ -1,0 +1,80 @@
+"""The text of a Wikipedia draft: its title, its body from the page, and the notice.
+
+Kept apart from the sink (:mod:`syndicate.sinks.wikipedia`), which decides when and whether
+to write, so that ``inspect`` shows exactly the body the sink would write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from syndicate.html2wiki import html_to_wikitext
+from syndicate.licences import Licence
+from syndicate.model import Item
+from syndicate.wikitext import escape
+
+#: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
+TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
+_TITLE_MAX_BYTES = 255
+#: Notice templates that take the source's URL and author (enwiki's documentation of
+#: {{Creative Commons text attribution notice}}: |cc= |url= |author=).
+_NOTICE_SOURCE_PARAMETERS = frozenset({"Creative Commons text attribution notice"})
+
+
+def draft_title(title: str, prefix: str = "Draft:") -> str:
+    """``prefix`` + ``title`` made valid for MediaWiki: no ``# < > [ ] | { }``, control
+    characters, percent-escapes, entities or signatures; at most 255 bytes after the
+    prefix, cut on a character boundary."""
+    clean = " ".join(TITLE_FORBIDDEN.sub(" ", title.replace("_", " ")).split())
+    clean = clean.lstrip(":/. ").rstrip(". ")
+    clean = clean.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip()
+    return prefix + clean[:1].upper() + clean[1:]
+
+
+def draft_body(item: Item, organisation_url: str = "",
+               files: Mapping[str, str] | None = None) -> str:
+    """The article as the draft's wikitext, before the References section: links to the
+    page's own site and the council's are kept, relative ones made absolute; figures whose
+    image is in ``files`` (URL -> ``File:…``) show it."""
+    hosts = [h for h in (host_of(item.url), host_of(organisation_url)) if h]
+    return html_to_wikitext(item.content_html, base_url=item.url, own_hosts=hosts,
+                            files=files)
+
+
+def figure_images(content_html: str) -> list[str]:
+    """The image URLs inside the article's figures."""
+    if not content_html.strip():
+        return []
+    root = lxml.html.fragment_fromstring(content_html.encode("utf-8"), create_parent="div",
+                                         parser=lxml.html.HTMLParser(encoding="utf-8"))
+    return [str(src).strip() for src in root.xpath(".//figure//img/@src")]
+
+
+def talk_title(title: str) -> str:
+    """``Draft:X`` → ``Draft talk:X``; a mainspace ``X`` → ``Talk:X``."""
+    namespace, colon, rest = title.partition(":")
+    return f"{namespace} talk:{rest}" if colon else f"Talk:{title}"
+
+
+def notice(item: Item, licence: Licence, author: str) -> str:
+    parameters = dict(licence.wikipedia_template_params)
+    if licence.wikipedia_template in _NOTICE_SOURCE_PARAMETERS and item.url:
+        parameters.update(url=url_param(item.url), author=escape(author))
+    rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
+    return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
+
+
+def url_param(url: str) -> str:
+    """A URL as a template parameter: characters that would end it percent-encoded."""
+    return re.sub(r"[\s\[\]<>\"{}|~']", lambda m: f"%{ord(m.group()):02X}", url)
+
+
+def host_of(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:  # "http://[x" and other unparseable URLs name no host
+        return None
