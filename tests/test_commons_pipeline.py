@@ -3,38 +3,14 @@ separate process (so it can be killed), against the local MediaWiki."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.faults.wikicouncil import RUN, add_photo, syndicate, write_council
 from tests.mediawiki import LocalWiki, png_bytes
 
-CONFIG = """\
-organisation:
-  name: Example Borough Council
-  url: https://www.example.gov.uk
-  contact: webteam@example.gov.uk
-sources:
-  photos: {{type: directory, path: photos}}
-licensing:
-  default: cc-by-4.0
-  attribution: {{name: Example Borough Council, url: https://www.example.gov.uk}}
-  evidence: https://www.example.gov.uk/copyright
-sinks:
-  commons:
-    type: commons
-    site: {api_url}
-    username: {{env: SYNDICATE_COMMONS_USER}}
-    password: {{env: SYNDICATE_COMMONS_PASSWORD}}
-    categories: [Example Borough Council]
-    kinds: [image]
-    max_retries: 0
-"""
-
-RUN = "from syndicate.cli import main; main()"
 # The process dies the moment the sink returns, before the ledger records the receipt.
 DIE_BEFORE_RECEIPT = (
     "import os, syndicate.ledger as ledger\n"
@@ -43,24 +19,9 @@ DIE_BEFORE_RECEIPT = (
 
 @pytest.fixture
 def council(wiki: LocalWiki, tmp_path: Path) -> Path:
-    photos = tmp_path / "photos"
-    photos.mkdir()
-    (photos / "bandstand.png").write_bytes(png_bytes(1))
-    (photos / "bandstand.png.yaml").write_text(
-        "title: Bandstand in Victoria Park\ncreator: Jo Bloggs\ndate: 2024-05-01\n",
-        encoding="utf-8")
-    (tmp_path / "syndicate.yaml").write_text(CONFIG.format(api_url=wiki.api_url),
-                                             encoding="utf-8")
+    write_council(tmp_path, wiki.api_url, extra="    kinds: [image]\n")
+    add_photo(tmp_path, "bandstand", "Bandstand in Victoria Park", seed=1)
     return tmp_path
-
-
-def syndicate(council: Path, wiki: LocalWiki, *args: str,
-              code: str = RUN) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "SYNDICATE_COMMONS_USER": wiki.username,
-           "SYNDICATE_COMMONS_PASSWORD": wiki.password}
-    return subprocess.run([sys.executable, "-c", code, "--config",
-                           str(council / "syndicate.yaml"), *args],
-                          capture_output=True, text=True, env=env, cwd=council, timeout=120)
 
 
 def approve_all(council: Path, wiki: LocalWiki) -> None:
