@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from syndicate import wikititle
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
@@ -40,7 +41,6 @@ from syndicate.model import Finding, Item, Receipt, Withdrawal, make_id
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.drafttext import (
-    TITLE_FORBIDDEN,
     draft_body,
     draft_title,
     figure_images,
@@ -109,7 +109,7 @@ class WikipediaDraftSink(Sink):
         self.text_release_template = self.config["text_release_template"].strip()
         self.withdraw_template = self.config["withdraw_template"].strip()
         self.title_prefix = self.config["title_prefix"]
-        if TITLE_FORBIDDEN.search(self.title_prefix):
+        if not wikititle.is_legal(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
         self.talk_templates: list[str] | None = self.config["talk_templates"]
