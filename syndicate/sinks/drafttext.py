@@ -6,7 +6,6 @@ to write, so that ``inspect`` shows exactly the body the sink would write.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -16,7 +15,7 @@ from syndicate import wikititle
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence
 from syndicate.model import Item
-from syndicate.wikitext import escape
+from syndicate.wikitext import escape, url_param
 
 #: Notice templates that take the source's URL and author (enwiki's documentation of
 #: {{Creative Commons text attribution notice}}: |cc= |url= |author=).
@@ -61,11 +60,6 @@ def notice(item: Item, licence: Licence, author: str) -> str:
         parameters.update(url=url_param(item.url), author=escape(author))
     rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
     return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
-
-
-def url_param(url: str) -> str:
-    """A URL as a template parameter: characters that would end it percent-encoded."""
-    return re.sub(r"[\s\[\]<>\"{}|~']", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def host_of(url: str | None) -> str | None:
