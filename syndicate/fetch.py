@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import ipaddress
 import json
 import os
 import socket
@@ -33,6 +32,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from syndicate.addresses import acceptable
 from syndicate.errors import SourceError
 from syndicate.files import atomic_write
 
@@ -41,10 +41,6 @@ MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
 PRIVATE_HINT = "set allow_private: true on a source that must read from your own network"
-#: Cloud metadata services outside the link-local range (AWS's IPv6 one, Alibaba's); the
-#: link-local ones (169.254.169.254, fe80::…) are refused as link-local.
-METADATA_ADDRESSES = frozenset({ipaddress.ip_address("fd00:ec2::254"),
-                                ipaddress.ip_address("100.100.100.200")})
 
 
 @dataclass(frozen=True)
@@ -308,34 +304,6 @@ def _resolve(where: str, host: str, port: int) -> Iterator[str]:
                           "or try again later") from None
     for info in infos:
         yield str(info[4][0])
-
-
-def is_public(address: str) -> bool:
-    """True for a globally routable unicast address; False for loopback, private,
-    link-local, multicast, reserved, unspecified and shared (CGNAT) addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        # IPv4 carried inside IPv6 (::ffff:a.b.c.d, 6to4 2002:aabb:ccdd::) is judged by the
-        # IPv4 address it reaches; Python 3.11 calls 2002::/16 global whatever it embeds.
-        ip = ip.ipv4_mapped or ip.sixtofour or ip
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback
-                                 or ip.is_link_local or ip.is_private or ip.is_unspecified)
-
-
-def acceptable(address: str, *, allow_private: bool) -> bool:
-    """Whether a connection may go to ``address``: a public one; with ``allow_private``
-    also a private or loopback one — never link-local, metadata, multicast, reserved or
-    unspecified."""
-    if is_public(address):
-        return True
-    if not allow_private:
-        return False
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        ip = ip.ipv4_mapped or ip.sixtofour or ip
-    if ip in METADATA_ADDRESSES or ip.is_link_local or ip.is_multicast or ip.is_unspecified:
-        return False
-    return ip.is_private or ip.is_loopback
 
 
 def _oversized_header(error: BaseException) -> str | None:

@@ -137,5 +137,27 @@ def link_target(url: str) -> str | None:
     None for any other scheme."""
     if not re.match(r"(?i)^https?://", url):
         return None
+    return url_param(url)
+
+
+def url_param(url: str) -> str:
+    """A URL as a template parameter value or link target: whitespace, ``[ ] < > " { } |
+    ~ '``, control characters and ``__`` percent-encoded (as UTF-8), so it can neither end
+    the parameter or link nor open markup."""
     return _URL_UNSAFE_RE.sub(
         lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url)
+
+
+#: MediaWiki cuts edit summaries at 500 characters; syndicate stays under that.
+SUMMARY_MAX = 480
+# Edit summaries and upload comments render [[links]] and {{...}} is shown literally but
+# reads as markup to a reviewer; "~" would sign; line breaks are not allowed.
+_SUMMARY_UNSAFE_RE = re.compile(r"[\[\]{}|~\n\r]")
+
+
+def edit_summary(text: str, limit: int = SUMMARY_MAX) -> str:
+    """``text`` as an edit summary or upload comment: no characters that would add a link
+    or markup (untrusted names and URLs go into summaries), at most ``limit`` characters
+    (cut with an ellipsis)."""
+    summary = _SUMMARY_UNSAFE_RE.sub("", text)
+    return summary if len(summary) <= limit else summary[:limit - 1] + "…"

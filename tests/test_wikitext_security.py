@@ -22,7 +22,7 @@ from syndicate.licences import registry
 from syndicate.model import Item
 from syndicate.sinks.base import Organisation
 from syndicate.sinks.commons import filenames, filepage
-from syndicate.wikitext import escape, external_link
+from syndicate.wikitext import edit_summary, escape, external_link, url_param
 from tests.mediawiki import LocalWiki, jpeg_bytes
 
 # Wikimedia wikis differ in whether ISBN/RFC/PMID magic links are on; the test wiki turns
@@ -194,6 +194,32 @@ def test_external_link_url_cannot_carry_markup(wiki: LocalWiki, url: str) -> Non
 def test_external_link_makes_no_link_of_other_schemes(wiki: LocalWiki, url: str) -> None:
     parsed = parse(wiki, external_link(url, "label"))
     assert problems(parsed, "label") == []
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.example/a|b=c", "https://x.example/}}{{PAGENAME}}", "https://x.example/__NOTOC__",
+    "https://x.example/[[Category:Spam]]", "https://x.example/~~~~", "https://x.example/a b",
+    "https://x.example/caf\u00e9\u3000x", "javascript:alert('x')",
+])
+def test_url_param_stays_one_template_parameter(wiki: LocalWiki, url: str) -> None:
+    # The notice and text-release templates take the source URL as |url= / |URL=.
+    wiki.site(admin=True).pages["Template:Show url"].edit("<code>{{{URL|}}}</code>",
+                                                          summary="test template")
+    parsed = parse(wiki, "{{Show url|URL=" + url_param(url) + "}}")
+    assert [t["title"] for t in parsed["templates"]] == ["Template:Show url"]
+    assert [key for key in ("links", "categories", "properties", "iwlinks")
+            if parsed.get(key)] == []
+    assert shown_text(parsed) == url_param(url)
+    assert "%20" not in url_param("https://x.example/caf\u00e9") and \
+        url_param("https://x.example/\u3000") == "https://x.example/%E3%80%80"
+
+
+def test_edit_summary_cannot_link_sign_or_break_lines() -> None:
+    summary = edit_summary("Text from [[Category:Spam]] {{x}} by A|B ~~~~\nnext\rline")
+    assert summary == "Text from Category:Spam x by AB nextline"
+    long = edit_summary("x" * 600)
+    assert len(long) == 480 and long.endswith("…")
+    assert edit_summary("short") == "short"
 
 
 def test_commons_page_from_hostile_item_has_only_intended_markup(wiki: LocalWiki) -> None:

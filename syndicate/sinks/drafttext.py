@@ -6,33 +6,27 @@ to write, so that ``inspect`` shows exactly the body the sink would write.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import lxml.html
 
+from syndicate import wikititle
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence
 from syndicate.model import Item
-from syndicate.wikitext import escape
+from syndicate.wikitext import escape, url_param
 
-#: Characters MediaWiki forbids in titles (https://www.mediawiki.org/wiki/Manual:Page_title).
-TITLE_FORBIDDEN = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9#]+;|~{3,}")
-_TITLE_MAX_BYTES = 255
 #: Notice templates that take the source's URL and author (enwiki's documentation of
 #: {{Creative Commons text attribution notice}}: |cc= |url= |author=).
 _NOTICE_SOURCE_PARAMETERS = frozenset({"Creative Commons text attribution notice"})
 
 
 def draft_title(title: str, prefix: str = "Draft:") -> str:
-    """``prefix`` + ``title`` made valid for MediaWiki: no ``# < > [ ] | { }``, control
-    characters, percent-escapes, entities or signatures; at most 255 bytes after the
-    prefix, cut on a character boundary."""
-    clean = " ".join(TITLE_FORBIDDEN.sub(" ", title.replace("_", " ")).split())
-    clean = clean.lstrip(":/. ").rstrip(". ")
-    clean = clean.encode("utf-8")[:_TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip()
-    return prefix + clean[:1].upper() + clean[1:]
+    """``prefix`` + ``title`` made valid for MediaWiki (:mod:`syndicate.wikititle`): at
+    most 255 bytes after the prefix, cut on a character boundary."""
+    clean = wikititle.legal_title(title).lstrip(":/. ").rstrip(". ")
+    return prefix + wikititle.capitalised(wikititle.truncated(clean).rstrip())
 
 
 def draft_body(item: Item, organisation_url: str = "",
@@ -66,11 +60,6 @@ def notice(item: Item, licence: Licence, author: str) -> str:
         parameters.update(url=url_param(item.url), author=escape(author))
     rendered = "".join(f"|{escape(key)}={value}" for key, value in parameters.items())
     return f"{{{{{licence.wikipedia_template}{rendered}}}}}"
-
-
-def url_param(url: str) -> str:
-    """A URL as a template parameter: characters that would end it percent-encoded."""
-    return re.sub(r"[\s\[\]<>\"{}|~']", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def host_of(url: str | None) -> str | None:

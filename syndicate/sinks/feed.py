@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import ipaddress
 import json
 import logging
 import mimetypes
@@ -54,6 +53,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
 from syndicate import dates, sanitise
+from syndicate.addresses import is_local_name, is_public
 from syndicate.errors import ConfigError, SinkError, SkipItem
 from syndicate.files import atomic_write
 from syndicate.licences import registry
@@ -515,14 +515,14 @@ def _unreachable(url: str) -> str | None:
 @functools.lru_cache(maxsize=1024)
 def _unreachable_host(host: str) -> str | None:
     """:func:`_unreachable` for a host (a collect asks once per item: cached per host)."""
-    if host == "localhost" or host.endswith(".localhost"):
+    if is_local_name(host):
         return "which only this machine can reach"
     try:
-        address = ipaddress.ip_address(host)
+        public = is_public(host)
     except ValueError:
-        return None
+        return None  # a name: judged by the partner's resolver, not looked up here
     # An intranet address is useless to partners and tells the world about the network.
-    return None if address.is_global else "a private address partners cannot reach"
+    return None if public else "a private address partners cannot reach"
 
 
 def _uri(url: str | None) -> str | None:

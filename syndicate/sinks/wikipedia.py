@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from syndicate import wikititle
 from syndicate.errors import ConfigError, RetryLater, SinkError, SkipItem
 from syndicate.html2wiki import html_to_wikitext
 from syndicate.licences import Licence, registry
@@ -40,21 +41,18 @@ from syndicate.model import Finding, Item, Receipt, Withdrawal, make_id
 from syndicate.options import ListOf, Option, Text
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sinks.drafttext import (
-    TITLE_FORBIDDEN,
     draft_body,
     draft_title,
     figure_images,
     notice,
     talk_title,
-    url_param,
 )
-from syndicate.wikitext import escape
+from syndicate.wikitext import edit_summary, escape, url_param
 
 __all__ = ["WikipediaDraftSink", "draft_body", "draft_title", "talk_title"]
 
 _TEMPLATE = Text(r"[^{}]*", 'a template without braces, e.g. "Text release", or "" for none',
                  allow_empty=True)
-_SUMMARY_MAX = 480  # MediaWiki cuts edit summaries at 500 characters
 #: Edit errors that concern this page, not the wiki: a person must look.
 _PAGE_ERRORS = frozenset({"protectedpage", "cascadeprotected", "titleblacklist-forbidden",
                           "spamblacklist", "abusefilter-disallowed", "abusefilter-warning",
@@ -109,7 +107,7 @@ class WikipediaDraftSink(Sink):
         self.text_release_template = self.config["text_release_template"].strip()
         self.withdraw_template = self.config["withdraw_template"].strip()
         self.title_prefix = self.config["title_prefix"]
-        if TITLE_FORBIDDEN.search(self.title_prefix):
+        if not wikititle.is_legal(self.title_prefix):
             raise ConfigError('title_prefix must be a namespace prefix such as "Draft:"',
                               key="title_prefix")
         self.talk_templates: list[str] | None = self.config["talk_templates"]
@@ -238,9 +236,7 @@ class WikipediaDraftSink(Sink):
         summary = (f"{verb} text from {item.url} by {self._author(item)}, licensed under "
                    f"{licence.short_name} ({licence.url}); see the talk page for the licence "
                    "statement")
-        # Summaries render [[links]]; untrusted names must not add any.
-        summary = re.sub(r"[\[\]{}|~\n\r]", "", summary)
-        return summary if len(summary) <= _SUMMARY_MAX else summary[:_SUMMARY_MAX - 1] + "…"
+        return edit_summary(summary)
 
     # -- talking to the wiki ----------------------------------------------------------------
     def _read(self, wiki: Wiki, title: str) -> _PageState:
@@ -337,11 +333,11 @@ class WikipediaDraftSink(Sink):
         missing = [b for b in banners if not _has_template(talk.text, b)]
         if not missing:
             return talk.revid
-        summary = re.sub(r"[\[\]{}|~]", "", f"Licence statement ({licence.short_name}) and "
-                         f"paid-editing disclosure for the text imported from {item.url}")
+        summary = edit_summary(f"Licence statement ({licence.short_name}) and paid-editing "
+                               f"disclosure for the text imported from {item.url}")
         try:
             answer = wiki.write("edit", title=talk.title, prependtext="\n".join(missing) + "\n",
-                                summary=summary[:_SUMMARY_MAX], watchlist="nochange")
+                                summary=summary, watchlist="nochange")
         except ApiError as error:
             if error.code in _PAGE_ERRORS:
                 raise SkipItem(f"{talk.title}: the wiki refused the edit: {error.code}: "

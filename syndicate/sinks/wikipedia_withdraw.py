@@ -8,17 +8,15 @@ sink's ``withdraw_template`` option (``""``: never tag, always leave it to a per
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from syndicate.errors import SinkError
 from syndicate.mediawiki import Wiki
 from syndicate.model import Item, Receipt, Withdrawal, withdrawal_reason
+from syndicate.wikitext import edit_summary
 
 if TYPE_CHECKING:
     from syndicate.sinks.wikipedia import WikipediaDraftSink
-
-_SUMMARY_MAX = 480
 
 
 def withdraw_draft(sink: WikipediaDraftSink, item: Item, receipt: Receipt) -> Withdrawal:
@@ -51,9 +49,9 @@ def withdraw_draft(sink: WikipediaDraftSink, item: Item, receipt: Receipt) -> Wi
     if page.text.strip() == tag:
         return Withdrawal(True, f"{title} is already blanked and tagged {template}", url)
     reason = withdrawal_reason(item) or "withdrawn by the council"
-    summary = re.sub(r"[\[\]{}|~\n\r]", "", f"Withdrawn by {sink.context.organisation.name}: "
-                     f"{reason}. Blanking and requesting deletion by the author ({template})")
-    sink._edit(wiki, page, tag + "\n", summary[:_SUMMARY_MAX])
+    summary = edit_summary(f"Withdrawn by {sink.context.organisation.name}: {reason}. "
+                           f"Blanking and requesting deletion by the author ({template})")
+    sink._edit(wiki, page, tag + "\n", summary)
     return Withdrawal(True, f"{title} blanked and tagged {template} (deletion requested by "
                       "its author); an administrator deletes it", url)
 

@@ -1,8 +1,9 @@
 """File names for Commons: descriptive, legal, unique-looking and with the right extension.
 
 Commons' rules (docs/wikimedia.md, "File names"; https://commons.wikimedia.org/wiki/Commons:File_naming):
-at most 240 bytes of UTF-8; no ``# < > [ ] | { }``, control characters, HTML entities,
-``~~~`` or a leading ``:``; ``: / \\`` become ``-``; the first letter is upper-cased; the
+at most 240 bytes of UTF-8; MediaWiki's title rules (:mod:`syndicate.wikititle`: no
+``# < > [ ] | { }``, control characters, HTML entities, ``~~~`` or a leading ``:``);
+``: / \\`` become ``-``; the first letter is upper-cased; the
 extension matches the content and is not doubled; camera names (``IMG_1234``) are refused
 by the upload filter (``bad-prefix``), so a descriptive name is built instead.
 """
@@ -13,9 +14,8 @@ import re
 import string
 from pathlib import Path
 
-from syndicate import camera_names
+from syndicate import camera_names, wikititle
 from syndicate.model import Item
-from syndicate.visible import visible
 
 MAX_BYTES = 240
 
@@ -23,12 +23,7 @@ MAX_BYTES = 240
 PATTERN_FIELDS = frozenset({"title", "date", "year", "source", "organisation", "id", "ext"})
 DEFAULT_PATTERN = "{title} ({date}){ext}"
 
-_ILLEGAL_RE = re.compile(r"[#<>\[\]|{}\x00-\x1f\x7f]")
 _SEPARATOR_RE = re.compile(r"[:/\\]")
-_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
-_PERCENT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
-_TILDES_RE = re.compile(r"~{3,}")
-_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]")
 # MediaWiki's default $wgProhibitedFileExtensions (1.39). An upload is refused
 # (filetype-banned) when any dot-separated part of its name is one of them, not only the last.
 _BANNED_PART_RE = re.compile(
@@ -85,30 +80,13 @@ def build(pattern: str, fields: dict[str, str]) -> str:
     return clean(stem, ext)
 
 
-def legal_title(text: str) -> str:
-    """``text`` as a page title that cannot carry markup: no characters that are illegal in
-    titles, no entities or percent escapes, no signatures, and no ``__MAGIC__`` words
-    (underscores are spaces in titles anyway)."""
-    # Invisible characters first (syndicate.visible says why), so that removing them
-    # cannot join an entity or a signature together.
-    text = visible(text)
-    text = _ENTITY_RE.sub(" ", text)
-    text = _PERCENT_RE.sub(r"% \1", text)  # "%41" would be read as an escaped "A"
-    text = _ILLEGAL_RE.sub(" ", text)
-    text = _TILDES_RE.sub("~", text)
-    text = _EMPTY_BRACKETS_RE.sub(" ", text)
-    return " ".join(text.replace("_", " ").split()).lstrip(":").strip()
-
-
 def clean(stem: str, ext: str) -> str:
     """A legal Commons file name from ``stem`` and ``ext`` (with its dot)."""
-    stem = legal_title(_SEPARATOR_RE.sub("-", stem)).strip(" .-")
-    stem = strip_extension(stem).strip(" .-") or "File"
-    stem = stem[0].upper() + stem[1:]
+    stem = wikititle.legal_title(_SEPARATOR_RE.sub("-", stem)).strip(" .-")
+    stem = wikititle.capitalised(strip_extension(stem).strip(" .-") or "File")
     budget = MAX_BYTES - len(ext.encode("utf-8"))
-    encoded = stem.encode("utf-8")
-    if len(encoded) > budget:
-        stem = encoded[:budget].decode("utf-8", "ignore").rstrip(" .-")
+    if len(stem.encode("utf-8")) > budget:
+        stem = wikititle.truncated(stem, budget).rstrip(" .-")
     return _BANNED_PART_RE.sub(" ", stem) + ext
 
 

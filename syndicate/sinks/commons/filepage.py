@@ -14,7 +14,7 @@ https://commons.wikimedia.org/wiki/Template:Information)::
 
 Everything that comes from the council's content goes through :func:`syndicate.wikitext.escape`
 or :func:`syndicate.wikitext.external_link`, and category names through
-:func:`filenames.legal_title`, so no ``|``, ``}}``, ``[[Category:…]]``, ``{{subst:}}``,
+:func:`syndicate.wikititle.legal_title`, so no ``|``, ``}}``, ``[[Category:…]]``, ``{{subst:}}``,
 ``~~~~``, ``__MAGIC__`` or line-start markup in a title or description changes the page.
 """
 
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from syndicate.licences import Licence
 from syndicate.model import Item
 from syndicate.sinks.base import Organisation
-from syndicate.sinks.commons.filenames import legal_title
 from syndicate.wikitext import escape, external_link
+from syndicate.wikititle import legal_title
 
 _ISO_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")

@@ -27,7 +27,6 @@ Configuration (besides ``type``, ``kinds`` and ``sources``)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -41,6 +40,7 @@ from syndicate.sinks.commons import checks, filenames, filepage
 from syndicate.sinks.commons.filetypes import sniff
 from syndicate.sinks.commons.upload import OnExists, Upload, Uploader
 from syndicate.sinks.commons.withdraw import DEFAULT_TEMPLATE, withdraw_file
+from syndicate.wikitext import edit_summary
 
 MiB = 1024 * 1024
 #: What Commons takes (docs/wikimedia.md), used only when the wiki cannot be asked.
@@ -196,8 +196,8 @@ class CommonsSink(Sink):
 
     def _comment(self, item: Item, licence: str) -> str:
         where = item.url or item.title
-        return re.sub(r"[\[\]{}|~]", "", f"{self.context.organisation.name}: {where} "
-                      f"({licence}), uploaded by syndicate")
+        return edit_summary(f"{self.context.organisation.name}: {where} ({licence}), "
+                            "uploaded by syndicate")
 
 
 def _own_title(previous: Receipt | None, ext: str) -> str | None:

@@ -10,14 +10,13 @@ linked it) is left alone and reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from syndicate.errors import SinkError, SkipItem
 from syndicate.mediawiki import ApiError, Wiki
 from syndicate.model import Item, Receipt, Withdrawal, withdrawal_reason
-from syndicate.wikitext import escape
+from syndicate.wikitext import edit_summary, escape
 
 if TYPE_CHECKING:
     from syndicate.sinks.commons.sink import CommonsSink
@@ -51,8 +50,7 @@ def withdraw_file(sink: CommonsSink, item: Item, receipt: Receipt) -> Withdrawal
         "{reason}", escape(f"{reason} (withdrawn by {sink.context.organisation.name})")) + "}}"
     text = str(found["revisions"][0]["slots"]["main"].get("content", ""))
     if request not in text:
-        summary = re.sub(r"[\[\]{}|~\n\r]", "", f"Requesting deletion of our own upload: "
-                         f"{reason}")[:480]
+        summary = edit_summary(f"Requesting deletion of our own upload: {reason}")
         try:
             wiki.write("edit", title=title, prependtext=request + "\n", summary=summary,
                        nocreate=True, watchlist="nochange")
