@@ -65,12 +65,14 @@ def thumbnail_for(ws: Workspace) -> reconcile.Thumbnail:
     return relative
 
 
-def make_thumbnails(ws: Workspace) -> None:
+def make_thumbnails(ws: Workspace) -> bool:
     """Thumbnails for the image items in the queue that have none yet (not in a dry run:
     it leaves no trace). A remote image is downloaded once into the state folder, where
-    publishing finds it later."""
+    publishing finds it later. Return whether any thumbnail was made or deleted (the
+    queue shows them, so it must then be written again)."""
     if ws.dry_run:
-        return
+        return False
+    made = False
     settings = ws.config.queue
     # What the queue is about to show (the sync that writes it does the same again).
     reconcile.admit_and_expire(ws.ledger, settings.max_pending, settings.keep_days)
@@ -88,8 +90,9 @@ def make_thumbnails(ws: Workspace) -> None:
                 continue
             if thumbnails.make(source, dest) is None:
                 continue
+            made = True
         keep.add(dest)
-    thumbnails.prune(ws.config.state_dir, keep)
+    return thumbnails.prune(ws.config.state_dir, keep) or made
 
 
 @dataclass

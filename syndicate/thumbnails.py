@@ -75,11 +75,14 @@ def _thumbnail_bytes(source: Path, size: int) -> bytes:
         return out.getvalue()
 
 
-def prune(state_dir: Path, keep: set[Path]) -> None:
-    """Delete thumbnails of items and versions no longer shown."""
+def prune(state_dir: Path, keep: set[Path]) -> bool:
+    """Delete thumbnails of items and versions no longer shown; whether any were."""
     here = folder(state_dir)
     if not here.is_dir():
-        return
+        return False
+    pruned = False
     for path in here.glob("*.jpg"):
         if path not in keep:
             path.unlink(missing_ok=True)
+            pruned = True
+    return pruned
