@@ -115,14 +115,16 @@ def _stages(ws: Workspace, report: RunReport,
         stages(ws, report)
     finally:
         thumbnails_changed = review.make_thumbnails(ws)
-        if ws.dry_run or thumbnails_changed or _ledger_changed(ws) or _queue_edited(ws):
+        queue_written = (ws.dry_run or thumbnails_changed or _ledger_changed(ws)
+                         or _queue_edited(ws))
+        if queue_written:
             _sync(ws)
         report.queue = _queue_counts(ws)
         report.backlog = ws.ledger.backlog()
         report.blocked_now = dict(Counter(
             record.item.source for record in ws.ledger.records("status = 'blocked'")))
         if not ws.dry_run:
-            _for_people(ws, report)
+            _for_people(ws, report, queue_written)
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
 
 
@@ -167,9 +169,9 @@ def record_failed_start(config_path: Path, command: str, error: SyndicateError,
     return report
 
 
-def _for_people(ws: Workspace, report: RunReport) -> None:
+def _for_people(ws: Workspace, report: RunReport, queue_written: bool) -> None:
     """The review page, and the email digest when something waits for a person."""
-    review.write_page(ws)
+    review.refresh_page(ws, queue_written)
     notify.after_run(ws, report)
 
 

@@ -130,6 +130,22 @@ def write_page(ws: Workspace) -> Path:
     return path
 
 
+def refresh_page(ws: Workspace, queue_written: bool) -> Path:
+    """Write queue.html unless it is there already and shows what it would show again:
+    the run did not write the queue (so neither the ledger, the thumbnails nor queue.yaml
+    changed) and it was made for the same organisation and queue file. Return its path."""
+    path = page_path(ws)
+    made_for = [ws.config.organisation.name, ws.config.queue.path.name]
+    if queue_written or not path.exists() or ws.ledger.sink_value(*_PAGE_FOR) != made_for:
+        write_page(ws)
+        ws.ledger.put_sink_value(*_PAGE_FOR, made_for)
+    return path
+
+
+# What the page in place was made for, in the ledger's own state (no sink is named "").
+_PAGE_FOR = ("", "queue.html made for")
+
+
 def cards_for(ws: Workspace) -> list[Card]:
     """The queue's items as cards, in the queue's order."""
     lines = _id_lines(ws.config.queue.path)

@@ -77,3 +77,14 @@ def test_a_changed_item_rewrites_the_queue_and_page(council: Council,
     assert syncs
     assert "Road closure tonight" in council.queue.read_text(encoding="utf-8")
     assert "Road closure tonight" in page.read_text(encoding="utf-8")
+
+
+def test_a_quiet_night_leaves_the_page_alone_unless_it_is_gone(council: Council) -> None:
+    collect(council)
+    page = council.queue.with_name("queue.html")
+    before = fingerprint(page)
+    collect(council)
+    assert fingerprint(page) == before
+    page.unlink()
+    collect(council)
+    assert page.read_bytes() == before[2]
