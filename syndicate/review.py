@@ -77,10 +77,10 @@ def make_thumbnails(ws: Workspace) -> bool:
     # What the queue is about to show (the sync that writes it does the same again).
     reconcile.admit_and_expire(ws.ledger, settings.max_pending, settings.keep_days)
     keep = set()
-    for record in ws.ledger.records("in_queue = 1"):
+    # Only images have thumbnails: SQLite picks them, so a queue of thousands of articles
+    # is not read into records every night.
+    for record in ws.ledger.records("in_queue = 1 AND json_extract(data, '$.kind') = 'image'"):
         item = record.item
-        if item.kind != "image":
-            continue
         dest = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
         if not dest.exists():
             try:
