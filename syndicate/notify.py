@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import html
 import logging
-import smtplib
-import ssl
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from syndicate import reconcile, thumbnails
 from syndicate.config import EmailSettings
@@ -25,6 +22,9 @@ from syndicate.errors import ConfigError
 from syndicate.ledger import Record
 from syndicate.report import Problem, RunReport
 from syndicate.workspace import Workspace
+
+if TYPE_CHECKING:   # smtplib, ssl and email are imported only when a digest is sent
+    from email.message import EmailMessage
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ def after_run(ws: Workspace, report: RunReport) -> None:
         return
     digest, waiting = digest_for(ws, report)
     if not digest.quiet:
+        import smtplib
         try:
             send(settings, compose(digest, settings, ws.config.state_dir))
         except (OSError, smtplib.SMTPException, ConfigError) as exc:
@@ -101,6 +102,8 @@ def subject(digest: Digest) -> str:
 
 def compose(digest: Digest, settings: EmailSettings, state_dir: Path) -> EmailMessage:
     """The digest as one multipart/alternative email with inline thumbnails."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
     message = EmailMessage()
     message["Subject"] = subject(digest)
     message["From"] = settings.sender
@@ -129,6 +132,8 @@ def compose(digest: Digest, settings: EmailSettings, state_dir: Path) -> EmailMe
 def send(settings: EmailSettings, message: EmailMessage) -> None:
     """Deliver ``message`` over SMTP as configured (STARTTLS, SSL or plain on a local
     relay), logging in when a username is given."""
+    import smtplib
+    import ssl
     context = ssl.create_default_context(
         cafile=str(settings.ca_file) if settings.ca_file else None)
     smtp: smtplib.SMTP

@@ -74,8 +74,9 @@ def run_stages(config: Config, command: str, dry_run: bool, progress: Progress |
     """One run, recorded as it ended (unless it never started: the lock was held): lock
     (waiting up to ``wait`` seconds for another run's), queue edits in, ``stages``, queue
     out; the run record, and the metrics file if ``metrics_path`` is given.
-    ``lazy_queue`` reads queue.yaml first only if someone saved it since syndicate last
-    wrote it (the urgent lane's seconds count)."""
+    queue.yaml is read first only if someone saved it since syndicate last wrote it
+    (``lazy_queue``: not even in a dry run — the urgent lane's seconds count), and written
+    at the end only if that or the ledger changed."""
     report = RunReport(command, dry_run=dry_run)
     try:
         with Workspace(config, dry_run=dry_run, progress=progress, wait=wait) as ws:
@@ -102,8 +103,10 @@ def run_stages(config: Config, command: str, dry_run: bool, progress: Progress |
 def _stages(ws: Workspace, report: RunReport,
             stages: Callable[[Workspace, RunReport], None], lazy_queue: bool) -> None:
     try:
-        if not lazy_queue or _queue_edited(ws):
-            _sync(ws)  # editors' decisions count before anything is published
+        # Editors' decisions count before anything is published. A queue.yaml nobody saved
+        # since syndicate wrote it holds no decisions: the sync at the end does the rest.
+        if (ws.dry_run and not lazy_queue) or _queue_edited(ws):
+            _sync(ws)
     except SyndicateError as exc:
         report.stop("queue", str(exc), exc.exit_code)
         raise
@@ -111,14 +114,17 @@ def _stages(ws: Workspace, report: RunReport,
     try:
         stages(ws, report)
     finally:
-        review.make_thumbnails(ws)
-        _sync(ws)
+        thumbnails_changed = review.make_thumbnails(ws)
+        queue_written = (ws.dry_run or thumbnails_changed or _ledger_changed(ws)
+                         or _queue_edited(ws))
+        if queue_written:
+            _sync(ws)
         report.queue = _queue_counts(ws)
         report.backlog = ws.ledger.backlog()
         report.blocked_now = dict(Counter(
             record.item.source for record in ws.ledger.records("status = 'blocked'")))
         if not ws.dry_run:
-            _for_people(ws, report)
+            _for_people(ws, report, queue_written)
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
 
 
@@ -163,9 +169,9 @@ def record_failed_start(config_path: Path, command: str, error: SyndicateError,
     return report
 
 
-def _for_people(ws: Workspace, report: RunReport) -> None:
+def _for_people(ws: Workspace, report: RunReport, queue_written: bool) -> None:
     """The review page, and the email digest when something waits for a person."""
-    review.write_page(ws)
+    review.refresh_page(ws, queue_written)
     notify.after_run(ws, report)
 
 
@@ -188,6 +194,14 @@ def _queue_edited(ws: Workspace) -> bool:
     """Whether queue.yaml changed since syndicate last wrote it (checked under the lock)."""
     return bool(queue.digest_of(ws.config.queue.path) !=
                 ws.ledger.sink_value(*_QUEUE_DIGEST))
+
+
+def _ledger_changed(ws: Workspace) -> bool:
+    """Whether this run wrote anything to the ledger — including the queue's admissions
+    and expiries, which :func:`review.make_thumbnails` has just applied. When it wrote
+    nothing and queue.yaml is as syndicate left it, rewriting the queue would give the
+    same bytes, so a quiet night skips reading the ledger to render it."""
+    return bool(ws.ledger.db.total_changes)
 
 
 sync_queue = _sync

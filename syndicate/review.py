@@ -65,20 +65,22 @@ def thumbnail_for(ws: Workspace) -> reconcile.Thumbnail:
     return relative
 
 
-def make_thumbnails(ws: Workspace) -> None:
+def make_thumbnails(ws: Workspace) -> bool:
     """Thumbnails for the image items in the queue that have none yet (not in a dry run:
     it leaves no trace). A remote image is downloaded once into the state folder, where
-    publishing finds it later."""
+    publishing finds it later. Return whether any thumbnail was made or deleted (the
+    queue shows them, so it must then be written again)."""
     if ws.dry_run:
-        return
+        return False
+    made = False
     settings = ws.config.queue
     # What the queue is about to show (the sync that writes it does the same again).
     reconcile.admit_and_expire(ws.ledger, settings.max_pending, settings.keep_days)
     keep = set()
-    for record in ws.ledger.records("in_queue = 1"):
+    # Only images have thumbnails: SQLite picks them, so a queue of thousands of articles
+    # is not read into records every night.
+    for record in ws.ledger.records("in_queue = 1 AND json_extract(data, '$.kind') = 'image'"):
         item = record.item
-        if item.kind != "image":
-            continue
         dest = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
         if not dest.exists():
             try:
@@ -88,8 +90,9 @@ def make_thumbnails(ws: Workspace) -> None:
                 continue
             if thumbnails.make(source, dest) is None:
                 continue
+            made = True
         keep.add(dest)
-    thumbnails.prune(ws.config.state_dir, keep)
+    return thumbnails.prune(ws.config.state_dir, keep) or made
 
 
 @dataclass
@@ -125,6 +128,22 @@ def write_page(ws: Workspace) -> Path:
     cards = cards_for(ws)
     atomic_write(path, render(cards, ws.config.organisation.name, ws.config.queue.path.name))
     return path
+
+
+def refresh_page(ws: Workspace, queue_written: bool) -> Path:
+    """Write queue.html unless it is there already and shows what it would show again:
+    the run did not write the queue (so neither the ledger, the thumbnails nor queue.yaml
+    changed) and it was made for the same organisation and queue file. Return its path."""
+    path = page_path(ws)
+    made_for = [ws.config.organisation.name, ws.config.queue.path.name]
+    if queue_written or not path.exists() or ws.ledger.sink_value(*_PAGE_FOR) != made_for:
+        write_page(ws)
+        ws.ledger.put_sink_value(*_PAGE_FOR, made_for)
+    return path
+
+
+# What the page in place was made for, in the ledger's own state (no sink is named "").
+_PAGE_FOR = ("", "queue.html made for")
 
 
 def cards_for(ws: Workspace) -> list[Card]:

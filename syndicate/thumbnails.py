@@ -13,8 +13,6 @@ import logging
 import os
 from pathlib import Path
 
-from PIL import Image, ImageOps
-
 log = logging.getLogger(__name__)
 
 #: Longest side in pixels: sharp on a phone at 320 px wide, small enough to inline in a page.
@@ -56,6 +54,7 @@ def make(source: Path, dest: Path, size: int = SIZE) -> Path | None:
 
 
 def _thumbnail_bytes(source: Path, size: int) -> bytes:
+    from PIL import Image, ImageOps  # here: a run that makes no thumbnail never loads Pillow
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with Image.open(source) as image:
         # JPEG decoders can scale by 1/2…1/8 while decoding: far less work for a photo.
@@ -75,11 +74,14 @@ def _thumbnail_bytes(source: Path, size: int) -> bytes:
         return out.getvalue()
 
 
-def prune(state_dir: Path, keep: set[Path]) -> None:
-    """Delete thumbnails of items and versions no longer shown."""
+def prune(state_dir: Path, keep: set[Path]) -> bool:
+    """Delete thumbnails of items and versions no longer shown; whether any were."""
     here = folder(state_dir)
     if not here.is_dir():
-        return
+        return False
+    pruned = False
     for path in here.glob("*.jpg"):
         if path not in keep:
             path.unlink(missing_ok=True)
+            pruned = True
+    return pruned

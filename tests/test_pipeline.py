@@ -326,5 +326,9 @@ def test_an_editor_saving_while_syndicate_writes_the_queue_is_not_overwritten(
         return render(entries)
 
     monkeypatch.setattr(queue, "render", render_while_an_editor_saves)
+    feed = council.root / "content" / "news.rss"   # a new item: the run writes the queue
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        "</channel>", "<item><guid>new-1</guid><title>Road closure</title></item>"
+        "</channel>"), encoding="utf-8")
     assert council.run("collect").exit_code == 0
     assert saved and council.item(item_id)["status"] == "rejected"

@@ -324,3 +324,17 @@ def test_a_broken_photo_gets_no_thumbnail_and_stops_nothing(tmp_path: Path,
                        "empty": b""}[damage])
     assert thumbnails.make(photo, tmp_path / "t.jpg") is None
     assert not (tmp_path / "t.jpg").exists()
+
+
+def test_a_thumbnail_made_again_on_a_quiet_night_is_in_the_queue_and_page(
+        reviewed: Council) -> None:
+    phone = next(i for i in reviewed.queue_items() if i["title"] == "Bandstand from the phone")
+    thumbnail = reviewed.root / phone["thumbnail"]
+    thumbnail.unlink()      # e.g. the state folder's thumbnails were cleared
+    assert reviewed.run("collect").exit_code == 0
+    again = next(i for i in reviewed.queue_items() if i["id"] == phone["id"])
+    assert again["thumbnail"] == phone["thumbnail"] and thumbnail.is_file()
+    import base64
+
+    assert base64.b64encode(thumbnail.read_bytes()).decode() in (
+        reviewed.root / "queue.html").read_text()
