@@ -230,15 +230,10 @@ def feed_targets(table: Table, folder: Path, sizes: Sizes) -> None:
 
 # -- a loopback web server, and counting what syndicate does in this process ------------------
 
-@contextlib.contextmanager
-def web_server() -> Iterator[Any]:
+def web_server() -> Any:
+    """The test suite's loopback server, used as ``with web_server() as server``."""
     from tests.httpserver import LocalHTTPServer
-    server = LocalHTTPServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    return LocalHTTPServer()
 
 
 @contextlib.contextmanager

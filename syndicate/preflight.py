@@ -164,27 +164,29 @@ def _sources_online(config: Config) -> Iterator[Check]:
     """Each source read once, up to its first item, without the run's HTTP cache."""
     fetcher = Fetcher(user_agent(config))
     boundary = Boundary(config.limits, plugin_timeouts(config))  # a hung source costs itself
-    for name, spec in config.sources.items():
-        problems: list[str] = []
-        context = SourceContext(base_dir=config.base_dir, fetcher=fetcher,
-                                problem=problems.append)
-        source = construct(config, "sources", name,
-                           functools.partial(spec.cls, name, spec.options, context))
-        try:
-            first = boundary.worker(name, "source").call("items", _first_item, source)
-        except (SourceError, InputError, PluginFault) as exc:
-            yield Check(False, f"source {name}", str(exc))
-            continue
-        except Exception as exc:  # a source plugin's bug: report it, check the others
-            yield Check(False, f"source {name}", f"the source failed ({type(exc).__name__}: "
-                        f"{exc}); report it to the plugin's authors")
-            continue
-        for problem in problems:
-            yield Check(False, f"source {name}", problem)
-        if not problems:
-            what = f"first item: {first.title!r}" if first is not None else "no items (yet)"
-            yield Check(True, f"source {name}", f"read; {what}")
-    boundary.close()
+    try:
+        for name, spec in config.sources.items():
+            problems: list[str] = []
+            context = SourceContext(base_dir=config.base_dir, fetcher=fetcher,
+                                    problem=problems.append)
+            source = construct(config, "sources", name,
+                               functools.partial(spec.cls, name, spec.options, context))
+            try:
+                first = boundary.worker(name, "source").call("items", _first_item, source)
+            except (SourceError, InputError, PluginFault) as exc:
+                yield Check(False, f"source {name}", str(exc))
+                continue
+            except Exception as exc:  # a source plugin's bug: report it, check the others
+                yield Check(False, f"source {name}", f"the source failed ({type(exc).__name__}: "
+                            f"{exc}); report it to the plugin's authors")
+                continue
+            for problem in problems:
+                yield Check(False, f"source {name}", problem)
+            if not problems:
+                what = f"first item: {first.title!r}" if first is not None else "no items (yet)"
+                yield Check(True, f"source {name}", f"read; {what}")
+    finally:  # also when the caller stops reading early
+        boundary.close()
 
 
 def _first_item(source: Source) -> Item | None:
@@ -194,22 +196,24 @@ def _first_item(source: Source) -> Item | None:
 def _sink_advice(config: Config) -> Iterator[Check]:
     """What each sink's own :meth:`~syndicate.Sink.preflight` says about its settings."""
     boundary = Boundary(config.limits, plugin_timeouts(config))  # a hung sink costs itself
-    for name, sink in _sinks(config):
-        try:
-            findings = boundary.worker(name).call("preflight", sink.preflight)
-        except PluginFault as exc:
-            yield Check(False, f"sink {name}", f"its pre-flight failed: {exc}")
-            continue
-        except Exception as exc:  # a sink plugin's bug: report it, check the others
-            yield Check(False, f"sink {name}", f"its pre-flight failed ({type(exc).__name__}: "
-                        f"{exc}); report it to the plugin's authors")
-            continue
-        for finding in findings:
-            error = finding.severity == "error"
-            yield Check(not error, f"sink {name}",
-                        f"{config.where('sinks', name)}: {finding.code}: {finding.message}",
-                        warning=not error)
-    boundary.close()
+    try:
+        for name, sink in _sinks(config):
+            try:
+                findings = boundary.worker(name).call("preflight", sink.preflight)
+            except PluginFault as exc:
+                yield Check(False, f"sink {name}", f"its pre-flight failed: {exc}")
+                continue
+            except Exception as exc:  # a sink plugin's bug: report it, check the others
+                yield Check(False, f"sink {name}", f"its pre-flight failed ({type(exc).__name__}: "
+                            f"{exc}); report it to the plugin's authors")
+                continue
+            for finding in findings:
+                error = finding.severity == "error"
+                yield Check(not error, f"sink {name}",
+                            f"{config.where('sinks', name)}: {finding.code}: {finding.message}",
+                            warning=not error)
+    finally:  # also when the caller stops reading early
+        boundary.close()
 
 
 def _sinks(config: Config) -> Iterator[tuple[str, Sink]]:

@@ -60,6 +60,13 @@ class LocalHTTPServer:
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
 
+    def __enter__(self) -> LocalHTTPServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     @property
     def port(self) -> int:
         return int(self._server.server_address[1])
@@ -187,9 +194,5 @@ def _handler_for(server: LocalHTTPServer) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def http_server() -> Iterator[LocalHTTPServer]:
     """A running :class:`LocalHTTPServer`, stopped after the test."""
-    server = LocalHTTPServer()
-    server.start()
-    try:
+    with LocalHTTPServer() as server:
         yield server
-    finally:
-        server.stop()
