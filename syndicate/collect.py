@@ -129,56 +129,95 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
     def problem(message: str) -> None:
         report.problem("collect", source.name, None, message, retry=True)
 
-    for item in ws.boundary.items(source.name, source.items, problem):
-        if item.id in seen:
-            continue  # a feed listing the same entry twice
-        seen.add(item.id)
-        report.collected[source.name] += 1
-        ws.progress.advance("collect", source.name)
-        content_hash = item.content_hash(ws.ledger.file_sha1)
-        if raw.hashes.get(item.id) == content_hash:
-            report.unchanged += 1
-            raw.built(item.id)
-            continue
-        previous = ws.ledger.get(item.id)
-        record = examine(ws, item, duplicates, content_hash)
-        if previous is None:
-            report.new += 1
-        else:
-            report.changed += 1
-            record.first_seen = previous.first_seen
-            record.note, record.reason, record.chosen = (previous.note, previous.reason,
-                                                         previous.chosen)
-            record.in_queue, record.shown = previous.in_queue, previous.shown
-            if previous.content_hash == RECOVERED + content_hash \
-                    and record.status not in ("blocked", "excluded"):
-                record.status = previous.status  # rebuilt, unchanged: the decision stands
-            corrections.republish(ws, previous, record)  # updates: auto
-        report.excluded += record.status == "excluded"
-        report.blocked += record.status == "blocked"
-        ws.ledger.clear_outcomes(item.id)
-        ws.ledger.save(record)
-        raw.built(item.id)
+    for batch in ws.boundary.batches(source.name, source.items, problem):
+        fresh: list[tuple[Item, str]] = []
+        for item in batch:
+            if item.id in seen:
+                continue  # a feed listing the same entry twice
+            seen.add(item.id)
+            report.collected[source.name] += 1
+            ws.progress.advance("collect", source.name)
+            content_hash = item.content_hash(ws.ledger.file_sha1)
+            if raw.hashes.get(item.id) == content_hash:
+                report.unchanged += 1
+                raw.built(item.id)
+            else:
+                fresh.append((item, content_hash))
+        for record in examine_all(ws, fresh, duplicates):
+            _store(ws, record, report)
+            raw.built(record.item.id)
     raw.finished()
+
+
+def _store(ws: Workspace, record: Record, report: RunReport) -> None:
+    """Save a new or changed item's record; a changed one keeps the editor's decision
+    and notes, and its first-seen time."""
+    previous = ws.ledger.get(record.item.id)
+    if previous is None:
+        report.new += 1
+    else:
+        report.changed += 1
+        record.first_seen = previous.first_seen
+        record.note, record.reason, record.chosen = (previous.note, previous.reason,
+                                                     previous.chosen)
+        record.in_queue, record.shown = previous.in_queue, previous.shown
+        if previous.content_hash == RECOVERED + record.content_hash \
+                and record.status not in ("blocked", "excluded"):
+            record.status = previous.status  # rebuilt, unchanged: the decision stands
+        corrections.republish(ws, previous, record)  # updates: auto
+    report.excluded += record.status == "excluded"
+    report.blocked += record.status == "blocked"
+    ws.ledger.clear_outcomes(record.item.id)
+    ws.ledger.save(record)
 
 
 def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
             content_hash: str | None = None) -> Record:
     """Tag and check one item and decide where it may go (no ledger writes)."""
+    return examine_all(ws, [(item, content_hash or item.content_hash())], duplicates)[0]
+
+
+def examine_all(ws: Workspace, items: list[tuple[Item, str]],
+                duplicates: Duplicates | None = None) -> list[Record]:
+    """:func:`examine` for many items (with their content hashes), in order. Each sink
+    checks its items in one go through the boundary, in the order sinks are configured,
+    so an item's findings read as they would one by one."""
+    tagged = [_tag_and_check(ws, item, duplicates, content_hash)
+              for item, content_hash in items]
+    for name in ws.config.sinks:
+        wanted = [record.item for record, candidates in tagged if name in candidates]
+        if wanted:
+            for item, outcome in zip(wanted, ws.boundary.checks(name, ws.sink(name).check,
+                                                                wanted), strict=True):
+                item.findings.extend(_sink_findings(name, item, outcome))
+    for record, candidates in tagged:
+        if record.status != "excluded":
+            _decide(ws, record, candidates)
+    return [record for record, _ in tagged]
+
+
+def _tag_and_check(ws: Workspace, item: Item, duplicates: Duplicates | None,
+                   content_hash: str) -> tuple[Record, list[str]]:
+    """The item's record with its licence and core findings, and the sinks that could
+    take it (none for an excluded item)."""
     stamp = now()
-    record = Record(item=item, content_hash=content_hash or item.content_hash(), targets=[],
+    record = Record(item=item, content_hash=content_hash, targets=[],
                     chosen=None, status="pending", shown=None, in_queue=False, note="",
                     reason="", first_seen=stamp, updated=stamp)
     decision = ws.config.licensing.apply(item)
     if decision.excluded:
         record.status = "excluded"
-        return record
+        return record, []
     item.findings.extend(check_item(item, decision))
     if duplicates is not None:
         item.findings.extend(duplicates.check(item))
-    candidates = ws.targets(item)
-    for name in candidates:
-        item.findings.extend(_sink_findings(ws, name, item))
+    return record, ws.targets(item)
+
+
+def _decide(ws: Workspace, record: Record, candidates: list[str]) -> None:
+    """Where the checked item may go: the sinks with no error of their own, unless an
+    error blocks it everywhere."""
+    item = record.item
     blocked_everywhere = any(f.is_error and f.sink is None for f in item.findings)
     record.targets = [] if blocked_everywhere else [
         name for name in candidates
@@ -189,25 +228,23 @@ def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,
             f"{item.source}; add one under sinks: or remove the source"))
     if not record.targets:
         record.status = "blocked"
-    return record
 
 
-def _sink_findings(ws: Workspace, name: str, item: Item) -> Iterable[Finding]:
-    try:
-        findings = ws.boundary.check(name, ws.sink(name).check, item)
-    except PluginFault as exc:
+def _sink_findings(name: str, item: Item,
+                   outcome: list[Finding] | Exception) -> Iterable[Finding]:
+    if isinstance(outcome, PluginFault):
         yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
-                      f"{item.id}: {exc}", name)
+                      f"{item.id}: {outcome}", name)
         return
-    except SyndicateError:
-        raise
-    except Exception as exc:  # a bug in a sink plugin keeps the item from that sink only
-        log.debug("sink %s failed to check %s", name, item.id, exc_info=True)
+    if isinstance(outcome, SyndicateError):
+        raise outcome
+    if isinstance(outcome, Exception):  # a bug in a sink plugin keeps the item from it only
+        log.debug("sink %s failed to check %s", name, item.id, exc_info=outcome)
         yield Finding("sink.check-failed", "error", f"the {name} sink could not check "
-                      f"{item.id} ({type(exc).__name__}: {exc}); report it to the sink's "
-                      "authors", name)
+                      f"{item.id} ({type(outcome).__name__}: {outcome}); report it to the "
+                      "sink's authors", name)
         return
-    yield from findings  # each already speaks only for this sink
+    yield from outcome  # each already speaks only for this sink
 
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:
