@@ -19,6 +19,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from syndicate import wikitext
 from syndicate.licences import Licence
@@ -82,9 +83,26 @@ def build_attribution(item: Item, licence: Licence,
     The attributor's statement is included only when the attributor is the one credited:
     it speaks for the council's works, not a third party's.
     """
-    parts = _parts(item, licence, attributor)
-    return Attribution(text=_as_text(parts), html=_as_html(parts),
-                       wikitext=_as_wikitext(parts))
+    return Attribution(credit=Credit(tuple(_parts(item, licence, attributor))))
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit line as its parts, written out in any form on demand
+    (:class:`~syndicate.model.Attribution` asks for each form once)."""
+
+    parts: tuple[_Part, ...]
+
+    def render(self, form: str) -> str:
+        return _RENDERERS[form](self.parts)
+
+    def as_data(self) -> list[list[str | None]]:
+        """Each part as ``[kind, value…]``: what the ledger stores."""
+        return [[_KIND_OF[type(part)], *vars(part).values()] for part in self.parts]
+
+    @classmethod
+    def from_data(cls, data: Sequence[Sequence[Any]]) -> Credit:
+        return cls(tuple(_PART_OF[kind](*values) for kind, *values in data))
 
 
 def _parts(item: Item, licence: Licence, attributor: Attributor | None) -> list[_Part]:
@@ -218,3 +236,10 @@ def _wiki_text(text: str) -> str:
     lead = " " if text[:1].isspace() else ""
     trail = " " if text[-1:].isspace() else ""
     return lead + wikitext.escape(text) + trail
+
+
+_RENDERERS = {"text": _as_text, "html": _as_html, "wikitext": _as_wikitext}
+_PART_OF: dict[str | None, type[_Part]] = {
+    "text": _Text, "work": _Work, "creator": _Creator, "source": _Source,
+    "licence": _LicenceLink}
+_KIND_OF = {part: kind for kind, part in _PART_OF.items()}

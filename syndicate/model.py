@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Kind = Literal["article", "image", "document"]
 KINDS: frozenset[str] = frozenset({"article", "image", "document"})
@@ -55,13 +55,84 @@ class Finding:
                    message=str(data["message"]), sink=data.get("sink"))
 
 
-@dataclass(frozen=True)
-class Attribution:
-    """One credit line in the three forms the sinks need."""
+class Credit(Protocol):
+    """A credit line not yet written out (:class:`syndicate.attribution.Credit`)."""
 
-    text: str       # plain text: TASL, or the OGL attribution statement
-    html: str       # HTML with ccREL RDFa, safe to embed
-    wikitext: str   # escaped wikitext, safe inside a template parameter
+    def render(self, form: str) -> str:
+        """The credit as ``"text"``, ``"html"`` or ``"wikitext"``."""
+
+    def as_data(self) -> list[list[str | None]]:
+        """The credit as JSON-ready data (what the ledger stores)."""
+
+
+class Attribution:
+    """One credit line in the three forms the sinks need:
+
+    - ``text``: plain text: TASL, or the OGL attribution statement;
+    - ``html``: HTML with ccREL RDFa, safe to embed;
+    - ``wikitext``: escaped wikitext, safe inside a template parameter.
+
+    A plugin may give the three forms (``Attribution(text, html, wikitext)``). Tagging
+    gives the credit's parts instead, and each form is written the first time it is asked
+    for: most items are collected, stored and queued without ever needing their HTML or
+    wikitext, and writing all three for every item was a sixth of a big first collect.
+    """
+
+    __slots__ = ("_credit", "_forms")
+
+    def __init__(self, text: str | None = None, html: str | None = None,
+                 wikitext: str | None = None, *, credit: Credit | None = None) -> None:
+        if credit is None and None in (text, html, wikitext):
+            raise TypeError("Attribution needs text, html and wikitext, or a credit")
+        self._credit = credit
+        self._forms = {} if credit is not None else \
+            {"text": text, "html": html, "wikitext": wikitext}
+
+    def _form(self, form: str) -> str:
+        value = self._forms.get(form)
+        if value is None:
+            assert self._credit is not None
+            value = self._forms[form] = self._credit.render(form)
+        return value
+
+    @property
+    def text(self) -> str:
+        return self._form("text")
+
+    @property
+    def html(self) -> str:
+        return self._form("html")
+
+    @property
+    def wikitext(self) -> str:
+        return self._form("wikitext")
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the ledger stores: the credit's parts, or the three forms a plugin gave."""
+        if self._credit is not None:
+            return {"parts": self._credit.as_data()}
+        return {"text": self.text, "html": self.html, "wikitext": self.wikitext}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attribution:
+        """:meth:`as_dict` read back (and the three forms ledgers stored before parts)."""
+        if "parts" in data:
+            # Imported here: syndicate.attribution builds on this module.
+            from syndicate.attribution import Credit as Parts
+            return cls(credit=Parts.from_data(data["parts"]))
+        return cls(str(data["text"]), str(data["html"]), str(data["wikitext"]))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Attribution):
+            return NotImplemented
+        return (self.text, self.html, self.wikitext) == (other.text, other.html,
+                                                         other.wikitext)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Attribution(text={self.text!r})"
 
 
 @dataclass(frozen=True)
@@ -159,10 +230,7 @@ class Item:
         data["categories"] = list(self.categories)
         data["declared_licences"] = list(self.declared_licences)
         data["extra"] = copy.deepcopy(self.extra) if self.extra else {}
-        attribution = self.attribution
-        data["attribution"] = None if attribution is None else {
-            "text": attribution.text, "html": attribution.html,
-            "wikitext": attribution.wikitext}
+        data["attribution"] = None if self.attribution is None else self.attribution.as_dict()
         data["findings"] = [finding.as_dict() for finding in self.findings]
         data["attachments"] = [dataclasses.asdict(a) for a in self.attachments]
         return data
@@ -173,7 +241,7 @@ class Item:
         if values.get("path") is not None:
             values["path"] = Path(values["path"])
         if values.get("attribution") is not None:
-            values["attribution"] = Attribution(**values["attribution"])
+            values["attribution"] = Attribution.from_dict(values["attribution"])
         values["findings"] = [Finding.from_dict(f) for f in values.get("findings") or []]
         values["attachments"] = [Attachment(**a) for a in values.get("attachments") or []]
         known = {f.name for f in dataclasses.fields(cls)}

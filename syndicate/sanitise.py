@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import re
 import threading
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 import nh3
-from lxml import etree
 
 #: Elements kept; everything else is unwrapped (its text stays) except those in
 #: :data:`DROPPED_WITH_CONTENT`, which go with everything inside them.
@@ -63,6 +62,7 @@ _HTTP_URI = re.compile(r"https?://(?:[A-Za-z0-9\-._~%!$&'()*+,;=:]*@)?"
 _NOT_URI = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 # Lone surrogates (from a broken source) cannot be encoded, so nh3 refuses them.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_TAG = re.compile(r"<[^>]*>")
 _BLOCKS = frozenset({"p", "div", "br", "li", "dt", "dd", "tr", "td", "th", "h1", "h2", "h3",
                      "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl", "table",
                      "figure", "figcaption", "hr", "caption"})
@@ -156,17 +156,14 @@ def _escape(text: str) -> str:
 def plain_text(markup: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed, blocks separated by a
     space ("<p>One.</p><p>Two.</p>" reads "One. Two."). The text of script, style and the
-    other :data:`DROPPED_WITH_CONTENT` elements is never included."""
+    other :data:`DROPPED_WITH_CONTENT` elements is never included.
+
+    nh3 does the parsing: it keeps only the block elements, bare, and escapes every ``<``
+    of text, so what is left between ``<`` and ``>`` is a block tag, which becomes a space.
+    (An lxml parse of nh3's output did the same at twice the cost.)"""
     if not markup or not markup.strip():
         return ""
-    cleaned = nh3.clean(_SURROGATES.sub("", markup), tags=set(ALLOWED_TAGS),
+    cleaned = nh3.clean(_SURROGATES.sub("", markup), tags=set(_BLOCKS),
                         clean_content_tags=set(DROPPED_WITH_CONTENT), attributes={},
                         link_rel=None)
-    try:
-        fragment = lxml.html.fragment_fromstring(cleaned, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return " ".join(re.sub(r"<[^>]*>", " ", cleaned).split())
-    for element in fragment.iter():
-        if element.tag in _BLOCKS:
-            element.tail = " " + (element.tail or "")
-    return " ".join(str(fragment.text_content()).split())
+    return " ".join(html.unescape(_TAG.sub(" ", cleaned)).split())

@@ -208,3 +208,28 @@ def test_wikitext_does_not_link_a_non_web_url() -> None:
     wikitext = credit(url="javascript:alert(1)", creator_url=None).wikitext
     links = [str(link.url) for link in embedded(wikitext).filter_external_links()]
     assert links == [CC_BY_4]
+
+
+@pytest.mark.parametrize("licence_id", ["cc-by-4.0", "ogl-uk-3.0", "cc0-1.0"])
+def test_the_ledger_keeps_the_credits_parts_and_reads_back_the_same_three_forms(
+        licence_id: str) -> None:
+    item = make_item(title=HOSTILE, creator="Jo <b>Bloggs</b>", extra={"modified": True})
+    item.attribution = credit(licence_id, title=HOSTILE, creator="Jo <b>Bloggs</b>",
+                              extra={"modified": True})
+    stored = item.to_dict()["attribution"]
+    assert set(stored) == {"parts"}     # the forms are written when asked for, not stored
+    back = Item.from_dict(item.to_dict()).attribution
+    assert back is not None
+    assert (back.text, back.html, back.wikitext) == (
+        item.attribution.text, item.attribution.html, item.attribution.wikitext)
+    assert HOSTILE.split("{{")[0] in back.text
+
+
+def test_a_ledger_row_written_before_parts_still_reads() -> None:
+    old = make_item().to_dict() | {"attribution": {
+        "text": "Snow update by Jo", "html": "<p>Snow update by Jo</p>",
+        "wikitext": "Snow update by Jo"}}
+    attribution = Item.from_dict(old).attribution
+    assert attribution == Attribution("Snow update by Jo", "<p>Snow update by Jo</p>",
+                                      "Snow update by Jo")
+    assert attribution is not None and attribution.as_dict() == old["attribution"]
