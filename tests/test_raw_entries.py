@@ -327,3 +327,47 @@ def test_a_new_reader_version_builds_every_entry_again(
     assert len(built) == entries(council) and report["new"] == report["changed"] == 0
     built.clear()
     assert collect_json(council)["new"] == 0 and built == []
+
+
+PAGE = ("<!DOCTYPE html><html><head><title>{title}</title></head><body><main><h1>{title}"
+        "</h1><p>{text}</p><figure><img src='/{image}' alt='A gritter'><figcaption>A gritter"
+        "</figcaption></figure></main></body></html>")
+
+
+def test_pages_answering_304_are_not_parsed_and_a_changed_page_is(
+        council: Council, http_server: LocalHTTPServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from syndicate.sources import pages
+    parsed: list[str] = []
+    original = pages.read_page
+
+    def counting(content: bytes, url: str, **options: Any) -> Any:
+        parsed.append(url)
+        return original(content, url, **options)
+
+    monkeypatch.setattr(pages, "read_page", counting)
+    text = "Gritters are out on every main road tonight, and the depots are open. " * 4
+    for name in ("roads", "bins"):
+        http_server.add(f"/{name}", PAGE.format(title=name.title(), text=text,
+                                                image=f"{name}.jpg"),
+                        content_type="text/html; charset=utf-8", etag=f'"{name}-1"')
+    urls = [http_server.url("/roads"), http_server.url("/bins")]
+    council.write_config(REMOTE.replace('{type: feed, url: "%s", allow_private: true}',
+                                        f"{{type: pages, urls: {json.dumps(urls)}, "
+                                        "allow_private: true}"))
+    first = collect_json(council)
+    assert len(parsed) == 2 and first["new"] == 4      # two pages, each with its picture
+    parsed.clear()
+
+    second = collect_json(council)
+    assert parsed == []
+    assert http_server.requests_for("/roads")[-1].headers.get("if-none-match") == '"roads-1"'
+    assert second["collected"] == first["collected"] and second["unchanged"] == 4
+    assert second["new"] == second["changed"] == 0
+
+    http_server.add("/bins", PAGE.format(title="Bins", text="Collections move a day later. "
+                                         * 6, image="bins.jpg"),
+                    content_type="text/html; charset=utf-8", etag='"bins-2"')
+    third = collect_json(council)
+    assert parsed == [http_server.url("/bins")] and third["changed"] == 1
+    assert third["unchanged"] == 3

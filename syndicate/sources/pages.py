@@ -25,6 +25,7 @@ syndicate.yaml; a saved page's ``<link rel=canonical>`` gives it its public URL.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 from collections.abc import Iterator, Mapping
@@ -32,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from syndicate import dates, safexml
+from syndicate import __version__, dates, safexml
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Finding, Item, make_id
 from syndicate.options import Boolean, CssSelector, Integer, ListOf, Option, Text
@@ -91,7 +92,10 @@ class PagesSource(Source):
                                "read the rest", self.name, self.max_pages)
                 return
             try:
-                page, key, public_url = self._read(location)
+                loaded = self._load(location)
+                if self._unchanged(location, loaded):
+                    continue     # as it was last run (a 304, say): not parsed again
+                page, key, public_url = self._read(location, loaded)
             except (SourceError, InputError) as error:
                 # One dead or broken page must not hold back the rest of the site.
                 self.context.problem(str(error))
@@ -140,10 +144,25 @@ class PagesSource(Source):
 
     # Reading ----------------------------------------------------------------------------
 
-    def _read(self, location: str) -> tuple[Page, str, str | None]:
-        """The page at ``location``, its item key and its public URL (None for a local
-        file without a canonical link)."""
-        content, url, headers = self._load(location)
+    def _unchanged(self, location: str, loaded: tuple[bytes, str, dict[str, str]]) -> bool:
+        """Whether the web page at ``location`` is byte for byte what the ledger built its
+        item from (:attr:`SourceContext.known`): hashed with everything else its items
+        are made of, and syndicate's version, since a new release may read pages better.
+        A saved page is always read: its images are local files that change on their own.
+        """
+        if not _is_remote(location):
+            return False
+        content, url, headers = loaded
+        digest = hashlib.blake2b(content, digest_size=16)
+        digest.update(repr((__version__, url, sorted(headers.items()),
+                            self.content_selector)).encode())
+        return self.context.known(make_id(self.name, location), digest.hexdigest())
+
+    def _read(self, location: str, loaded: tuple[bytes, str, dict[str, str]]
+              ) -> tuple[Page, str, str | None]:
+        """The page at ``location`` (``loaded`` by :meth:`_load`), its item key and its
+        public URL (None for a local file without a canonical link)."""
+        content, url, headers = loaded
         page = read_page(content, url, encoding=headers.get("charset"),
                          content_selector=self.content_selector)
         if headers.get("last_modified") and not page.modified:
