@@ -44,8 +44,8 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = FeedReader._article
 
-    def counting(self: FeedReader, entry: Any) -> Item | None:
-        article = original(self, entry)
+    def counting(self: FeedReader, entry: Any, *args: Any) -> Item | None:
+        article = original(self, entry, *args)
         calls.append(article.id if article else "")
         return article
 

@@ -207,30 +207,31 @@ class FeedReader:
                          f"({type(exc).__name__}: {exc}); it is skipped this run")
             return []
 
-    def _entry(self, entry: etree._Element) -> Iterator[Item]:
+    def _entry(self, element: etree._Element) -> Iterator[Item]:
+        entry = el.Entry(element)
         if self._unchanged(entry):
             return
-        article = self._article(entry)
+        media = list(el.media_of(entry))
+        article = self._article(entry, media)
         if article is None:
             return
         yield article
-        for media in el.media_of(entry):
-            item = self._media_item(entry, article, media)
+        for found in media:
+            item = self._media_item(element, article, found)
             if item is not None and item.id not in self._seen_media:
                 self._seen_media.add(item.id)
                 yield item
 
-    def _unchanged(self, entry: etree._Element) -> bool:
+    def _unchanged(self, entry: el.Entry) -> bool:
         """Whether ``known`` says the entry is as it was: keyed like :meth:`_article` (by
         guid, else link), hashed over its bytes and the feed-level data items inherit."""
         if self.known is None:
             return False
-        guid = el.text_of(el.core_of(entry).first(entry, "id", "guid")) \
-            or entry.get(el.RDF_ABOUT, "")
-        key = guid or self._absolute(entry, el.entry_link(entry))
+        guid = el.text_of(entry.first("id", "guid")) or entry.element.get(el.RDF_ABOUT, "")
+        key = guid or self._absolute(entry.element, el.entry_link(entry))
         if not key:
             return False
-        digest = hashlib.blake2b(etree.tostring(entry), digest_size=16)
+        digest = hashlib.blake2b(etree.tostring(entry.element), digest_size=16)
         digest.update(repr((READER_VERSION, self.base_url, self.language,
                             self.feed)).encode())
         raw_hash = digest.hexdigest()
@@ -244,25 +245,23 @@ class FeedReader:
             self._guids[guid] = _RAW + raw_hash
         return True
 
-    def _article(self, entry: etree._Element) -> Item | None:
-        core = el.core_of(entry)
-        title = el.plain_text(el.either(core.first(entry, "title"), el.find(entry, el.DC, "title")))
-        link = self._absolute(entry, el.entry_link(entry))
-        guid = el.text_of(core.first(entry, "id", "guid")) or entry.get(el.RDF_ABOUT, "")
-        description = el.plain_text(core.first(entry, "summary", "description"), is_html=True)
+    def _article(self, entry: el.Entry, media: list[el.Media]) -> Item | None:
+        title = el.plain_text(el.either(entry.first("title"), entry.find(el.DC, "title")))
+        link = self._absolute(entry.element, el.entry_link(entry))
+        guid = el.text_of(entry.first("id", "guid")) or entry.element.get(el.RDF_ABOUT, "")
+        description = el.plain_text(entry.first("summary", "description"), is_html=True)
         content_element = el.content_element(entry)
         content = sanitise.safe_html(el.content_html_of(entry),
-                                     self._content_base(content_element, entry, link))
+                                     self._content_base(content_element, entry.element, link))
         key = guid or link or title or description or content
         if not key:
             return None    # nothing identifies the entry and nothing in it to syndicate
         if guid:
             key = self._distinct_key(guid, (link, title, description, content))
         findings: list[Finding] = []
-        published = el.either(core.first(entry, "published", "issued", "created", "pubDate"),
-                              el.find(entry, el.DC, "date"))
-        updated = el.either(core.first(entry, "updated", "modified"),
-                            el.find(entry, el.DCTERMS, "modified"))
+        published = el.either(entry.first("published", "issued", "created", "pubDate"),
+                              entry.find(el.DC, "date"))
+        updated = el.either(entry.first("updated", "modified"), entry.find(el.DCTERMS, "modified"))
         date, modified = el.iso_date(published), el.iso_date(updated)
         item_id = make_id(self.source, key)
         for element, value in ((published, date), (updated, modified)):
@@ -280,7 +279,8 @@ class FeedReader:
                     modified=modified, categories=el.categories_of(entry),
                     declared_licences=licences, findings=findings,
                     language=self.language or el.language_of(entry) or self.feed.language,
-                    attachments=self._attachments(entry), extra=expiry.of_entry(entry))
+                    attachments=self._attachments(entry.element, media),
+                    extra=expiry.of_entry(entry.element))
 
     def _content_base(self, content: etree._Element | None, entry: etree._Element,
                       link: str) -> str | None:
@@ -313,9 +313,10 @@ class FeedReader:
         self.problem(message)
         return Finding("feed.repeated-guid", "warning", message)
 
-    def _attachments(self, entry: etree._Element) -> list[Attachment]:
+    def _attachments(self, entry: etree._Element, media_list: list[el.Media]
+                     ) -> list[Attachment]:
         found: dict[str, Attachment] = {}
-        for media in el.media_of(entry):
+        for media in media_list:
             url = self._absolute(entry, media.url)
             media_type = media.type or mimetypes.guess_type(url.split("?")[0])[0]
             if sanitise.absolute_uri(url) and url not in found \

@@ -51,10 +51,59 @@ class Core:
 
     def first(self, parent: etree._Element, *names: str) -> etree._Element | None:
         for name in names:
-            found = parent.find(self.tag(name))
+            found = next(parent.iterchildren(self.tag(name)), None)
             if found is not None:
                 return found
         return None
+
+
+class Entry:
+    """One entry (or ``media:group``) with its child elements indexed by tag once: the
+    reader asks an entry a dozen questions, and scanning its children for each one was a
+    fifth of the time spent reading a big feed. Lookups are by exact tag, as lxml's
+    ``find`` of a plain name is: direct children only, in document order."""
+
+    __slots__ = ("_children", "core", "element")
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.core = core_of(element)
+        children: dict[str, list[etree._Element]] = {}
+        for child in element:
+            if isinstance(child.tag, str):   # not a comment or processing instruction
+                children.setdefault(child.tag, []).append(child)
+        self._children = children
+
+    def first(self, *names: str) -> etree._Element | None:
+        """The first child with any of ``names`` (tried in turn) in the core namespace."""
+        for name in names:
+            found = self._children.get(self.core.tag(name))
+            if found:
+                return found[0]
+        return None
+
+    def all(self, name: str) -> list[etree._Element]:
+        """The children called ``name`` in the core namespace."""
+        return self._children.get(self.core.tag(name), [])
+
+    def find(self, namespaces: str | Iterable[str], local: str) -> etree._Element | None:
+        found = self.findall(namespaces, local)
+        return found[0] if found else None
+
+    def findall(self, namespaces: str | Iterable[str], local: str) -> list[etree._Element]:
+        if isinstance(namespaces, str):
+            return self._children.get(f"{{{namespaces}}}{local}", [])
+        found: list[etree._Element] = []
+        for namespace in namespaces:
+            found += self._children.get(f"{{{namespace}}}{local}", [])
+        return found
+
+    def has_any(self, tags: Iterable[str]) -> bool:
+        return any(tag in self._children for tag in tags)
+
+    def plain(self, local: str) -> list[etree._Element]:
+        """Children named ``local`` in no namespace (RSS 2.0's own elements)."""
+        return self._children.get(local, [])
 
 
 def core_of(element: etree._Element) -> Core:
@@ -104,18 +153,10 @@ def is_feed_level(element: etree._Element) -> bool:
 def find(parent: etree._Element, namespaces: str | Iterable[str],
           local: str) -> etree._Element | None:
     for namespace in (namespaces,) if isinstance(namespaces, str) else namespaces:
-        found = parent.find(f"{{{namespace}}}{local}")
+        found = next(parent.iterchildren(f"{{{namespace}}}{local}"), None)
         if found is not None:
             return found
     return None
-
-
-def _findall(parent: etree._Element, namespaces: str | Iterable[str],
-             local: str) -> list[etree._Element]:
-    found: list[etree._Element] = []
-    for namespace in (namespaces,) if isinstance(namespaces, str) else namespaces:
-        found.extend(parent.findall(f"{{{namespace}}}{local}"))
-    return found
 
 
 def text_of(element: etree._Element | None) -> str:
@@ -144,18 +185,18 @@ def html_to_text(markup: str) -> str:
     return sanitise.plain_text(markup)
 
 
-def content_element(entry: etree._Element) -> etree._Element | None:
+def content_element(entry: Entry) -> etree._Element | None:
     """The element holding the entry's full content, if it has one."""
-    return either(find(entry, CONTENT, "encoded"),
-                  core_of(entry).first(entry, "content") if is_atom(entry) else None)
+    return either(entry.find(CONTENT, "encoded"),
+                  entry.first("content") if is_atom(entry.element) else None)
 
 
-def language_of(entry: etree._Element) -> str | None:
+def language_of(entry: Entry) -> str | None:
     """The language an entry declares: ``xml:lang`` on it or above it, or ``dc:language``."""
-    for element in (entry, *entry.iterancestors()):
+    for element in (entry.element, *entry.element.iterancestors()):
         if element.get(XML_LANG):
             return str(element.get(XML_LANG)).strip() or None
-    return text_of(find(entry, DC, "language")) or None
+    return text_of(entry.find(DC, "language")) or None
 
 
 def is_language_element(element: etree._Element) -> bool:
@@ -163,12 +204,12 @@ def is_language_element(element: etree._Element) -> bool:
     return _namespace(element) in ("", DC)
 
 
-def content_html_of(entry: etree._Element) -> str:
+def content_html_of(entry: Entry) -> str:
     """``content:encoded`` or Atom ``content`` as HTML (inline content only)."""
-    encoded = find(entry, CONTENT, "encoded")
+    encoded = entry.find(CONTENT, "encoded")
     if encoded is not None:
         return "".join(encoded.itertext()).strip()
-    content = core_of(entry).first(entry, "content") if is_atom(entry) else None
+    content = entry.first("content") if is_atom(entry.element) else None
     if content is None or content.get("src"):
         return ""
     kind = (content.get("type") or "text").lower()
@@ -194,15 +235,16 @@ def _xhtml_to_html(content: etree._Element) -> str:
     return "".join(parts).strip()
 
 
-def entry_link(entry: etree._Element) -> str:
+def entry_link(entry: Entry) -> str:
     """The entry's web page: Atom ``link rel=alternate``, RSS ``link`` or a permalink guid."""
-    for link in entry.findall(core_of(entry).tag("link")):
-        if is_atom(link):
+    atom = is_atom(entry.element)
+    for link in entry.all("link"):
+        if atom:
             if link.get("rel", "alternate") == "alternate" and link.get("href"):
                 return str(link.get("href")).strip()
         elif text_of(link):
             return text_of(link)
-    guid = entry.find("guid")
+    guid = next(iter(entry.plain("guid")), None)
     if guid is not None and guid.get("isPermaLink", "true").lower() == "true":
         value = text_of(guid)
         if value.startswith(("http://", "https://")):
@@ -222,28 +264,37 @@ def creator_of(element: etree._Element) -> str | None:
     return value or None
 
 
-def entry_creator(entry: etree._Element) -> str | None:
-    for candidate in [*_findall(entry, DC, "creator"), core_of(entry).first(entry, "author")]:
+def entry_creator(entry: Entry) -> str | None:
+    for candidate in [*entry.findall(DC, "creator"), entry.first("author")]:
         if candidate is not None and (name := creator_of(candidate)):
             return name
     return None
 
 
-def author_uri(entry: etree._Element) -> str | None:
-    author = core_of(entry).first(entry, "author") if is_atom(entry) else None
-    uri = text_of(core_of(entry).first(author, "uri", "url")) if author is not None else ""
+def author_uri(entry: Entry) -> str | None:
+    author = entry.first("author") if is_atom(entry.element) else None
+    uri = text_of(entry.core.first(author, "uri", "url")) if author is not None else ""
     return uri if uri.startswith(("http://", "https://")) else None
 
 
-def categories_of(entry: etree._Element) -> list[str]:
+def categories_of(entry: Entry) -> list[str]:
     names = [category.get("label") or category.get("term") or text_of(category)
-             for category in entry.findall(core_of(entry).tag("category"))]
-    names += [text_of(subject) for subject in _findall(entry, DC, "subject")]
+             for category in entry.all("category")]
+    names += [text_of(subject) for subject in entry.findall(DC, "subject")]
     return list(dict.fromkeys(name for name in names if name))
 
 
-def licences_in(parent: etree._Element) -> list[str]:
-    """Licence URLs an entry or feed declares in its child elements."""
+# The elements :func:`licences_of` reads (an Atom link only with rel="license").
+_LICENCE_TAGS = frozenset({f"{{{ATOM}}}link", f"{{{ATOM03}}}link", f"{{{CC_RSS2}}}license",
+                           *(f"{{{ns}}}license" for ns in (*CC_RDF, DCTERMS, *MEDIA))})
+
+
+def licences_in(parent: etree._Element | Entry) -> list[str]:
+    """Licence URLs an entry or feed declares in its child elements, in document order."""
+    if isinstance(parent, Entry):
+        if not parent.has_any(_LICENCE_TAGS):
+            return []
+        parent = parent.element
     found: list[str] = []
     for child in parent:
         for licence in licences_of(child):
@@ -280,32 +331,31 @@ class Media:
     credit: str | None = None
 
 
-def media_of(entry: etree._Element) -> Iterator[Media]:
+def media_of(entry: Entry) -> Iterator[Media]:
     """Enclosures, Atom ``rel=enclosure`` links and ``media:content`` (also inside
     ``media:group``). Thumbnails are previews of these, not works of their own."""
-    for enclosure in entry.findall("enclosure"):
+    for enclosure in entry.plain("enclosure"):
         if enclosure.get("url"):
             yield Media(enclosure.get("url", "").strip(), enclosure.get("type"),
                          _size(enclosure.get("length")))
-    for link in entry:
-        if is_atom(link) and local_name(link) == "link" \
-                and link.get("rel") == "enclosure" and link.get("href"):
+    for link in entry.findall((ATOM, ATOM03), "link"):
+        if link.get("rel") == "enclosure" and link.get("href"):
             yield Media(link.get("href", "").strip(), link.get("type"),
                          _size(link.get("length")))
-    groups = [entry, *_findall(entry, MEDIA, "group")]
+    groups = [entry, *(Entry(group) for group in entry.findall(MEDIA, "group"))]
     for group in groups:
-        for content in _findall(group, MEDIA, "content"):
+        for content in group.findall(MEDIA, "content"):
             if content.get("url"):
                 yield Media(content.get("url", "").strip(), content.get("type"),
                              _size(content.get("fileSize")), content.get("medium"),
                              plain_text(either(find(content, MEDIA, "title"),
-                                            find(group, MEDIA, "title"))),
+                                            group.find(MEDIA, "title"))),
                              plain_text(either(find(content, MEDIA, "description"),
-                                            find(group, MEDIA, "description"))),
-                             licences_in(content) or (licences_in(group)
+                                            group.find(MEDIA, "description"))),
+                             licences_in(content) or (licences_in(group.element)
                                                        if group is not entry else []),
                              text_of(either(find(content, MEDIA, "credit"),
-                                            find(group, MEDIA, "credit"))) or None)
+                                            group.find(MEDIA, "credit"))) or None)
 
 
 def media_kind(media_type: str | None, medium: str | None) -> Kind | None:
