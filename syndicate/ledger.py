@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from syndicate.errors import InputError
 from syndicate.model import Item, Receipt, file_sha1
 from syndicate.scrub import scrub
+from syndicate.status import Status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -100,7 +102,7 @@ class Record:
     content_hash: str
     targets: list[str]
     chosen: list[str] | None
-    status: str
+    status: Status
     shown: dict[str, Any] | None       # editors' fields as last written to the queue
     in_queue: bool
     note: str
@@ -232,9 +234,10 @@ class Ledger:
     def commit(self) -> None:
         self.db.commit()
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
+        """How many items the ledger holds in each status."""
         rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
-        return {row["status"]: row["n"] for row in rows}
+        return {Status(row["status"]): row["n"] for row in rows}
 
     def is_empty(self) -> bool:
         """True when the ledger knows no item at all (new, or lost and created again)."""
@@ -441,7 +444,17 @@ def _record(row: sqlite3.Row) -> Record:
         item=item, content_hash=row["content_hash"],
         targets=json.loads(row["targets"]),
         chosen=json.loads(row["chosen"]) if row["chosen"] is not None else None,
-        status=row["status"], in_queue=bool(row["in_queue"]),
+        status=_status(row), in_queue=bool(row["in_queue"]),
         shown=json.loads(row["shown"]) if row["shown"] is not None else None,
         note=row["note"], reason=row["reason"], first_seen=row["first_seen"],
         updated=row["updated"])
+
+
+def _status(row: sqlite3.Row) -> Status:
+    try:
+        return Status(row["status"])
+    except ValueError:
+        raise InputError(
+            f"the ledger holds status '{row['status']}' for item {row['id']}, which this "
+            "version of syndicate does not know (was the ledger written by a newer "
+            f"version?); statuses: {', '.join(Status)}") from None

@@ -25,6 +25,7 @@ from syndicate.ledger import Ledger, Record
 from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ sync_queue = _sync
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {}   # keyed by Status, a str: written to the run's JSON
     for record in ws.ledger.records("in_queue = 1"):
         counts[record.status] = counts.get(record.status, 0) + 1
     return counts
@@ -223,7 +224,7 @@ class Decision:
     message: str
 
 
-def decide(config: Config, ids: Iterable[str], status: str, *, reason: str = "",
+def decide(config: Config, ids: Iterable[str], status: Status, *, reason: str = "",
            every_pending: bool = False, source: str | None = None) -> list[Decision]:
     """Approve or reject items as an editor would in queue.yaml. With ``every_pending``,
     every pending item (of ``source``) without an error finding."""

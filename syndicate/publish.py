@@ -20,6 +20,7 @@ from syndicate.model import Receipt
 from syndicate.report import RunReport
 from syndicate.secrets import REDACTED
 from syndicate.sinks.base import Sink
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -171,9 +172,9 @@ def _fail(ws: Workspace, record: Record, sink_name: str, message: str, report: R
 def _settle(ws: Workspace, record: Record) -> None:
     """The item's status from its receipts: published when every sink has this version."""
     done = all(ws.ledger.receipt(record.item.id, s, record.content_hash) for s in record.sinks)
-    status = "published" if done else record.status
+    status = Status.PUBLISHED if done else record.status
     if not done and any(ws.ledger.outcome(record.item.id, s) for s in record.sinks):
-        status = "failed"
+        status = Status.FAILED
     if status != record.status:
         record.status = status
         record.updated = now()

@@ -25,20 +25,25 @@ from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import Finding, Item
+from syndicate.status import Status
 
 log = logging.getLogger(__name__)
 
 # What an editor may turn an item into, from each status syndicate shows.
-EDITOR_MOVES: dict[str, frozenset[str]] = {
-    "pending": frozenset({"approved", "rejected"}),
-    "approved": frozenset({"pending", "rejected"}),
-    "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
-    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
+EDITOR_MOVES: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.APPROVED: frozenset({Status.PENDING, Status.REJECTED}),
+    Status.REJECTED: frozenset({Status.PENDING, Status.APPROVED}),
+    # approve again: retry
+    Status.FAILED: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    # taken back by the next run (syndicate.takedown)
+    Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
 }
-QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
-                  "withdrawn")
-LEAVES_AFTER_KEEP_DAYS = frozenset({"published", "rejected", "withdrawn", "blocked"})
+#: The order the queue shows statuses in: needing a decision first.
+QUEUE_STATUSES = (Status.PENDING, Status.APPROVED, Status.FAILED, Status.BLOCKED,
+                  Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN)
+LEAVES_AFTER_KEEP_DAYS = frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN,
+                                    Status.BLOCKED})
 
 
 def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
@@ -97,7 +102,7 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
     return notes
 
 
-def _stays(status: str) -> str:
+def _stays(status: Status) -> str:
     if status in LEAVES_AFTER_KEEP_DAYS:
         return (f"a {status} item leaves the queue by itself once the queue's keep_days "
                 "have passed")
@@ -105,7 +110,7 @@ def _stays(status: str) -> str:
 
 
 def _why(record: Record, note: str) -> str:
-    if record.status == "blocked":
+    if record.status == Status.BLOCKED:
         return ("the item is blocked: an error finding (see findings) stops it for every "
                 "sink. Fix that at the source; the item comes back as pending when it changes")
     return note
@@ -113,21 +118,21 @@ def _why(record: Record, note: str) -> str:
 
 def shown_fields(record: Record, notice: str | None = None) -> dict[str, Any]:
     """The editors' fields as the queue shows them: the base of the next merge."""
-    fields = {"status": record.status, "note": record.note, "reason": record.reason,
+    fields = {"status": record.status.value, "note": record.note, "reason": record.reason,
               "sinks": record.sinks}
     if notice:
         fields["notice"] = notice
     return fields
 
 
-def decide(record: Record, status: str, *, version: str | None = None) -> str | None:
+def decide(record: Record, status: Status, *, version: str | None = None) -> str | None:
     """Set an editor's decision on ``record``; return why not, or None when done."""
     if version is not None and version != record.content_hash:
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
         hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
-            "withdraw`" if record.status == "published" else ""
+            "withdraw`" if record.status == Status.PUBLISHED else ""
         return f"cannot change a {record.status} item to {status}; left as " \
             f"{record.status}{hint}"
     record.status = status
@@ -204,7 +209,7 @@ def _entry(ledger: Ledger, record: Record, notice: str | None,
            thumbnail: str | None) -> dict[str, Any]:
     item = record.item
     entry: dict[str, Any] = {
-        "id": item.id, "status": record.status, "version": record.content_hash,
+        "id": item.id, "status": record.status.value, "version": record.content_hash,
         "date": item_date(record),
         "title": item.title, "kind": item.kind, "source": item.source, "url": item.url or "",
         "excerpt": excerpt(item),
@@ -241,7 +246,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
-    if record.status == "withdrawn":
+    if record.status == Status.WITHDRAWN:
         taken = withdrawals.queue_result(ledger, record.item.id, sink)
         if taken is not None:
             return taken

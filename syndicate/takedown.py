@@ -26,6 +26,7 @@ from syndicate.model import WITHDRAWAL_REASON, Item, Receipt, Withdrawal
 from syndicate.report import RunReport
 from syndicate.scrub import scrub
 from syndicate.sinks.base import Sink
+from syndicate.status import Status
 from syndicate.withdrawals import Row
 from syndicate.workspace import Workspace
 
@@ -187,7 +188,7 @@ def expire(ws: Workspace, sinks: OpenSinks, report: RunReport,
         ends = policy.expires_at(ws.config, record.item, record.first_seen)
         if ends is None or ends > at:
             continue
-        record.status = "withdrawn"
+        record.status = Status.WITHDRAWN
         record.reason = f"expired {ends.strftime('%Y-%m-%dT%H:%M:%SZ')}"
         record.updated = now()
         ws.ledger.save(record)
@@ -226,7 +227,7 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
         try:
             with open_sinks(ws) as sinks:
                 for record in records:
-                    record.status, record.reason, record.updated = "withdrawn", reason, now()
+                    record.status, record.reason, record.updated = Status.WITHDRAWN, reason, now()
                     ws.ledger.save(record)
                     ws.ledger.commit()
                     rows = take_back(ws, sinks, record, report, again=True)

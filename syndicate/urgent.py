@@ -31,6 +31,7 @@ from syndicate.errors import ConfigError
 from syndicate.ledger import Record, now
 from syndicate.model import Item
 from syndicate.options import ListOf, Option, Text
+from syndicate.status import Status
 
 if TYPE_CHECKING:
     from syndicate.config import Config, SinkSpec
@@ -180,7 +181,7 @@ def approve(ws: Workspace, report: RunReport) -> set[str]:
         rule = next((r for r in ws.config.urgent if r.matches(record.item)), None)
         if rule is None:
             continue
-        if record.status == "pending" and not _approve(ws, record, rule, report):
+        if record.status == Status.PENDING and not _approve(ws, record, rule, report):
             continue
         if record.sinks and set(record.sinks) <= set(rule.sinks):
             due.add(record.item.id)
@@ -202,7 +203,7 @@ def _approve(ws: Workspace, record: Record, rule: UrgentRule, report: RunReport)
                        retry=False)
         return False
     record.chosen = sinks
-    record.status = "approved"
+    record.status = Status.APPROVED
     record.reason = f"approved by rule {rule.label}"
     record.updated = now()
     ws.ledger.save(record)
