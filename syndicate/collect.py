@@ -250,8 +250,8 @@ def _sink_findings(name: str, item: Item,
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:
     """Items a complete listing no longer has are withdrawn unless already published."""
-    for record in ws.ledger.records("source = ? AND status IN ('pending', 'approved', "
-                                    "'failed', 'blocked')", (source,)):
+    for record in ws.ledger.with_status(Status.PENDING, Status.APPROVED, Status.FAILED,
+                                        Status.BLOCKED, sources=(source,)):
         if record.item.id not in seen:
             record.status = Status.WITHDRAWN
             record.updated = now()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from syndicate import policy, withdrawals
+from syndicate import policy
 from syndicate.ledger import Record
 from syndicate.status import Status
 from syndicate.workspace import Workspace
@@ -27,7 +27,7 @@ def republish(ws: Workspace, previous: Record, record: Record) -> bool:
         return False
     if not policy.updates_auto(ws.config, record.item):
         return False
-    if withdrawals.ever_withdrawn(ws.ledger, record.item.id):
+    if ws.ledger.withdrawals.ever_withdrawn(record.item.id):
         return False
     changed = _judged(previous) != _judged(record)
     if changed:

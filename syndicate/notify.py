@@ -59,7 +59,7 @@ def digest_for(ws: Workspace, report: RunReport) -> tuple[Digest, dict[str, str]
     announced: dict[str, str] = ws.ledger.sink_value(*_STORE) or {}
     digest = Digest(ws.config.organisation.name, review_url=ws.config.notify.review_url)
     now_waiting = {}
-    for record in reconcile.ordered(ws.ledger.records("in_queue = 1")):
+    for record in reconcile.ordered(ws.ledger.in_queue()):
         if record.status not in (Status.PENDING, Status.BLOCKED):
             continue
         digest.pending += record.status == Status.PENDING

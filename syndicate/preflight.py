@@ -80,7 +80,7 @@ def first_night(config: Config) -> list[str]:
     ledger = Ledger.scratch_copy(path)
     try:
         due: Counter[str] = Counter()
-        for record in ledger.records("status IN ('approved', 'failed')"):
+        for record in ledger.with_status(Status.APPROVED, Status.FAILED):
             due.update(record.sinks)
         counts = ledger.counts()
     finally:

@@ -26,7 +26,6 @@ from syndicate.workspace import Workspace
 log = logging.getLogger(__name__)
 
 # A record rebuilt by `syndicate recover` waits until collect has read its source again.
-DUE = "status IN ('approved', 'failed') AND content_hash NOT LIKE 'recovered:%'"
 _OVERDUE = ("the run reached limits.run_deadline; the items not yet published stay approved "
             "and go out next run")
 
@@ -34,7 +33,7 @@ _OVERDUE = ("the run reached limits.run_deadline; the items not yet published st
 def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = None) -> None:
     """Send every approved item (of ``only``, if given) to each of its sinks that has not
     had this version yet."""
-    due = [r for r in ws.ledger.records(DUE) if only is None or r.item.id in only]
+    due = [r for r in ws.ledger.due() if only is None or r.item.id in only]
     # Media before articles: a draft can then show the Commons file of its figure.
     due.sort(key=lambda record: record.item.kind == "article")
     opened: dict[str, Sink] = {}

@@ -91,7 +91,7 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
         if before != (record.status, record.note, record.reason, record.chosen):
             ledger.save(record)
     if snapshot.digest:
-        for record in ledger.records("in_queue = 1 AND shown IS NOT NULL"):
+        for record in ledger.written_to_queue():
             if record.item.id not in snapshot.entries:
                 notices[record.item.id] = (
                     f"{today}: this item was missing from queue.yaml (deleted, or the file "
@@ -144,20 +144,9 @@ def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
     """Bring backlog items into the queue oldest first, up to ``max_pending`` items that
     wait for an editor — pending ones and blocked ones (a page of 20,000 blocked images
     must not flood the queue either) — and let finished items leave it after
-    ``keep_days``. One statement, so a ledger of many thousands of items is not read into
-    memory on every run."""
+    ``keep_days`` (:meth:`Ledger.admit_and_expire`)."""
     cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
-    leaving = ", ".join(f"'{status}'" for status in sorted(LEAVES_AFTER_KEEP_DAYS))
-    belongs = f"""CASE
-        WHEN status = 'excluded' THEN 0
-        WHEN status IN ({leaving}) AND updated < :cutoff THEN 0
-        WHEN status IN ('pending', 'blocked') THEN id IN (
-            SELECT id FROM items WHERE status = 'pending'
-                OR (status = 'blocked' AND updated >= :cutoff)
-            ORDER BY first_seen, id LIMIT :max_pending)
-        ELSE 1 END"""
-    ledger.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
-                      {"cutoff": cutoff, "max_pending": max_pending})
+    ledger.admit_and_expire(max_pending, cutoff, LEAVES_AFTER_KEEP_DAYS)
 
 
 Thumbnail = Callable[[Record], str | None]
@@ -190,7 +179,7 @@ def entries(ledger: Ledger, notices: dict[str, str] | None = None,
     notices = notices or {}
     return [_entry(ledger, record, notices.get(record.item.id),
                    thumbnail(record) if thumbnail else None)
-            for record in ordered(ledger.records("in_queue = 1"))]
+            for record in ordered(ledger.in_queue())]
 
 
 def excerpt(item: Item, limit: int = 160) -> str:
@@ -292,7 +281,7 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
         notices: dict[str, str] = {}
         apply_edits(ledger, snapshot, notices)
         admit_and_expire(ledger, max_pending, keep_days)
-        shown = {r.item.id: r for r in ledger.records("in_queue = 1")}
+        shown = {r.item.id: r for r in ledger.in_queue()}
         text = queue.render(entries(ledger, notices, thumbnail))
         if not write:
             ledger.commit()

@@ -80,7 +80,7 @@ def make_thumbnails(ws: Workspace) -> bool:
     keep = set()
     # Only images have thumbnails: SQLite picks them, so a queue of thousands of articles
     # is not read into records every night.
-    for record in ws.ledger.records("in_queue = 1 AND json_extract(data, '$.kind') = 'image'"):
+    for record in ws.ledger.in_queue(kind="image"):
         item = record.item
         dest = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
         if not dest.exists():
@@ -151,7 +151,7 @@ def cards_for(ws: Workspace) -> list[Card]:
     """The queue's items as cards, in the queue's order."""
     lines = _id_lines(ws.config.queue.path)
     cards = []
-    for record in reconcile.ordered(ws.ledger.records("in_queue = 1")):
+    for record in reconcile.ordered(ws.ledger.in_queue()):
         item = record.item
         licence = registry().find(item.licence or "")
         thumb = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
