@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from syndicate import config as config_module  # noqa: E402
 from syndicate import pipeline, queue, reconcile, review, thumbnails  # noqa: E402
+from syndicate.status import Status  # noqa: E402
 from syndicate.workspace import Workspace  # noqa: E402
 
 CONFIG = """\
@@ -101,7 +102,7 @@ def queue_versus_page(root: Path, items: int, wiki: bool, repeat: int) -> None:
     with Workspace(config) as ws:
         path = config.queue.path
         made = len(list(thumbnails.folder(config.state_dir).glob("*.jpg")))
-        pending = sum(1 for r in ws.ledger.records("in_queue = 1") if r.status == "pending")
+        pending = sum(1 for r in ws.ledger.in_queue() if r.status == Status.PENDING)
         thumb = review.thumbnail_for(ws)
 
         def write_queue() -> None:

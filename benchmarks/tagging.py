@@ -34,6 +34,7 @@ from syndicate import pipeline
 from syndicate.filetags import metadata_tags
 from syndicate.marking import mark
 from syndicate.rights import rights_of
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 CONFIG = """\
@@ -81,7 +82,7 @@ def baseline(root: Path, config: config_module.Config) -> float:
     out = root / "baseline"
     out.mkdir()
     with Workspace(config) as ws:
-        items = [r.item for r in ws.ledger.records("status = 'approved'")]
+        items = [r.item for r in ws.ledger.with_status(Status.APPROVED)]
     jobs = []
     for item in items:
         rights = rights_of(item, config.licensing, config.organisation)

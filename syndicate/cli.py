@@ -31,6 +31,7 @@ from syndicate.config import Config
 from syndicate.errors import SyndicateError
 from syndicate.progress import Progress
 from syndicate.report import RunReport
+from syndicate.status import Status
 
 
 @click.group(cls=ErrorHandlingGroup)
@@ -86,7 +87,7 @@ def demo(ctx: click.Context, directory: Path) -> None:
     config = config_module.load(directory / "syndicate.yaml")
     click.echo(f"== collect (sources → tag → check → {config.queue.path})")
     click.echo(pipeline.collect(config).summary())
-    decisions = pipeline.decide(config, [], "approved", every_pending=True)
+    decisions = pipeline.decide(config, [], Status.APPROVED, every_pending=True)
     click.echo(f"== an editor approves the {len(decisions)} pending items without errors")
     click.echo("== publish")
     report = pipeline.publish(config)

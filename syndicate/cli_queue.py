@@ -10,6 +10,7 @@ from syndicate import pipeline, yamlfile
 from syndicate.cli_common import json_option, load_config
 from syndicate.errors import SyndicateError
 from syndicate.queue import STATUSES
+from syndicate.status import Status
 
 
 @click.group()
@@ -18,7 +19,7 @@ def queue() -> None:
 
 
 @queue.command("list")
-@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
+@click.option("--status", type=click.Choice([s.value for s in STATUSES], case_sensitive=False),
               help="Only items with this status.")
 @click.option("--source", help="Only items from this source.")
 @json_option
@@ -64,7 +65,7 @@ def approve(ctx: click.Context, ids: tuple[str, ...], every: bool, source: str |
         raise click.UsageError("name item ids, or use --all")
     if source and not every:
         raise click.UsageError("--source goes with --all")
-    _report(pipeline.decide(load_config(ctx), ids, "approved", every_pending=every,
+    _report(pipeline.decide(load_config(ctx), ids, Status.APPROVED, every_pending=every,
                             source=source), ctx)
 
 
@@ -74,7 +75,7 @@ def approve(ctx: click.Context, ids: tuple[str, ...], every: bool, source: str |
 @click.pass_context
 def reject(ctx: click.Context, ids: tuple[str, ...], reason: str) -> None:
     """Reject items by id: they will not be published."""
-    _report(pipeline.decide(load_config(ctx), ids, "rejected", reason=reason), ctx)
+    _report(pipeline.decide(load_config(ctx), ids, Status.REJECTED, reason=reason), ctx)
 
 
 def _report(decisions: list[pipeline.Decision], ctx: click.Context) -> None:

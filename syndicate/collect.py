@@ -21,6 +21,7 @@ from syndicate.ledger import RECOVERED, Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -162,11 +163,11 @@ def _store(ws: Workspace, record: Record, report: RunReport) -> None:
                                                      previous.chosen)
         record.in_queue, record.shown = previous.in_queue, previous.shown
         if previous.content_hash == RECOVERED + record.content_hash \
-                and record.status not in ("blocked", "excluded"):
+                and record.status not in (Status.BLOCKED, Status.EXCLUDED):
             record.status = previous.status  # rebuilt, unchanged: the decision stands
         corrections.republish(ws, previous, record)  # updates: auto
-    report.excluded += record.status == "excluded"
-    report.blocked += record.status == "blocked"
+    report.excluded += record.status == Status.EXCLUDED
+    report.blocked += record.status == Status.BLOCKED
     ws.ledger.clear_outcomes(record.item.id)
     ws.ledger.save(record)
 
@@ -191,7 +192,7 @@ def examine_all(ws: Workspace, items: list[tuple[Item, str]],
                                                                 wanted), strict=True):
                 item.findings.extend(_sink_findings(name, item, outcome))
     for record, candidates in tagged:
-        if record.status != "excluded":
+        if record.status != Status.EXCLUDED:
             _decide(ws, record, candidates)
     return [record for record, _ in tagged]
 
@@ -202,11 +203,11 @@ def _tag_and_check(ws: Workspace, item: Item, duplicates: Duplicates | None,
     take it (none for an excluded item)."""
     stamp = now()
     record = Record(item=item, content_hash=content_hash, targets=[],
-                    chosen=None, status="pending", shown=None, in_queue=False, note="",
+                    chosen=None, status=Status.PENDING, shown=None, in_queue=False, note="",
                     reason="", first_seen=stamp, updated=stamp)
     decision = ws.config.licensing.apply(item)
     if decision.excluded:
-        record.status = "excluded"
+        record.status = Status.EXCLUDED
         return record, []
     item.findings.extend(check_item(item, decision))
     if duplicates is not None:
@@ -227,7 +228,7 @@ def _decide(ws: Workspace, record: Record, candidates: list[str]) -> None:
             "sink.none", "error", f"no configured sink takes {item.kind} items from source "
             f"{item.source}; add one under sinks: or remove the source"))
     if not record.targets:
-        record.status = "blocked"
+        record.status = Status.BLOCKED
 
 
 def _sink_findings(name: str, item: Item,
@@ -249,10 +250,10 @@ def _sink_findings(name: str, item: Item,
 
 def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:
     """Items a complete listing no longer has are withdrawn unless already published."""
-    for record in ws.ledger.records("source = ? AND status IN ('pending', 'approved', "
-                                    "'failed', 'blocked')", (source,)):
+    for record in ws.ledger.with_status(Status.PENDING, Status.APPROVED, Status.FAILED,
+                                        Status.BLOCKED, sources=(source,)):
         if record.item.id not in seen:
-            record.status = "withdrawn"
+            record.status = Status.WITHDRAWN
             record.updated = now()
             ws.ledger.save(record)
             report.withdrawn += 1

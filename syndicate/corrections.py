@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from syndicate import policy, withdrawals
+from syndicate import policy
 from syndicate.ledger import Record
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -22,18 +23,18 @@ log = logging.getLogger(__name__)
 def republish(ws: Workspace, previous: Record, record: Record) -> bool:
     """Approve ``record`` (the new version of ``previous``) when ``updates: auto`` applies
     and an editor would see nothing new to judge; return whether it did."""
-    if previous.status != "published" or record.status != "pending":
+    if previous.status != Status.PUBLISHED or record.status != Status.PENDING:
         return False
     if not policy.updates_auto(ws.config, record.item):
         return False
-    if withdrawals.ever_withdrawn(ws.ledger, record.item.id):
+    if ws.ledger.withdrawals.ever_withdrawn(record.item.id):
         return False
     changed = _judged(previous) != _judged(record)
     if changed:
         log.info("%s changed in what an editor judges; it waits for approval",
                  record.item.id)
         return False
-    record.status = "approved"
+    record.status = Status.APPROVED
     log.info("%s corrected at the source; republished without a new approval "
              "(updates: auto)", record.item.id)
     return True

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from syndicate.model import Item, Receipt, file_sha1
+from syndicate.errors import InputError
+from syndicate.model import Item, Kind, Receipt, file_sha1
 from syndicate.scrub import scrub
+from syndicate.status import Status
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -100,7 +103,7 @@ class Record:
     content_hash: str
     targets: list[str]
     chosen: list[str] | None
-    status: str
+    status: Status
     shown: dict[str, Any] | None       # editors' fields as last written to the queue
     in_queue: bool
     note: str
@@ -208,7 +211,92 @@ class Ledger:
         self.db.execute("INSERT OR REPLACE INTO source_documents VALUES (?, ?, ?)",
                         (source, raw_hash, json.dumps(items)))
 
-    def records(self, where: str = "1", params: tuple[Any, ...] = ()) -> Iterator[Record]:
+    # Named queries: what callers ask the ledger for, in the domain's words. Each yields
+    # records oldest first (first seen, then id), as the queue and the publish order expect;
+    # no SQL leaves this module.
+
+    def in_queue(self, kind: Kind | None = None) -> Iterator[Record]:
+        """Items the queue shows now (only those of ``kind``, if given)."""
+        if kind is None:
+            return self._records("in_queue = 1")
+        return self._records("in_queue = 1 AND json_extract(data, '$.kind') = ?", (kind,))
+
+    def written_to_queue(self) -> Iterator[Record]:
+        """Items in the queue that syndicate has written there at least once (so their
+        absence from the file means an editor deleted them)."""
+        return self._records("in_queue = 1 AND shown IS NOT NULL")
+
+    def awaiting_decision(self, source: str | None = None) -> Iterator[Record]:
+        """Pending items the queue shows (from ``source`` only, if given): what an editor
+        can approve or reject now."""
+        where, params = "status = ? AND in_queue = 1", [Status.PENDING.value]
+        if source is not None:
+            where, params = where + " AND source = ?", [*params, source]
+        return self._records(where, params)
+
+    def with_status(self, *statuses: Status,
+                    sources: Collection[str] | None = None) -> Iterator[Record]:
+        """Items in any of ``statuses`` (from ``sources`` only, if given)."""
+        where, params = f"status IN ({_marks(statuses)})", [str(s) for s in statuses]
+        if sources is not None:
+            where, params = where + f" AND source IN ({_marks(sources)})", [*params, *sources]
+        return self._records(where, params)
+
+    def live(self) -> Iterator[Record]:
+        """Items neither excluded nor withdrawn: whatever syndicate may still show, publish
+        or has published."""
+        return self._records("status NOT IN (?, ?)", (Status.EXCLUDED, Status.WITHDRAWN))
+
+    def due(self) -> Iterator[Record]:
+        """Items the publish stage sends: approved, or failed and retried — except those
+        rebuilt by ``syndicate recover`` whose source has not been read again yet."""
+        return self._records("status IN (?, ?) AND content_hash NOT LIKE ?",
+                             (Status.APPROVED, Status.FAILED, RECOVERED + "%"))
+
+    def expiry_candidates(self, dated_only: bool) -> Iterator[Record]:
+        """Items an expiry may still take back: pending, approved, failed or published;
+        with ``dated_only``, only those whose source gave an expiry date."""
+        where = "status IN (?, ?, ?, ?)"
+        if dated_only:
+            where += " AND json_extract(data, '$.extra.expires') IS NOT NULL"
+        return self._records(where, (Status.PENDING, Status.APPROVED, Status.FAILED,
+                                     Status.PUBLISHED))
+
+    def unsettled_withdrawals(self) -> Iterator[Record]:
+        """Withdrawn items with some sink still to ask: one that published the item and has
+        no withdrawal row, a failed one, or one that published it again since."""
+        self.withdrawals.ensure()
+        return self._records(
+            """status = ? AND id IN (
+                SELECT p.item_id FROM publications p LEFT JOIN withdrawals w
+                ON w.item_id = p.item_id AND w.sink = p.sink
+                WHERE w.status IS NULL OR w.status = 'failed' OR p.rowid > w.publication)""",
+            (Status.WITHDRAWN,))
+
+    def admit_and_expire(self, max_pending: int, cutoff: str,
+                         leaving: Collection[Status]) -> None:
+        """Set which items the queue shows: finished items in ``leaving`` last updated
+        before ``cutoff`` leave it; backlog items come in oldest first, up to
+        ``max_pending`` that wait for an editor — pending ones and blocked ones updated
+        since ``cutoff``; every other item not excluded stays. One statement, so a ledger
+        of many thousands of items is not read into memory on every run."""
+        names = {f"leaving{n}": status for n, status in enumerate(sorted(leaving))}
+        belongs = f"""CASE
+            WHEN status = :excluded THEN 0
+            WHEN status IN ({", ".join(":" + name for name in names)}) AND updated < :cutoff
+                THEN 0
+            WHEN status IN (:pending, :blocked) THEN id IN (
+                SELECT id FROM items WHERE status = :pending
+                    OR (status = :blocked AND updated >= :cutoff)
+                ORDER BY first_seen, id LIMIT :max_pending)
+            ELSE 1 END"""
+        self.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
+                        {"cutoff": cutoff, "max_pending": max_pending, **names,
+                         "excluded": Status.EXCLUDED, "pending": Status.PENDING,
+                         "blocked": Status.BLOCKED})
+
+    def _records(self, where: str = "1",
+                 params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Record]:
         query = f"SELECT * FROM items WHERE {where} ORDER BY first_seen, id"
         for row in self.db.execute(query, params).fetchall():
             yield _record(row)
@@ -232,9 +320,10 @@ class Ledger:
     def commit(self) -> None:
         self.db.commit()
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
+        """How many items the ledger holds in each status."""
         rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
-        return {row["status"]: row["n"] for row in rows}
+        return {Status(row["status"]): row["n"] for row in rows}
 
     def is_empty(self) -> bool:
         """True when the ledger knows no item at all (new, or lost and created again)."""
@@ -295,14 +384,32 @@ class Ledger:
             return None
         return Outcome(row["status"], row["message"], row["at"], row["content_hash"])
 
+    def published_sinks(self, item_id: str) -> list[str]:
+        """Every sink that holds a receipt for any version of the item."""
+        found = self.db.execute("SELECT DISTINCT sink FROM publications WHERE item_id = ? "
+                                "ORDER BY sink", (item_id,))
+        return [str(r["sink"]) for r in found]
+
+    def latest_publication(self, item_id: str, sink: str) -> int | None:
+        """The latest publication of the item to the sink (a rowid: a publication recorded
+        again gets a new one)."""
+        found = self.db.execute("SELECT max(rowid) FROM publications WHERE item_id = ? AND "
+                                "sink = ?", (item_id, sink)).fetchone()
+        return int(found[0]) if found[0] is not None else None
+
+    @cached_property
+    def withdrawals(self) -> WithdrawalLog:
+        """How far taking each item back from each sink got (:mod:`syndicate.withdrawals`)."""
+        return WithdrawalLog(self.db)
+
     def clear_outcomes(self, item_id: str) -> None:
         self.db.execute("DELETE FROM outcomes WHERE item_id = ?", (item_id,))
 
     def file_items(self) -> Iterator[Item]:
         """Items with a file that are still live, oldest first (to find duplicates)."""
-        yield from (record.item for record in self.records(
+        yield from (record.item for record in self._records(
             "json_extract(data, '$.kind') IN ('image', 'document') "
-            "AND status NOT IN ('excluded', 'withdrawn')"))
+            "AND status NOT IN (?, ?)", (Status.EXCLUDED, Status.WITHDRAWN)))
 
     def file_sha1(self, path: Path) -> str:
         """SHA-1 of a local file, read again only when its size or mtime changed (the test
@@ -441,7 +548,103 @@ def _record(row: sqlite3.Row) -> Record:
         item=item, content_hash=row["content_hash"],
         targets=json.loads(row["targets"]),
         chosen=json.loads(row["chosen"]) if row["chosen"] is not None else None,
-        status=row["status"], in_queue=bool(row["in_queue"]),
+        status=_status(row), in_queue=bool(row["in_queue"]),
         shown=json.loads(row["shown"]) if row["shown"] is not None else None,
         note=row["note"], reason=row["reason"], first_seen=row["first_seen"],
         updated=row["updated"])
+
+
+def _status(row: sqlite3.Row) -> Status:
+    try:
+        return Status(row["status"])
+    except ValueError:
+        raise InputError(
+            f"the ledger holds status '{row['status']}' for item {row['id']}, which this "
+            "version of syndicate does not know (was the ledger written by a newer "
+            f"version?); statuses: {', '.join(Status)}") from None
+
+
+def _marks(values: Collection[Any]) -> str:
+    """``?, ?, ?``: one placeholder per value."""
+    return ", ".join("?" * len(values))
+
+
+WITHDRAWALS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS withdrawals (
+    item_id TEXT NOT NULL,
+    sink TEXT NOT NULL,
+    status TEXT NOT NULL,           -- withdrawn | needs-person | failed | kept
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    url TEXT,
+    at TEXT NOT NULL,
+    publication INTEGER,            -- rowid of the publication taken back
+    PRIMARY KEY (item_id, sink)
+)
+"""
+
+
+@dataclass(frozen=True)
+class WithdrawalRow:
+    """How far the withdrawal of one item from one sink got (statuses: see
+    :mod:`syndicate.withdrawals`)."""
+
+    item_id: str
+    sink: str
+    status: str
+    reason: str
+    message: str
+    url: str | None
+    at: str
+    publication: int | None = None   # which publication it took back (publications rowid)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"item": self.item_id, "sink": self.sink, "status": self.status,
+                "reason": self.reason, "message": self.message, "url": self.url,
+                "at": self.at}
+
+
+class WithdrawalLog:
+    """The withdrawals table, beside the ledger's own in the same file (created on first
+    use), so a withdrawal survives crashes as a receipt does."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def ensure(self) -> None:
+        """Create the table if this ledger has none yet. One plain statement, not a
+        script: a script would commit whatever the caller has not committed yet."""
+        self.db.execute(WITHDRAWALS_SCHEMA)
+
+    def record(self, row: WithdrawalRow) -> None:
+        """Commit one sink's withdrawal outcome durably, at once (as a receipt is)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO withdrawals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (row.item_id, row.sink, row.status, row.reason, row.message,
+                             row.url, row.at or now(), row.publication))
+
+    def get(self, item_id: str, sink: str) -> WithdrawalRow | None:
+        """The withdrawal of the item from the sink, if one was ever tried."""
+        found = self.db.execute("SELECT * FROM withdrawals WHERE item_id = ? AND sink = ?",
+                                (item_id, sink)).fetchone()
+        return _withdrawal(found) if found else None
+
+    def needing_a_person(self) -> list[WithdrawalRow]:
+        """Withdrawals of items still withdrawn that a person must finish, oldest first."""
+        found = self.db.execute(
+            "SELECT w.* FROM withdrawals w JOIN items i ON i.id = w.item_id "
+            "WHERE w.status = 'needs-person' AND i.status = ? "
+            "ORDER BY w.at, w.item_id, w.sink", (Status.WITHDRAWN,))
+        return [_withdrawal(row) for row in found.fetchall()]
+
+    def ever_withdrawn(self, item_id: str) -> bool:
+        """Whether a person or expiry ever took this item back (automatic lanes then leave
+        it to a person)."""
+        found = self.db.execute("SELECT 1 FROM withdrawals WHERE item_id = ? LIMIT 1",
+                                (item_id,)).fetchone()
+        return found is not None
+
+
+def _withdrawal(found: sqlite3.Row) -> WithdrawalRow:
+    return WithdrawalRow(found["item_id"], found["sink"], found["status"], found["reason"],
+                         found["message"], found["url"], found["at"], found["publication"])

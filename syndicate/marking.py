@@ -23,6 +23,7 @@ from syndicate.filetags import ExifToolMissing, FileTagger, Status
 from syndicate.model import Finding, Item
 from syndicate.progress import Progress
 from syndicate.rights import Rights, rights_of
+from syndicate.status import Status as ItemStatus
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,9 @@ def mark(config: Config, *, every_licensed: bool = False, in_place: bool = False
 
 
 def _chosen(ws: Workspace, every_licensed: bool) -> Iterator[Item]:
-    where = "status NOT IN ('excluded', 'withdrawn')" if every_licensed else \
-        "status IN ('approved', 'published')"
-    for record in ws.ledger.records(where):
+    records = ws.ledger.live() if every_licensed else \
+        ws.ledger.with_status(ItemStatus.APPROVED, ItemStatus.PUBLISHED)
+    for record in records:
         if record.item.licence is not None:
             yield record.item
 

@@ -21,6 +21,7 @@ from syndicate.config import EmailSettings
 from syndicate.errors import ConfigError
 from syndicate.ledger import Record
 from syndicate.report import Problem, RunReport
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 if TYPE_CHECKING:   # smtplib, ssl and email are imported only when a digest is sent
@@ -58,14 +59,14 @@ def digest_for(ws: Workspace, report: RunReport) -> tuple[Digest, dict[str, str]
     announced: dict[str, str] = ws.ledger.sink_value(*_STORE) or {}
     digest = Digest(ws.config.organisation.name, review_url=ws.config.notify.review_url)
     now_waiting = {}
-    for record in reconcile.ordered(ws.ledger.records("in_queue = 1")):
-        if record.status not in ("pending", "blocked"):
+    for record in reconcile.ordered(ws.ledger.in_queue()):
+        if record.status not in (Status.PENDING, Status.BLOCKED):
             continue
-        digest.pending += record.status == "pending"
+        digest.pending += record.status == Status.PENDING
         now_waiting[record.item.id] = record.content_hash
         if announced.get(record.item.id) == record.content_hash:
             continue
-        (digest.new if record.status == "pending" else digest.blocked).append(record)
+        (digest.new if record.status == Status.PENDING else digest.blocked).append(record)
     digest.problems = [p for p in report.problems if not p.retry]
     return digest, now_waiting
 
@@ -153,17 +154,16 @@ def send(settings: EmailSettings, message: EmailMessage) -> None:
 
 def waiting_line(report: RunReport) -> str:
     """One line of what waits for people after a run (printed even with ``-q``), or ''."""
-    pending = report.queue.get("pending", 0)
+    pending = report.queue.get(Status.PENDING, 0)
     parts = []
     if pending:
         fresh = min(pending, max(0, report.new + report.changed - report.blocked))
         new = f" ({fresh} new or changed this run)" if fresh else ""
         parts.append(f"{_n(pending, 'item')} wait{'s' if pending == 1 else ''} for a "
                      f"decision{new}")
-    if report.queue.get("blocked"):
-        parts.append(f"{report.queue['blocked']} blocked")
-    if report.queue.get("failed"):
-        parts.append(f"{report.queue['failed']} failed")
+    for status in (Status.BLOCKED, Status.FAILED):
+        if report.queue.get(status):
+            parts.append(f"{report.queue[status]} {status}")
     people = sum(1 for p in report.problems if not p.retry)
     if people:
         parts.append(f"{_n(people, 'problem')} need{'s' if people == 1 else ''} a person")

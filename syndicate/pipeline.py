@@ -25,6 +25,7 @@ from syndicate.ledger import Ledger, Record
 from syndicate.progress import Progress
 from syndicate.publish import publish as publish_stage
 from syndicate.report import RunReport
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def _stages(ws: Workspace, report: RunReport,
         report.queue = _queue_counts(ws)
         report.backlog = ws.ledger.backlog()
         report.blocked_now = dict(Counter(
-            record.item.source for record in ws.ledger.records("status = 'blocked'")))
+            record.item.source for record in ws.ledger.with_status(Status.BLOCKED)))
         if not ws.dry_run:
             _for_people(ws, report, queue_written)
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
@@ -208,8 +209,8 @@ sync_queue = _sync
 
 
 def _queue_counts(ws: Workspace) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for record in ws.ledger.records("in_queue = 1"):
+    counts: dict[str, int] = {}   # keyed by Status, a str: written to the run's JSON
+    for record in ws.ledger.in_queue():
         counts[record.status] = counts.get(record.status, 0) + 1
     return counts
 
@@ -223,7 +224,7 @@ class Decision:
     message: str
 
 
-def decide(config: Config, ids: Iterable[str], status: str, *, reason: str = "",
+def decide(config: Config, ids: Iterable[str], status: Status, *, reason: str = "",
            every_pending: bool = False, source: str | None = None) -> list[Decision]:
     """Approve or reject items as an editor would in queue.yaml. With ``every_pending``,
     every pending item (of ``source``) without an error finding."""
@@ -250,14 +251,10 @@ def _chosen(ws: Workspace, ids: list[str], every_pending: bool,
             source: str | None) -> list[tuple[str, Record | None]]:
     if not every_pending:
         return [(item_id, ws.ledger.get(item_id)) for item_id in ids]
-    where = "status = 'pending' AND in_queue = 1"
-    params: tuple[str, ...] = ()
-    if source is not None:
-        if source not in ws.config.sources:
-            raise InputError(f"no source named '{source}'; sources: "
-                             f"{', '.join(ws.config.sources) or 'none'}")
-        where, params = where + " AND source = ?", (source,)
-    return [(r.item.id, r) for r in ws.ledger.records(where, params)
+    if source is not None and source not in ws.config.sources:
+        raise InputError(f"no source named '{source}'; sources: "
+                         f"{', '.join(ws.config.sources) or 'none'}")
+    return [(r.item.id, r) for r in ws.ledger.awaiting_decision(source)
             if not any(f.is_error for f in r.item.findings)]
 
 
@@ -290,7 +287,7 @@ def status(config: Config) -> dict[str, Any]:
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []
-        for record in ledger.records("status IN ('failed', 'blocked')"):
+        for record in ledger.with_status(Status.FAILED, Status.BLOCKED):
             for sink in record.targets:
                 outcome = ledger.outcome(record.item.id, sink)
                 if outcome is not None:

@@ -28,6 +28,7 @@ from syndicate.pipeline import check_queue
 from syndicate.secrets import Secret
 from syndicate.sinks.base import Sink, SinkContext
 from syndicate.sources.base import Source, SourceContext
+from syndicate.status import Status
 from syndicate.workspace import user_agent
 
 #: The user rights each wiki sink needs, and the bot-password grant that gives each
@@ -79,15 +80,15 @@ def first_night(config: Config) -> list[str]:
     ledger = Ledger.scratch_copy(path)
     try:
         due: Counter[str] = Counter()
-        for record in ledger.records("status IN ('approved', 'failed')"):
+        for record in ledger.with_status(Status.APPROVED, Status.FAILED):
             due.update(record.sinks)
         counts = ledger.counts()
     finally:
         ledger.close()
     for sink in config.sinks:
         lines.append(f"publish to {sink}: {due[sink]} approved items waiting")
-    if counts.get("pending"):
-        lines.append(f"{counts['pending']} items wait for an editor in {config.queue.path}")
+    if counts.get(Status.PENDING):
+        lines.append(f"{counts[Status.PENDING]} items wait for an editor in {config.queue.path}")
     return lines
 
 

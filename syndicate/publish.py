@@ -20,12 +20,12 @@ from syndicate.model import Receipt
 from syndicate.report import RunReport
 from syndicate.secrets import REDACTED
 from syndicate.sinks.base import Sink
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 # A record rebuilt by `syndicate recover` waits until collect has read its source again.
-DUE = "status IN ('approved', 'failed') AND content_hash NOT LIKE 'recovered:%'"
 _OVERDUE = ("the run reached limits.run_deadline; the items not yet published stay approved "
             "and go out next run")
 
@@ -33,7 +33,7 @@ _OVERDUE = ("the run reached limits.run_deadline; the items not yet published st
 def publish(ws: Workspace, report: RunReport, only: Collection[str] | None = None) -> None:
     """Send every approved item (of ``only``, if given) to each of its sinks that has not
     had this version yet."""
-    due = [r for r in ws.ledger.records(DUE) if only is None or r.item.id in only]
+    due = [r for r in ws.ledger.due() if only is None or r.item.id in only]
     # Media before articles: a draft can then show the Commons file of its figure.
     due.sort(key=lambda record: record.item.kind == "article")
     opened: dict[str, Sink] = {}
@@ -171,9 +171,9 @@ def _fail(ws: Workspace, record: Record, sink_name: str, message: str, report: R
 def _settle(ws: Workspace, record: Record) -> None:
     """The item's status from its receipts: published when every sink has this version."""
     done = all(ws.ledger.receipt(record.item.id, s, record.content_hash) for s in record.sinks)
-    status = "published" if done else record.status
+    status = Status.PUBLISHED if done else record.status
     if not done and any(ws.ledger.outcome(record.item.id, s) for s in record.sinks):
-        status = "failed"
+        status = Status.FAILED
     if status != record.status:
         record.status = status
         record.updated = now()

@@ -20,9 +20,12 @@ from typing import Any
 from syndicate import yamlfile
 from syndicate.errors import InputError
 from syndicate.files import atomic_write
+from syndicate.status import Status
 
-EDITOR_STATUSES = ("pending", "approved", "rejected")
-SYNDICATE_STATUSES = ("published", "failed", "blocked", "withdrawn")
+#: What an editor may write in ``status:``, and what syndicate itself sets (excluded items
+#: are never shown).
+EDITOR_STATUSES = (Status.PENDING, Status.APPROVED, Status.REJECTED)
+SYNDICATE_STATUSES = (Status.PUBLISHED, Status.FAILED, Status.BLOCKED, Status.WITHDRAWN)
 STATUSES = EDITOR_STATUSES + SYNDICATE_STATUSES
 EDITABLE = ("status", "sinks", "note", "reason", "notice")
 SHOWN = ("id", "status", "version", "date", "title", "kind", "source", "url", "excerpt",
@@ -56,7 +59,7 @@ class Entry:
     """What an editor may have changed for one item."""
 
     id: str
-    status: str
+    status: Status
     version: str | None
     sinks: list[str] | None
     note: str
@@ -191,16 +194,7 @@ class _Validator:
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"editors may change {', '.join(EDITABLE)}"
                 self.problem((*at, key), f"item {item_id}: unknown key '{key}'; {hint}")
-        status = raw.get("status", "pending")
-        if isinstance(status, str):
-            status = status.strip().lower()    # "Approved" is what an editor means
-            if status in STATUSES:
-                raw["status"] = status
-        if status not in STATUSES:
-            close = difflib.get_close_matches(str(status), STATUSES, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else \
-                f"use one of {', '.join(EDITOR_STATUSES)}"
-            self.problem((*at, "status"), f"item {item_id}: unknown status '{status}'; {hint}")
+        status = self.status(raw, at, item_id)
         sinks = raw.get("sinks")
         if sinks is not None:
             if not isinstance(sinks, list) or not all(isinstance(s, str) for s in sinks):
@@ -216,9 +210,25 @@ class _Validator:
                                      f"'{name}'{hint}")
         texts = {key: self.text(raw, at, key, item_id) for key in ("note", "reason", "notice")}
         version = raw.get("version")
-        return Entry(item_id, str(status), str(version) if version is not None else None,
+        if status is None:
+            return None      # a problem is listed; the queue is not used until it is fixed
+        return Entry(item_id, status, str(version) if version is not None else None,
                      sinks, texts["note"] or "", texts["reason"] or "", self.doc.line(*at) or 0,
                      texts["notice"] if "notice" in raw else None)
+
+    def status(self, raw: dict[str, Any], at: tuple[Any, ...], item_id: str) -> Status | None:
+        """The item's status (pending when it has none), or None after listing a problem."""
+        status = raw.get("status", Status.PENDING.value)
+        if isinstance(status, str):
+            status = status.strip().lower()    # "Approved" is what an editor means
+            if status in STATUSES:
+                raw["status"] = status
+                return Status(status)
+        close = difflib.get_close_matches(str(status), STATUSES, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else \
+            f"use one of {', '.join(EDITOR_STATUSES)}"
+        self.problem((*at, "status"), f"item {item_id}: unknown status '{status}'; {hint}")
+        return None
 
     def text(self, raw: dict[str, Any], at: tuple[Any, ...], key: str,
              item_id: str) -> str | None:

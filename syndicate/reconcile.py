@@ -25,20 +25,25 @@ from syndicate import queue, withdrawals
 from syndicate.errors import InputError
 from syndicate.ledger import Ledger, Record, now
 from syndicate.model import Finding, Item
+from syndicate.status import Status
 
 log = logging.getLogger(__name__)
 
 # What an editor may turn an item into, from each status syndicate shows.
-EDITOR_MOVES: dict[str, frozenset[str]] = {
-    "pending": frozenset({"approved", "rejected"}),
-    "approved": frozenset({"pending", "rejected"}),
-    "rejected": frozenset({"pending", "approved"}),
-    "failed": frozenset({"approved", "rejected", "withdrawn"}),  # approve again: retry
-    "published": frozenset({"withdrawn"}),   # taken back by the next run (syndicate.takedown)
+EDITOR_MOVES: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.APPROVED: frozenset({Status.PENDING, Status.REJECTED}),
+    Status.REJECTED: frozenset({Status.PENDING, Status.APPROVED}),
+    # approve again: retry
+    Status.FAILED: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    # taken back by the next run (syndicate.takedown)
+    Status.PUBLISHED: frozenset({Status.WITHDRAWN}),
 }
-QUEUE_STATUSES = ("pending", "approved", "failed", "blocked", "published", "rejected",
-                  "withdrawn")
-LEAVES_AFTER_KEEP_DAYS = frozenset({"published", "rejected", "withdrawn", "blocked"})
+#: The order the queue shows statuses in: needing a decision first.
+QUEUE_STATUSES = (Status.PENDING, Status.APPROVED, Status.FAILED, Status.BLOCKED,
+                  Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN)
+LEAVES_AFTER_KEEP_DAYS = frozenset({Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN,
+                                    Status.BLOCKED})
 
 
 def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
@@ -86,7 +91,7 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
         if before != (record.status, record.note, record.reason, record.chosen):
             ledger.save(record)
     if snapshot.digest:
-        for record in ledger.records("in_queue = 1 AND shown IS NOT NULL"):
+        for record in ledger.written_to_queue():
             if record.item.id not in snapshot.entries:
                 notices[record.item.id] = (
                     f"{today}: this item was missing from queue.yaml (deleted, or the file "
@@ -97,7 +102,7 @@ def apply_edits(ledger: Ledger, snapshot: queue.Snapshot,
     return notes
 
 
-def _stays(status: str) -> str:
+def _stays(status: Status) -> str:
     if status in LEAVES_AFTER_KEEP_DAYS:
         return (f"a {status} item leaves the queue by itself once the queue's keep_days "
                 "have passed")
@@ -105,7 +110,7 @@ def _stays(status: str) -> str:
 
 
 def _why(record: Record, note: str) -> str:
-    if record.status == "blocked":
+    if record.status == Status.BLOCKED:
         return ("the item is blocked: an error finding (see findings) stops it for every "
                 "sink. Fix that at the source; the item comes back as pending when it changes")
     return note
@@ -113,21 +118,21 @@ def _why(record: Record, note: str) -> str:
 
 def shown_fields(record: Record, notice: str | None = None) -> dict[str, Any]:
     """The editors' fields as the queue shows them: the base of the next merge."""
-    fields = {"status": record.status, "note": record.note, "reason": record.reason,
+    fields = {"status": record.status.value, "note": record.note, "reason": record.reason,
               "sinks": record.sinks}
     if notice:
         fields["notice"] = notice
     return fields
 
 
-def decide(record: Record, status: str, *, version: str | None = None) -> str | None:
+def decide(record: Record, status: Status, *, version: str | None = None) -> str | None:
     """Set an editor's decision on ``record``; return why not, or None when done."""
     if version is not None and version != record.content_hash:
         return (f"the decision '{status}' was made on an older version of this item; it "
                 "changed since, so look at it again")
     if status not in EDITOR_MOVES.get(record.status, frozenset()):
         hint = "; to take it back, set status: withdrawn with a reason, or run `syndicate " \
-            "withdraw`" if record.status == "published" else ""
+            "withdraw`" if record.status == Status.PUBLISHED else ""
         return f"cannot change a {record.status} item to {status}; left as " \
             f"{record.status}{hint}"
     record.status = status
@@ -139,20 +144,9 @@ def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
     """Bring backlog items into the queue oldest first, up to ``max_pending`` items that
     wait for an editor — pending ones and blocked ones (a page of 20,000 blocked images
     must not flood the queue either) — and let finished items leave it after
-    ``keep_days``. One statement, so a ledger of many thousands of items is not read into
-    memory on every run."""
+    ``keep_days`` (:meth:`Ledger.admit_and_expire`)."""
     cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
-    leaving = ", ".join(f"'{status}'" for status in sorted(LEAVES_AFTER_KEEP_DAYS))
-    belongs = f"""CASE
-        WHEN status = 'excluded' THEN 0
-        WHEN status IN ({leaving}) AND updated < :cutoff THEN 0
-        WHEN status IN ('pending', 'blocked') THEN id IN (
-            SELECT id FROM items WHERE status = 'pending'
-                OR (status = 'blocked' AND updated >= :cutoff)
-            ORDER BY first_seen, id LIMIT :max_pending)
-        ELSE 1 END"""
-    ledger.db.execute(f"UPDATE items SET in_queue = {belongs} WHERE in_queue != {belongs}",
-                      {"cutoff": cutoff, "max_pending": max_pending})
+    ledger.admit_and_expire(max_pending, cutoff, LEAVES_AFTER_KEEP_DAYS)
 
 
 Thumbnail = Callable[[Record], str | None]
@@ -185,7 +179,7 @@ def entries(ledger: Ledger, notices: dict[str, str] | None = None,
     notices = notices or {}
     return [_entry(ledger, record, notices.get(record.item.id),
                    thumbnail(record) if thumbnail else None)
-            for record in ordered(ledger.records("in_queue = 1"))]
+            for record in ordered(ledger.in_queue())]
 
 
 def excerpt(item: Item, limit: int = 160) -> str:
@@ -204,7 +198,7 @@ def _entry(ledger: Ledger, record: Record, notice: str | None,
            thumbnail: str | None) -> dict[str, Any]:
     item = record.item
     entry: dict[str, Any] = {
-        "id": item.id, "status": record.status, "version": record.content_hash,
+        "id": item.id, "status": record.status.value, "version": record.content_hash,
         "date": item_date(record),
         "title": item.title, "kind": item.kind, "source": item.source, "url": item.url or "",
         "excerpt": excerpt(item),
@@ -241,7 +235,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _result(ledger: Ledger, record: Record, sink: str) -> dict[str, Any] | None:
-    if record.status == "withdrawn":
+    if record.status == Status.WITHDRAWN:
         taken = withdrawals.queue_result(ledger, record.item.id, sink)
         if taken is not None:
             return taken
@@ -287,7 +281,7 @@ def sync(ledger: Ledger, path: Path, sink_names: list[str], max_pending: int,
         notices: dict[str, str] = {}
         apply_edits(ledger, snapshot, notices)
         admit_and_expire(ledger, max_pending, keep_days)
-        shown = {r.item.id: r for r in ledger.records("in_queue = 1")}
+        shown = {r.item.id: r for r in ledger.in_queue()}
         text = queue.render(entries(ledger, notices, thumbnail))
         if not write:
             ledger.commit()

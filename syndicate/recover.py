@@ -29,6 +29,7 @@ from syndicate.errors import InputError, SinkError
 from syndicate.ledger import RECOVERED, Record, now
 from syndicate.mediawiki import Account, RetryPolicy, Wiki
 from syndicate.model import Item, Receipt
+from syndicate.status import Status
 from syndicate.workspace import Workspace, user_agent
 
 FILE_NAMESPACE = 6
@@ -93,7 +94,7 @@ def apply(config: Config, recovered: Plan) -> None:
         for record in recovered.records:
             done = {f.sink for f in recovered.found if f.item_id == record.item.id}
             if record.sinks and set(record.sinks) <= done:
-                record.status = "published"
+                record.status = Status.PUBLISHED
             record.shown = reconcile.shown_fields(record)
             ws.ledger.save(record)
         version = {r.item.id: r.content_hash.removeprefix(RECOVERED)
@@ -116,8 +117,9 @@ def _record(raw: dict[str, Any]) -> Record:
     sinks = [str(s) for s in raw.get("sinks") or []]
     targets = sorted(set(sinks) | set(raw.get("results") or {}))
     stamp = now()
+    status = Status(str(raw.get("status") or Status.PENDING))   # queue.read checked it
     return Record(item=item, content_hash=RECOVERED + str(raw.get("version") or ""),
-                  targets=targets, chosen=sinks, status=str(raw.get("status") or "pending"),
+                  targets=targets, chosen=sinks, status=status,
                   shown=None, in_queue=True, note=str(raw.get("note") or ""),
                   reason=str(raw.get("reason") or ""), first_seen=stamp, updated=stamp)
 

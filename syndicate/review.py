@@ -28,18 +28,19 @@ from syndicate.files import atomic_write
 from syndicate.ledger import Record
 from syndicate.licences import registry
 from syndicate.model import Finding
+from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 #: Statuses that still lead to a publication, so their page text is worth showing.
-TO_BE_WRITTEN = frozenset({"pending", "approved", "failed"})
+TO_BE_WRITTEN = frozenset({Status.PENDING, Status.APPROVED, Status.FAILED})
 #: What an editor can do with an item in each status, for the card's "to decide" line.
 ACTIONS = {
-    "pending": ("approved", "rejected"),
-    "approved": ("rejected", "pending"),
-    "rejected": ("approved", "pending"),
-    "failed": ("approved", "rejected"),
+    Status.PENDING: (Status.APPROVED, Status.REJECTED),
+    Status.APPROVED: (Status.REJECTED, Status.PENDING),
+    Status.REJECTED: (Status.APPROVED, Status.PENDING),
+    Status.FAILED: (Status.APPROVED, Status.REJECTED),
 }
 SEVERITY_WORDS = {"error": "Stops publication", "warning": "Worth a look"}
 
@@ -79,7 +80,7 @@ def make_thumbnails(ws: Workspace) -> bool:
     keep = set()
     # Only images have thumbnails: SQLite picks them, so a queue of thousands of articles
     # is not read into records every night.
-    for record in ws.ledger.records("in_queue = 1 AND json_extract(data, '$.kind') = 'image'"):
+    for record in ws.ledger.in_queue(kind="image"):
         item = record.item
         dest = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
         if not dest.exists():
@@ -100,7 +101,7 @@ class Card:
     """Everything one card shows, as plain text (escaped when written)."""
 
     id: str
-    status: str
+    status: Status
     kind: str
     source: str
     date: str
@@ -150,7 +151,7 @@ def cards_for(ws: Workspace) -> list[Card]:
     """The queue's items as cards, in the queue's order."""
     lines = _id_lines(ws.config.queue.path)
     cards = []
-    for record in reconcile.ordered(ws.ledger.records("in_queue = 1")):
+    for record in reconcile.ordered(ws.ledger.in_queue()):
         item = record.item
         licence = registry().find(item.licence or "")
         thumb = thumbnails.path_for(ws.config.state_dir, item.id, record.content_hash)
@@ -278,7 +279,7 @@ def _csp_hash(text: str) -> str:
 def render(cards: list[Card], organisation: str, queue_name: str = "queue.yaml") -> str:
     """The whole page for ``cards``."""
     e = html.escape
-    waiting = sum(1 for c in cards if c.status == "pending")
+    waiting = sum(1 for c in cards if c.status == Status.PENDING)
     counts = Counter(c.status for c in cards)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "the queue is empty"
     csp = (f"default-src 'none'; img-src data:; style-src {_csp_hash(STYLE)}; "
@@ -328,7 +329,7 @@ def _filters(cards: list[Card]) -> str:
             + _options("finding", "Finding", findings) + "</form>")
 
 
-def _status_rank(status: str) -> int:
+def _status_rank(status: Status) -> int:
     order = reconcile.QUEUE_STATUSES
     return order.index(status) if status in order else len(order)
 

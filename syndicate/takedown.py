@@ -26,6 +26,7 @@ from syndicate.model import WITHDRAWAL_REASON, Item, Receipt, Withdrawal
 from syndicate.report import RunReport
 from syndicate.scrub import scrub
 from syndicate.sinks.base import Sink
+from syndicate.status import Status
 from syndicate.withdrawals import Row
 from syndicate.workspace import Workspace
 
@@ -85,12 +86,12 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
     """Withdraw ``record``'s item from every sink that published it and has not settled
     yet (``again``: ask sinks that left it to a person once more — they may find it done).
     ``feeds_only`` leaves other sinks ``kept`` (expiry)."""
-    withdrawals.ensure(ws.ledger)
+    ws.ledger.withdrawals.ensure()
     reason = record.reason or "withdrawn by the council"
     item = replace(record.item, extra={**record.item.extra, WITHDRAWAL_REASON: reason})
     done = []
-    for name in withdrawals.published_sinks(ws.ledger, item.id):
-        previous = withdrawals.get(ws.ledger, item.id, name)
+    for name in ws.ledger.published_sinks(item.id):
+        previous = ws.ledger.withdrawals.get(item.id, name)
         if withdrawals.settled(ws.ledger, previous) and not (
                 again and previous is not None and previous.status == "needs-person"):
             continue
@@ -99,7 +100,7 @@ def take_back(ws: Workspace, sinks: OpenSinks, record: Record, report: RunReport
             continue
         row = _from_sink(ws, sinks, item, name, reason, feeds_only)
         row = replace(row, message=scrub(row.message))  # a plugin's words: no secrets
-        withdrawals.record(ws.ledger, row)
+        ws.ledger.withdrawals.record(row)
         _report(row, report)
         done.append(row)
     report.withdrawn += any(row.status == "withdrawn" for row in done)
@@ -112,7 +113,7 @@ def _from_sink(ws: Workspace, sinks: OpenSinks, item: Item, name: str, reason: s
     receipt = ws.ledger.receipt(item.id, name)
     assert receipt is not None  # the item was published there
     row = Row(item.id, name, "needs-person", reason, "", receipt.url, now(),
-              withdrawals.latest_publication(ws.ledger, item.id, name))
+              ws.ledger.latest_publication(item.id, name))
     if name not in ws.config.sinks:
         return replace(row, message=f"the sink {name} is no longer configured; take the "
                        "item back there by hand")
@@ -167,10 +168,10 @@ def _report(row: Row, report: RunReport) -> None:
 def stage(ws: Workspace, report: RunReport) -> None:
     """The run's withdrawal work: expired items leave the feeds, then items withdrawn in
     queue.yaml (or by an interrupted run) are taken back from what is left."""
-    withdrawals.ensure(ws.ledger)
+    ws.ledger.withdrawals.ensure()
     with open_sinks(ws) as sinks:
         expire(ws, sinks, report)
-        for record in ws.ledger.records(withdrawals.UNSETTLED_ITEMS):
+        for record in ws.ledger.unsettled_withdrawals():
             take_back(ws, sinks, record, report)
 
 
@@ -180,14 +181,13 @@ def expire(ws: Workspace, sinks: OpenSinks, report: RunReport,
     draft or a file is not news that goes stale). Return the expired ids."""
     at = moment or datetime.now(UTC)
     expired = []
-    live = "status IN ('pending', 'approved', 'failed', 'published')"
-    if not policy.any_expires_after(ws.config):  # then only items that carry a date
-        live += " AND json_extract(data, '$.extra.expires') IS NOT NULL"
-    for record in ws.ledger.records(live):
+    # Without an expires_after rule, only items that carry a date can expire.
+    dated_only = not policy.any_expires_after(ws.config)
+    for record in ws.ledger.expiry_candidates(dated_only):
         ends = policy.expires_at(ws.config, record.item, record.first_seen)
         if ends is None or ends > at:
             continue
-        record.status = "withdrawn"
+        record.status = Status.WITHDRAWN
         record.reason = f"expired {ends.strftime('%Y-%m-%dT%H:%M:%SZ')}"
         record.updated = now()
         ws.ledger.save(record)
@@ -217,7 +217,7 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
     report = RunReport("withdraw")
     results = []
     with Workspace(config) as ws:
-        withdrawals.ensure(ws.ledger)
+        ws.ledger.withdrawals.ensure()
         for item_id in wanted:  # every id checked before anything is touched
             _withdrawable(ws, item_id)
         sync_queue(ws)
@@ -226,7 +226,7 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
         try:
             with open_sinks(ws) as sinks:
                 for record in records:
-                    record.status, record.reason, record.updated = "withdrawn", reason, now()
+                    record.status, record.reason, record.updated = Status.WITHDRAWN, reason, now()
                     ws.ledger.save(record)
                     ws.ledger.commit()
                     rows = take_back(ws, sinks, record, report, again=True)
@@ -243,7 +243,7 @@ def _withdrawable(ws: Workspace, item_id: str) -> Record:
     if record is None:
         raise InputError(f"no item {item_id} in the ledger; see `syndicate queue list`. "
                          "Nothing was withdrawn")
-    if not withdrawals.published_sinks(ws.ledger, item_id):
+    if not ws.ledger.published_sinks(item_id):
         raise InputError(f"{item_id} was never published, so there is nothing to take back; "
                          f"reject it instead (`syndicate queue reject {item_id}`). Nothing "
                          "was withdrawn")
@@ -253,11 +253,12 @@ def _withdrawable(ws: Workspace, item_id: str) -> Record:
 def status_rows(ws_ledger: Ledger) -> dict[str, list[dict[str, Any]]]:
     """For ``syndicate status``: withdrawals still needing a person, and published items
     whose changed version waits for an editor (the published version stays meanwhile)."""
-    withdrawals.ensure(ws_ledger)
-    people = [row.as_dict() for row in withdrawals.needing_a_person(ws_ledger)]
+    ws_ledger.withdrawals.ensure()
+    people = [row.as_dict() for row in ws_ledger.withdrawals.needing_a_person()]
     changed = []
-    for record in ws_ledger.records("status IN ('pending', 'approved', 'failed', 'blocked')"):
-        sinks = withdrawals.published_sinks(ws_ledger, record.item.id)
+    for record in ws_ledger.with_status(Status.PENDING, Status.APPROVED, Status.FAILED,
+                                        Status.BLOCKED):
+        sinks = ws_ledger.published_sinks(record.item.id)
         if sinks and any(ws_ledger.receipt(record.item.id, s, record.content_hash) is None
                          for s in sinks):
             changed.append({"item": record.item.id, "title": record.item.title,

@@ -26,11 +26,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import licensing_config, options, policy, tagging, withdrawals
+from syndicate import licensing_config, options, policy, tagging
 from syndicate.errors import ConfigError
 from syndicate.ledger import Record, now
 from syndicate.model import Item
 from syndicate.options import ListOf, Option, Text
+from syndicate.status import Status
 
 if TYPE_CHECKING:
     from syndicate.config import Config, SinkSpec
@@ -171,16 +172,15 @@ def _stages(ws: Workspace, report: RunReport) -> None:
 def approve(ws: Workspace, report: RunReport) -> set[str]:
     """Approve pending items urgent rules match (to the rule's sinks only) and return the
     ids the lane may publish: those, and earlier ones still due."""
-    withdrawals.ensure(ws.ledger)
+    ws.ledger.withdrawals.ensure()
     lane = tuple(ws.config.sources)
     due: set[str] = set()
-    where = "status IN ('pending', 'approved', 'failed') AND source IN " \
-        f"({', '.join('?' * len(lane))})"
-    for record in ws.ledger.records(where, lane):
+    for record in ws.ledger.with_status(Status.PENDING, Status.APPROVED, Status.FAILED,
+                                        sources=lane):
         rule = next((r for r in ws.config.urgent if r.matches(record.item)), None)
         if rule is None:
             continue
-        if record.status == "pending" and not _approve(ws, record, rule, report):
+        if record.status == Status.PENDING and not _approve(ws, record, rule, report):
             continue
         if record.sinks and set(record.sinks) <= set(rule.sinks):
             due.add(record.item.id)
@@ -190,7 +190,7 @@ def approve(ws: Workspace, report: RunReport) -> set[str]:
 
 def _approve(ws: Workspace, record: Record, rule: UrgentRule, report: RunReport) -> bool:
     item = record.item
-    if withdrawals.ever_withdrawn(ws.ledger, item.id):
+    if ws.ledger.withdrawals.ever_withdrawn(item.id):
         report.problem("urgent", rule.label, item.id, "was withdrawn before, so it waits "
                        "for an editor's approval", retry=False)
         return False
@@ -202,7 +202,7 @@ def _approve(ws: Workspace, record: Record, rule: UrgentRule, report: RunReport)
                        retry=False)
         return False
     record.chosen = sinks
-    record.status = "approved"
+    record.status = Status.APPROVED
     record.reason = f"approved by rule {rule.label}"
     record.updated = now()
     ws.ledger.save(record)

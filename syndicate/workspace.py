@@ -1,4 +1,5 @@
-"""A workspace: one configuration opened for a run — its lock, ledger, fetcher and sinks.
+"""A workspace: one configuration opened for a run — its lock, ledger, fetcher, sinks and
+media (:mod:`syndicate.media`).
 
 Everything that changes state (collect, publish, queue decisions) happens inside
 ``with Workspace(config) as ws:``, which holds the run lock so cron runs and editors'
@@ -9,28 +10,22 @@ from __future__ import annotations
 
 import functools
 import logging
-import mimetypes
-import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from syndicate import __version__
 from syndicate.boundary import Boundary, plugin_timeouts
 from syndicate.config import Config, SinkSpec, located
-from syndicate.errors import ConfigError, SourceError
+from syndicate.errors import ConfigError
 from syndicate.fetch import Fetcher
 from syndicate.files import RunLock
 from syndicate.ledger import Ledger
+from syndicate.media import MediaStore
 from syndicate.model import Item, Receipt
 from syndicate.progress import Progress, Silent
 from syndicate.sinks.base import Sink, SinkContext, SinkState
 from syndicate.sources.base import Source, SourceContext
-
-if TYPE_CHECKING:
-    from syndicate.marking import MediaTagger
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +52,10 @@ class Workspace:
                                cache_dir=None if dry_run else config.state_dir / "http")
         self._sinks: dict[str, Sink] = {}
         self._ledger: Ledger | None = None
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         #: Every call into a sink or source plugin goes through here.
         self.boundary = Boundary(config.limits, plugin_timeouts(config))
-        self._tagger: MediaTagger | None = None
-        self._media_lock = threading.Lock()
+        #: The files sinks send (downloads and tagged copies).
+        self.media_store = MediaStore(config, self.fetcher, dry_run=dry_run)
 
     def __enter__(self) -> Workspace:
         if not self.dry_run:  # a dry run reads a snapshot and leaves no trace, not even a lock
@@ -76,12 +70,9 @@ class Workspace:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self._tagger is not None:
-            self._tagger.close()
+        self.media_store.close()
         if self._ledger is not None:
             self._ledger.close()
-        if self._scratch is not None:
-            self._scratch.cleanup()
         self.boundary.close()
         self.progress.done()
         self.lock.__exit__(exc_type, exc, tb)
@@ -146,37 +137,9 @@ class Workspace:
                 if (receipt := self.ledger.receipt(item_id, sink)) is not None]
 
     def media(self, item: Item) -> Path:
-        """The file sinks send: the item's file with its licence metadata written into it
-        (a tagged copy, see :mod:`syndicate.marking`)."""
-        with self._media_lock:  # sinks call this from their own threads (the boundary)
-            return self._media_tagger()(item, self.local_file(item))
-
-    def _media_tagger(self) -> MediaTagger:
-        from syndicate.marking import MediaTagger, tagged_folder
-
-        if self._tagger is None:
-            folder = tagged_folder(self.config)
-            if self.dry_run:  # a dry run tags where it leaves no trace
-                self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
-                folder = Path(self._scratch.name) / "tagged"
-            self._tagger = MediaTagger(self.config, folder)
-        return self._tagger
+        """The file sinks send (``SinkContext.media``): see :meth:`MediaStore.tagged`."""
+        return self.media_store.tagged(item)
 
     def local_file(self, item: Item) -> Path:
-        """A local copy of the item's file: its own path, or a download of its media URL
-        into the state folder (kept per content version, so a retry does not fetch again)."""
-        if item.path is not None:
-            return item.path
-        if not item.media_url:
-            raise SourceError(f"{item.id} has no file")
-        ext = mimetypes.guess_extension(item.media_type or "") or Path(item.media_url).suffix
-        folder = self.config.state_dir / "media"
-        if self.dry_run:  # a dry run downloads where it leaves no trace
-            self._scratch = self._scratch or tempfile.TemporaryDirectory(prefix="syndicate-")
-            folder = Path(self._scratch.name)
-        dest = folder / f"{item.id}-{item.content_hash()}{ext}"
-        if not dest.exists():
-            spec = self.config.sources.get(item.source)
-            allow_private = bool(spec and spec.options.get("allow_private"))
-            self.fetcher.download(item.media_url, dest, allow_private=allow_private)
-        return dest
+        """A local copy of the item's file: see :meth:`MediaStore.local_file`."""
+        return self.media_store.local_file(item)
