@@ -4,8 +4,9 @@ Starts a throwaway local MediaWiki (tests/mediawiki.py), uploads 40 distinct sma
 JPEG images once through CommonsSink (open, 40 publish, close), then, each on a fresh copy of
 the wiki, with mwclient's ``Site.upload`` in a loop and with pywikibot's ``UploadRobot``
 (zero throttle, a generated family file for 127.0.0.1), counting api.php requests in the
-``php -S`` log. The target for the sink: at most 1.05 requests per new small file plus at
-most 5 per run.
+``php -S`` log. A first round of uploads, not counted, warms the wiki's caches so that no
+uploader pays for them alone. The target for the sink: at most 1.05 requests per new small
+file plus at most 5 per run.
 
     .venv/bin/python benchmarks/commons_requests.py [--files 40]
 """
@@ -110,8 +111,12 @@ def measure(folder: Path, count: int) -> dict[str, tuple[int, float]]:
     wiki.start()
     try:
         items = make_items(folder, count)
-        results = {"CommonsSink": run_sink(wiki, folder, items)}
-        for name, uploader in (("mwclient Site.upload", run_mwclient),
+        # A round not counted: MediaWiki fills its caches (localisation in $wgCacheDirectory,
+        # which a reset keeps) on first use, and whichever uploader ran first paid alone.
+        run_mwclient(wiki, items)
+        results: dict[str, tuple[int, float]] = {}
+        for name, uploader in (("CommonsSink", lambda w, i: run_sink(w, folder, i)),
+                               ("mwclient Site.upload", run_mwclient),
                                ("pywikibot UploadRobot", run_pywikibot)):
             wiki.reset()  # a fresh wiki, so each uploads the same new files
             results[name] = uploader(wiki, items)
