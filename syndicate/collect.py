@@ -111,10 +111,17 @@ class _RawEntries:
         return True
 
     def built(self, item_id: str) -> None:
-        """The item is in the ledger now: store the raw hash it was built from."""
-        raw_hash = self.pending.pop(item_id, None)
-        if raw_hash is not None and self._raw[0].get(item_id) != raw_hash:
+        """The item is in the ledger already: store the raw hash it was built from."""
+        raw_hash = self.taken(item_id)
+        if raw_hash is not None:
             self.ws.ledger.set_raw_hash(item_id, raw_hash)
+
+    def taken(self, item_id: str) -> str | None:
+        """The raw hash the item was built from, to save with it; None when the ledger
+        has it already (or the source gave none)."""
+        raw_hash = self.pending.pop(item_id, None)
+        return None if raw_hash is None or self._raw[0].get(item_id) == raw_hash \
+            else raw_hash
 
     def finished(self) -> None:
         """The source was read to its end: keep its document's hash and what it held,
@@ -145,14 +152,13 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
             else:
                 fresh.append((item, content_hash))
         for record in examine_all(ws, fresh, duplicates):
-            _store(ws, record, report)
-            raw.built(record.item.id)
+            _store(ws, record, report, raw.taken(record.item.id))
     raw.finished()
 
 
-def _store(ws: Workspace, record: Record, report: RunReport) -> None:
-    """Save a new or changed item's record; a changed one keeps the editor's decision
-    and notes, and its first-seen time."""
+def _store(ws: Workspace, record: Record, report: RunReport, raw_hash: str | None) -> None:
+    """Save a new or changed item's record (with the raw hash it was built from); a
+    changed one keeps the editor's decision and notes, and its first-seen time."""
     previous = ws.ledger.get(record.item.id)
     if previous is None:
         report.new += 1
@@ -166,10 +172,10 @@ def _store(ws: Workspace, record: Record, report: RunReport) -> None:
                 and record.status not in (Status.BLOCKED, Status.EXCLUDED):
             record.status = previous.status  # rebuilt, unchanged: the decision stands
         corrections.republish(ws, previous, record)  # updates: auto
+        ws.ledger.clear_outcomes(record.item.id)   # a new item has none
     report.excluded += record.status == Status.EXCLUDED
     report.blocked += record.status == Status.BLOCKED
-    ws.ledger.clear_outcomes(record.item.id)
-    ws.ledger.save(record)
+    ws.ledger.save(record, raw_hash)
 
 
 def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,

@@ -301,21 +301,22 @@ class Ledger:
         for row in self.db.execute(query, params).fetchall():
             yield _record(row)
 
-    def save(self, record: Record) -> None:
-        """Insert or replace one item's record (committed by :meth:`commit`)."""
+    def save(self, record: Record, raw_hash: str | None = None) -> None:
+        """Insert or replace one item's record (committed by :meth:`commit`), with the raw
+        hash it was built from if given (see :meth:`set_raw_hash`), else the one it had."""
         self.db.execute(
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
             "status, shown, in_queue, note, reason, first_seen, updated, seen_at, raw_hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "COALESCE((SELECT COALESCE(seen_at, first_seen) FROM items WHERE id = ?), ?), "
-            "(SELECT raw_hash FROM items WHERE id = ?))",
+            "COALESCE(?, (SELECT raw_hash FROM items WHERE id = ?)))",
             (record.item.id, record.item.source, record.content_hash,
              json.dumps(record.item.to_dict()), json.dumps(record.targets),
              json.dumps(record.chosen) if record.chosen is not None else None,
              record.status, json.dumps(record.shown) if record.shown is not None else None,
              int(record.in_queue), record.note,
              record.reason, record.first_seen, record.updated, record.item.id,
-             datetime.now(UTC).isoformat().replace("+00:00", "Z"), record.item.id))
+             datetime.now(UTC).isoformat().replace("+00:00", "Z"), raw_hash, record.item.id))
 
     def commit(self) -> None:
         self.db.commit()

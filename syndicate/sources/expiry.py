@@ -15,6 +15,7 @@ from lxml import etree
 from syndicate.policy import parse_moment
 
 DCTERMS = "http://purl.org/dc/terms/"
+_VALID = f"{{{DCTERMS}}}valid"
 _END = re.compile(r"(?:^|;)\s*end\s*=\s*([^;]+)")
 
 
@@ -37,11 +38,10 @@ def of_entry(entry: etree._Element) -> dict[str, str]:
     """``{"expires": …}`` for a feed entry that says when it expires, else ``{}``: the
     ``extra`` a feed source gives the entry's items."""
     for child in entry:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue  # comments and processing instructions
-        name = etree.QName(child)
-        if (name.namespace == DCTERMS and name.localname == "valid") or \
-                name.localname == "expires":
+        if tag == _VALID or tag.rpartition("}")[2] == "expires":
             found = normalise((child.text or "").strip())
             if found:
                 return {"expires": found}

@@ -147,6 +147,7 @@ class FeedReader:
             "%s", message))
         self.language = language
         self.feed = _FeedLevel()
+        self._inherited_bytes: bytes | None = None
         self._seen_media: set[str] = set()
         self._guids: dict[str, str] = {}   # guid → fingerprint of the first entry using it
         self.known = known
@@ -182,7 +183,16 @@ class FeedReader:
             raise InputError(f"{self.name}: not an RSS or Atom feed (the document is "
                              f"<{el.local_name(root)}>); check the URL or path")
 
+    def _inherited(self) -> bytes:
+        """What every entry's items inherit besides its own bytes, as part of its raw hash
+        (made again only when the feed-level data changes)."""
+        if self._inherited_bytes is None:
+            self._inherited_bytes = repr((READER_VERSION, self.base_url, self.language,
+                                          self.feed)).encode()
+        return self._inherited_bytes
+
     def _feed_level(self, element: etree._Element) -> None:
+        self._inherited_bytes = None
         licences = el.licences_of(element)
         if licences:
             self.feed.licences.extend(licence for licence in licences
@@ -232,8 +242,7 @@ class FeedReader:
         if not key:
             return False
         digest = hashlib.blake2b(etree.tostring(entry.element), digest_size=16)
-        digest.update(repr((READER_VERSION, self.base_url, self.language,
-                            self.feed)).encode())
+        digest.update(self._inherited())
         raw_hash = digest.hexdigest()
         if guid:
             first = self._guids.get(guid)

@@ -160,7 +160,10 @@ def find(parent: etree._Element, namespaces: str | Iterable[str],
 
 
 def text_of(element: etree._Element | None) -> str:
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+    if element is None:
+        return ""
+    text = "".join(element.itertext()) if len(element) else (element.text or "")
+    return " ".join(text.split())
 
 
 def plain_text(element: etree._Element | None, *, is_html: bool = False) -> str:
