@@ -149,7 +149,10 @@ class FeedReader:
         self.feed = _FeedLevel()
         self._inherited_bytes: bytes | None = None
         self._seen_media: set[str] = set()
-        self._guids: dict[str, str] = {}   # guid → fingerprint of the first entry using it
+        # hash(guid) → hash of the first entry using it: Python's own hashes, as the map
+        # lives for one read only, take less than half the memory of the strings (a big
+        # archive holds one entry per guid).
+        self._guids: dict[int, int] = {}
         self.known = known
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
@@ -245,13 +248,13 @@ class FeedReader:
         digest.update(self._inherited())
         raw_hash = digest.hexdigest()
         if guid:
-            first = self._guids.get(guid)
+            first = self._guids.get(hash(guid))
             if first is not None:   # a guid used again: the same bytes are the same entry
-                return first == _RAW + raw_hash
+                return first == hash((_RAW, raw_hash))
         if not self.known(make_id(self.source, key), raw_hash):
             return False
         if guid:    # its fingerprint is unknown (never built): see _distinct_key
-            self._guids[guid] = _RAW + raw_hash
+            self._guids[hash(guid)] = hash((_RAW, raw_hash))
         return True
 
     def _article(self, entry: el.Entry, media: list[el.Media]) -> Item | None:
@@ -310,9 +313,10 @@ class FeedReader:
         first was passed over unchanged (:meth:`_unchanged`), its content is unknown and a
         later entry with other bytes is kept as distinct: a duplicate with a finding beats
         an entry dropped unseen."""
-        fingerprint = make_id("", "\n".join(content)).lstrip("-")
-        first = self._guids.setdefault(guid, fingerprint)
-        return guid if fingerprint == first else f"{guid}#{fingerprint}"
+        joined = "\n".join(content)
+        if self._guids.setdefault(hash(guid), hash(joined)) == hash(joined):
+            return guid
+        return f"{guid}#{make_id('', joined).lstrip('-')}"
 
     def _repeated_guid(self, item_id: str, guid: str, title: str) -> Finding:
         message = (f"{self.name}: the guid {guid!r} is used again by the entry "
