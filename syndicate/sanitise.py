@@ -97,6 +97,14 @@ def _cleaner() -> nh3.Cleaner:
                        strip_comments=True, link_rel="noopener")
 
 
+@functools.cache
+def _text_cleaner() -> nh3.Cleaner:
+    """Block elements kept bare, everything else unwrapped or (script, style…) dropped:
+    built once, since building it cost three times the cleaning of a short text."""
+    return nh3.Cleaner(tags=set(_BLOCKS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                       attributes={}, link_rel=None)
+
+
 def _absolute_link(_tag: str, attribute: str, value: str) -> str | None:
     if attribute not in _URL_ATTRIBUTES:
         return value
@@ -163,7 +171,5 @@ def plain_text(markup: str) -> str:
     (An lxml parse of nh3's output did the same at twice the cost.)"""
     if not markup or not markup.strip():
         return ""
-    cleaned = nh3.clean(_SURROGATES.sub("", markup), tags=set(_BLOCKS),
-                        clean_content_tags=set(DROPPED_WITH_CONTENT), attributes={},
-                        link_rel=None)
+    cleaned = _text_cleaner().clean(_SURROGATES.sub("", markup))
     return " ".join(html.unescape(_TAG.sub(" ", cleaned)).split())
