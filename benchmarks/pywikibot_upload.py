@@ -3,9 +3,10 @@
 pywikibot reads its configuration when it is imported, so it runs in its own process with a
 throwaway PYWIKIBOT_DIR: a generated family file for the wiki on 127.0.0.1, a user-config.py
 with every throttle at zero, and a bot-password file. Prints the wall time of login and the
-uploads (not the import) as JSON.
+uploads (not the import) as JSON. PAGES is a JSON file mapping each file to upload to its
+description page.
 
-    python benchmarks/pywikibot_upload.py PORT USER BOTNAME BOTPASSWORD FILE...
+    python benchmarks/pywikibot_upload.py PORT USER BOTNAME BOTPASSWORD PAGES
 """
 
 from __future__ import annotations
@@ -61,24 +62,27 @@ def configure(folder: Path, port: int, user: str, bot: str, password: str) -> No
     os.environ["PYWIKIBOT_NO_USER_CONFIG"] = ""
 
 
-def upload(files: list[str]) -> float:
+def upload(pages: dict[str, str]) -> float:
+    """Upload each file with its own description page (one UploadRobot per file: a robot
+    takes one description for all its files)."""
     import pywikibot
     from pywikibot.specialbots import UploadRobot
 
     started = time.perf_counter()
     site = pywikibot.Site()
     site.login()
-    UploadRobot(files, description="{{Information|description=Benchmark}}\n{{Cc-by-4.0}}",
-                keep_filename=True, verify_description=False, ignore_warning=True,
-                target_site=site, summary="benchmark", always=True).run()
+    for file, description in pages.items():
+        UploadRobot([file], description=description, keep_filename=True,
+                    verify_description=False, ignore_warning=True, target_site=site,
+                    summary="benchmark upload", always=True).run()
     return time.perf_counter() - started
 
 
 def main() -> None:
-    port, user, bot, password, *files = sys.argv[1:]
+    port, user, bot, password, pages = sys.argv[1:]
     with tempfile.TemporaryDirectory(prefix="pywikibot-") as tmp:
         configure(Path(tmp), int(port), user, bot, password)
-        print(json.dumps({"seconds": upload(files)}))
+        print(json.dumps({"seconds": upload(json.loads(Path(pages).read_text()))}))
 
 
 if __name__ == "__main__":
