@@ -52,9 +52,10 @@ T = TypeVar("T")
 #: The text fields of an item that leave syndicate (in feeds, the queue, wiki pages).
 TEXT_FIELDS = ("title", "description", "content_html", "creator", "alt")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-#: A source's items cross to the main thread in slices of at most this many seconds…
+#: A source's items and a sink's checks cross threads in slices of at most this many
+#: seconds (see :class:`_Slices`)…
 SLICE = 0.05
-#: …and this many items (see :class:`_Slices`).
+#: …and a source's, of this many items.
 BATCH = 500
 _local = threading.local()
 
@@ -161,12 +162,12 @@ class Worker:
 
 
 class _Slices:
-    """A source's items handed over in slices: as many as come within :data:`SLICE`
-    seconds (at most :data:`BATCH`) per call into the source's worker. One thread round
-    trip per item cost a third of a big first collect; a slice keeps a slow source
-    streaming and a hung step still overruns its call's deadline. An exception after some
-    items of a slice is raised on the next call, so the items before it are handled first,
-    as they would be one by one."""
+    """What a plugin's worker makes one by one (a source's items, a sink's checks), handed
+    over in slices: as many as come within :data:`SLICE` seconds per call into the worker.
+    One thread round trip per item cost a third of a big first collect; a slice keeps a
+    slow source streaming and a hung step still overruns its call's deadline. An exception
+    after some items of a slice is raised on the next call, so the items before it are
+    handled first, as they would be one by one."""
 
     def __init__(self, iterator: Iterator[Any]) -> None:
         self._iterator = iterator
@@ -200,34 +201,6 @@ class _Slices:
         midway), taken as they are now; anything added later is not looked at."""
         batch, self._gathering = self._gathering, []
         return list(batch)
-
-
-class _CheckSlices:
-    """A sink's checks of many items, run in its worker a slice at a time (as
-    :class:`_Slices` does for a source): each call checks items from ``start`` until
-    :data:`SLICE` seconds have passed, and gives each one's findings or exception."""
-
-    def __init__(self, check: Callable[[Item], Any], items: list[Item]) -> None:
-        self._check, self._items = check, items
-        self._gathering: list[Any] = []
-
-    def take(self, start: int) -> list[Any]:
-        done = self._gathering = []
-        until = time.monotonic() + SLICE
-        for item in self._items[start:]:
-            try:
-                done.append(self._check(item))
-            except Exception as error:  # the caller turns it into the item's finding
-                done.append(error)
-            if time.monotonic() >= until:
-                break
-        self._gathering = []
-        return done
-
-    def salvage(self) -> list[Any]:
-        """What a slice that never came back had finished."""
-        done, self._gathering = self._gathering, []
-        return list(done)
 
 
 class Boundary:
@@ -376,28 +349,21 @@ class Boundary:
                               retry=False)
         return item
 
-    def check(self, name: str, check: Callable[[Item], Any], item: Item) -> list[Finding]:
-        """A sink's findings on ``item``, each one its own (a check speaks only for its
-        sink); anything but a list of findings is itself an error finding for that sink.
-        An exception from the check is raised as it is."""
-        outcome = self.checks(name, check, [item])[0]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
     def checks(self, name: str, check: Callable[[Item], Any],
                items: list[Item]) -> list[list[Finding] | Exception]:
-        """:meth:`check` for many items, handed to the sink's worker in slices (one
-        thread round trip per item was a tenth of a big first collect): for each item its
-        findings, or the exception its check raised. A check that hangs or misbehaves
-        costs the item it was on a :class:`PluginFault` outcome; the items after it get
-        the fault of a sink set aside."""
+        """A sink's findings on each of ``items``, each finding its own (a check speaks
+        only for its sink), or the exception its check raised; anything but a list of
+        findings is itself an error finding for that sink. The checks run in the sink's
+        worker in slices, as a source's items do (one thread round trip per item was a
+        tenth of a big first collect). A check that hangs or misbehaves costs the item it
+        was on a :class:`PluginFault` outcome; the items after it get the fault of a sink
+        set aside."""
         worker = self.worker(name)
-        slices = _CheckSlices(check, items)
+        slices = _Slices(_checked(check, item) for item in items)
         outcomes: list[list[Finding] | Exception] = []
         while len(outcomes) < len(items):
             try:
-                done = worker.call("check", slices.take, len(outcomes))
+                done = worker.call("check", slices.take, len(items) - len(outcomes))
             except PluginFault as fault:
                 done = [*slices.salvage(), fault]
             outcomes += [self._findings(name, item, found) for item, found
@@ -426,6 +392,15 @@ class Boundary:
     def close(self) -> None:
         for worker in self._workers.values():
             worker.stop()
+
+
+def _checked(check: Callable[[Item], Any], item: Item) -> Any:
+    """``check(item)``, or the exception it raised (the caller makes it the item's finding;
+    :class:`_Slices` would hold it back for the next slice)."""
+    try:
+        return check(item)
+    except Exception as error:
+        return error
 
 
 def _clean_text(item: Item) -> None:
