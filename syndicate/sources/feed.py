@@ -240,7 +240,7 @@ class FeedReader:
         guid, else link), hashed over its bytes and the feed-level data items inherit."""
         if self.known is None:
             return False
-        guid = el.text_of(entry.first("id", "guid")) or entry.element.get(el.RDF_ABOUT, "")
+        guid = _guid(entry)
         key = guid or self._absolute(entry.element, el.entry_link(entry))
         if not key:
             return False
@@ -260,7 +260,7 @@ class FeedReader:
     def _article(self, entry: el.Entry, media: list[el.Media]) -> Item | None:
         title = el.plain_text(el.either(entry.first("title"), entry.find(el.DC, "title")))
         link = self._absolute(entry.element, el.entry_link(entry))
-        guid = el.text_of(entry.first("id", "guid")) or entry.element.get(el.RDF_ABOUT, "")
+        guid = _guid(entry)
         description = el.plain_text(entry.first("summary", "description"), is_html=True)
         content_element = el.content_element(entry)
         content = sanitise.safe_html(el.content_html_of(entry),
@@ -379,3 +379,6 @@ class FeedReader:
         return base
 
 
+def _guid(entry: el.Entry) -> str:
+    """The entry's own id: Atom ``id``, RSS ``guid`` or RSS 1.0's ``rdf:about``."""
+    return el.text_of(entry.first("id", "guid")) or entry.element.get(el.RDF_ABOUT, "")

@@ -156,7 +156,7 @@ class PagesSource(Source):
         digest = hashlib.blake2b(content, digest_size=16)
         digest.update(repr((__version__, url, sorted(headers.items()),
                             self.content_selector)).encode())
-        return self.context.known(make_id(self.name, location), digest.hexdigest())
+        return self.context.known(self._item_id(location), digest.hexdigest())
 
     def _read(self, location: str, loaded: tuple[bytes, str, dict[str, str]]
               ) -> tuple[Page, str, str | None]:
@@ -198,7 +198,7 @@ class PagesSource(Source):
         # A page without og:title, <h1> or <title> is named after its address.
         title = page.title or title_from_file_name(
             PurePosixPath(urlsplit(page.url).path).name or str(urlsplit(page.url).hostname))
-        item = Item(id=make_id(self.name, key), source=self.name, kind="article",
+        item = Item(id=self._item_id(key), source=self.name, kind="article",
                     title=title, url=public_url, description=page.description,
                     content_html=page.content_html, creator=page.creator,
                     creator_url=page.creator_url, date=page.date or page.modified,
@@ -213,6 +213,10 @@ class PagesSource(Source):
                 f"the page, or set content_selector: on source {self.name!r} to the CSS "
                 "selector of the element holding the article", None))
         return item
+
+    def _item_id(self, key: str) -> str:
+        """The id of the article of the page with ``key`` (its URL, or a saved page's path)."""
+        return make_id(self.name, key)
 
     def _image(self, image: PageImage, page: Page, article: Item, public_url: str | None,
                *, local: bool) -> Item | None:
