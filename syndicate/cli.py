@@ -328,7 +328,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{run_row['started']} {run_row['command']}: exit {run_row['exit_code']}"
                    f" — {_run_counts(run_row)}")
     counts = ", ".join(f"{n} {s}" for s, n in sorted(data["counts"].items())) or "no items"
-    click.echo(f"items: {counts}; backlog: {data['backlog']}")
+    unexamined = f" ({data['deferred']} new, examined as the queue has room)" \
+        if data["deferred"] else ""
+    click.echo(f"items: {counts}; backlog: {data['backlog']}{unexamined}")
     for row in data["attention"]:
         click.echo(f"needs attention: {row['item']} → {row['sink']} ({row['status']}): "
                    f"{row['message']}")

@@ -4,20 +4,30 @@ An item whose content hash matches the ledger costs nothing more: it is neither 
 checked again. New and changed items are tagged, checked for every sink they could go to,
 and stored as ``pending`` (or ``blocked`` when errors leave no sink, ``excluded`` when a
 rule says ``licence: none``).
+
+Editors see at most ``queue.max_pending`` items at a time, so a run examines only as many
+new items as the queue has room for. A source that can build an item again from its raw
+entry (a feed: ``SourceContext.defer``) hands over the entries beyond that room unbuilt;
+they wait in the ledger (:class:`~syndicate.ledger.DeferredEntries`), count in the
+backlog, and are examined oldest first as editors make room — tagged by the rules of
+that day. A whole news archive read for the first time thus costs little more than
+reading it. Sources urgent rules can match never defer: the emergency lane must see
+every new item at once.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
-from syndicate import corrections
+from syndicate import corrections, reconcile, urgent
 from syndicate.boundary import PluginFault, still_wanted
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
-from syndicate.ledger import RECOVERED, Record, now
+from syndicate.ledger import RECOVERED, DeferredEntry, Record, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
@@ -25,6 +35,8 @@ from syndicate.status import Status
 from syndicate.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+_WRITE_EVERY = 1000     # deferred entries held before they are written to the ledger
 
 
 def collect(ws: Workspace, report: RunReport) -> None:
@@ -62,15 +74,36 @@ def collect(ws: Workspace, report: RunReport) -> None:
         ws.ledger.commit()
 
 
+class _Room:
+    """How many more new items of one source this run examines: the queue's room for an
+    editor when the source is read (all of them for a source urgent rules can match)."""
+
+    def __init__(self, ws: Workspace, source: str) -> None:
+        settings = ws.config.queue
+        unlimited = ws.config.urgent and source in urgent.lane_sources(ws.config)
+        self.left = None if unlimited else reconcile.room(ws.ledger, settings.max_pending,
+                                                          settings.keep_days)
+
+    def take(self, wanted: int = 1) -> int:
+        """How many of ``wanted`` new items are examined now (each takes a place)."""
+        if self.left is None:
+            return wanted
+        granted = min(wanted, self.left)
+        self.left -= granted
+        return granted
+
+
 class _RawEntries:
     """The ``known`` hooks of one source's run (SourceContext): answer from the raw hashes
     in the ledger, and keep the raw hash of each item the source goes on to build. What the
     ledger knows of the source is read only when first needed: not at all when the whole
     document is unchanged."""
 
-    def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str]) -> None:
-        self.ws, self.source, self.report, self.seen = ws, source, report, seen
+    def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str],
+                 room: _Room) -> None:
+        self.ws, self.source, self.report, self.seen, self.room = ws, source, report, seen, room
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
+        self.waiting: list[tuple[str, str, bytes, datetime]] = []  # deferred, not yet written
         self.document: str | None = None    # the hash of the whole input, once told
         self.problems = len(report.problems)  # a source with new problems was not read in full
 
@@ -95,13 +128,17 @@ class _RawEntries:
     def _raw(self) -> tuple[dict[str, str], dict[str, list[str]]]:
         return self.ws.ledger.raw_hashes(self.source)
 
+    @functools.cached_property
+    def _deferred(self) -> dict[str, str]:
+        return self.ws.ledger.deferred.raw_hashes(self.source)
+
     def known(self, item_id: str, raw_hash: str) -> bool:
         if not still_wanted():
             return False
         if item_id in self.seen:
             return True     # listed twice: collect would pass over it anyway
         stored, children = self._raw
-        if stored.get(item_id) != raw_hash:
+        if stored.get(item_id, self._deferred.get(item_id)) != raw_hash:
             self.pending[item_id] = raw_hash
             return False
         same = [item_id, *children.get(item_id, ())]
@@ -109,6 +146,28 @@ class _RawEntries:
         self.report.collected[self.source] += len(same)
         self.report.unchanged += len(same)
         return True
+
+    def defer(self, item_id: str, raw_hash: str, entry: bytes) -> bool:
+        """SourceContext.defer: keep a new entry unbuilt when the queue has no room for
+        it; one kept before stays kept (with its new bytes) until its turn comes."""
+        if not still_wanted() or item_id in self.hashes:
+            return False    # a changed item is examined at once: editors may be waiting
+        if item_id not in self._deferred and self.room.take():
+            return False
+        self.pending.pop(item_id, None)
+        self.seen.add(item_id)
+        self.report.collected[self.source] += 1
+        self.report.deferred += 1
+        self.waiting.append((item_id, raw_hash, entry, datetime.now(UTC)))
+        if len(self.waiting) >= _WRITE_EVERY:
+            self.write_waiting()
+        return True
+
+    def write_waiting(self) -> None:
+        """Write the deferred entries held so far (memory stays flat however many)."""
+        if self.waiting and still_wanted():
+            self.ws.ledger.deferred.put(self.source, self.waiting)
+        self.waiting = []
 
     def built(self, item_id: str) -> None:
         """The item is in the ledger already: store the raw hash it was built from."""
@@ -126,14 +185,17 @@ class _RawEntries:
     def finished(self) -> None:
         """The source was read to its end: keep its document's hash and what it held,
         unless an entry of it was a problem (left out, unreadable): then it is read again."""
+        self.write_waiting()
         if self.document is not None and len(self.report.problems) == self.problems:
             self.ws.ledger.put_source_document(self.source, self.document, sorted(self.seen))
 
 
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
                     duplicates: Duplicates, seen: set[str]) -> None:
-    raw = _RawEntries(ws, source.name, report, seen)
+    room = _Room(ws, source.name)
+    raw = _RawEntries(ws, source.name, report, seen, room)
     source.context.known, source.context.known_document = raw.known, raw.known_document
+    source.context.defer = raw.defer
     def problem(message: str) -> None:
         report.problem("collect", source.name, None, message, retry=True)
 
@@ -154,14 +216,47 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
         for record in examine_all(ws, fresh, duplicates):
             _store(ws, record, report, raw.taken(record.item.id))
     raw.finished()
+    _examine_deferred(ws, source, report, duplicates, room, problem)
 
 
-def _store(ws: Workspace, record: Record, report: RunReport, raw_hash: str | None) -> None:
+def _examine_deferred(ws: Workspace, source: Source, report: RunReport,
+                      duplicates: Duplicates, room: _Room,
+                      problem: Callable[[str], None]) -> None:
+    """Build, tag and check the source's oldest deferred entries the queue has room for.
+    An entry that cannot be built stays (the problem is reported, and it is tried again)."""
+    turn = room.take(ws.ledger.deferred.count(source.name))
+    if not turn:
+        return
+    entries = ws.ledger.deferred.oldest(source.name, turn)
+    by_id = {entry.item_id: entry for entry in entries}
+    built: set[str] = set()
+    for batch in ws.boundary.batches(source.name,
+                                     lambda: source.rebuild([e.entry for e in entries]),
+                                     problem):
+        fresh = []
+        for item in batch:
+            if item.id in built or (item.id not in by_id and ws.ledger.get(item.id)):
+                continue    # an image an earlier entry has already given
+            built.add(item.id)
+            fresh.append((item, item.content_hash(ws.ledger.file_sha1)))
+        for record in examine_all(ws, fresh, duplicates):
+            own = by_id.get(record.item.id)    # the entry's item, else one built from it
+            _store(ws, record, report, own.raw_hash if own else None,
+                   read=own or by_id.get(record.item.parent or ""))
+    ws.ledger.deferred.remove([i for i in by_id if i in built])
+    ws.ledger.commit()
+
+
+def _store(ws: Workspace, record: Record, report: RunReport, raw_hash: str | None,
+           read: DeferredEntry | None = None) -> None:
     """Save a new or changed item's record (with the raw hash it was built from); a
-    changed one keeps the editor's decision and notes, and its first-seen time."""
+    changed one keeps the editor's decision and notes, and its first-seen time. An item
+    built from a deferred entry was first seen when the entry was ``read``."""
     previous = ws.ledger.get(record.item.id)
     if previous is None:
         report.new += 1
+        if read is not None:
+            record.first_seen = read.first_seen
     else:
         report.changed += 1
         record.first_seen = previous.first_seen
@@ -175,7 +270,7 @@ def _store(ws: Workspace, record: Record, report: RunReport, raw_hash: str | Non
         ws.ledger.clear_outcomes(record.item.id)   # a new item has none
     report.excluded += record.status == Status.EXCLUDED
     report.blocked += record.status == Status.BLOCKED
-    ws.ledger.save(record, raw_hash)
+    ws.ledger.save(record, raw_hash, seen_at=read.seen_at if read else None)
 
 
 def examine(ws: Workspace, item: Item, duplicates: Duplicates | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -74,6 +74,15 @@ CREATE TABLE IF NOT EXISTS source_documents (  -- what each source read when las
     raw_hash TEXT NOT NULL,         -- the source's hash of its whole input (SourceContext)
     items TEXT NOT NULL             -- the ids collect saw in it, JSON list
 );
+CREATE TABLE IF NOT EXISTS deferred (  -- new entries read but not examined yet: no queue room
+    id TEXT PRIMARY KEY,            -- the item id the entry will be built as
+    source TEXT NOT NULL,
+    raw_hash TEXT NOT NULL,         -- as SourceContext.known compares it
+    entry BLOB NOT NULL,            -- what the source builds the items from (Source.rebuild)
+    first_seen TEXT NOT NULL,       -- its place in the queue's order, kept when it changes
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deferred_order ON deferred (source, first_seen, seen_at);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,
@@ -301,9 +310,11 @@ class Ledger:
         for row in self.db.execute(query, params).fetchall():
             yield _record(row)
 
-    def save(self, record: Record, raw_hash: str | None = None) -> None:
+    def save(self, record: Record, raw_hash: str | None = None,
+             seen_at: str | None = None) -> None:
         """Insert or replace one item's record (committed by :meth:`commit`), with the raw
-        hash it was built from if given (see :meth:`set_raw_hash`), else the one it had."""
+        hash it was built from if given (see :meth:`set_raw_hash`), else the one it had.
+        A new item is first seen now, or at ``seen_at`` (ISO 8601, to the microsecond)."""
         self.db.execute(
             "INSERT OR REPLACE INTO items (id, source, content_hash, data, targets, chosen, "
             "status, shown, in_queue, note, reason, first_seen, updated, seen_at, raw_hash) "
@@ -316,7 +327,8 @@ class Ledger:
              record.status, json.dumps(record.shown) if record.shown is not None else None,
              int(record.in_queue), record.note,
              record.reason, record.first_seen, record.updated, record.item.id,
-             datetime.now(UTC).isoformat().replace("+00:00", "Z"), raw_hash, record.item.id))
+             seen_at or datetime.now(UTC).isoformat().replace("+00:00", "Z"), raw_hash,
+             record.item.id))
 
     def commit(self) -> None:
         self.db.commit()
@@ -331,11 +343,21 @@ class Ledger:
         return self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is None
 
     def backlog(self) -> int:
-        """Items waiting outside the queue for editors to make room: pending ones, and
-        blocked ones never shown yet (they count towards ``max_pending`` too)."""
+        """Items waiting outside the queue for editors to make room: pending ones,
+        blocked ones never shown yet (they count towards ``max_pending`` too), and new
+        entries not examined yet (:attr:`deferred`)."""
         row = self.db.execute(
-            "SELECT count(*) FROM items WHERE in_queue = 0 AND (status = 'pending' OR "
-            "(status = 'blocked' AND shown IS NULL))").fetchone()
+            "SELECT (SELECT count(*) FROM items WHERE in_queue = 0 AND (status = 'pending' "
+            "OR (status = 'blocked' AND shown IS NULL))) + (SELECT count(*) FROM deferred)"
+            ).fetchone()
+        return int(row[0])
+
+    def awaiting_editors(self, cutoff: str) -> int:
+        """Items the queue holds for an editor, in it or waiting for room: pending ones
+        and blocked ones updated since ``cutoff`` (as :meth:`admit_and_expire` counts)."""
+        row = self.db.execute("SELECT count(*) FROM items WHERE status = ? OR "
+                              "(status = ? AND updated >= ?)",
+                              (Status.PENDING, Status.BLOCKED, cutoff)).fetchone()
         return int(row[0])
 
     # Publications -----------------------------------------------------------------------
@@ -397,6 +419,11 @@ class Ledger:
         found = self.db.execute("SELECT max(rowid) FROM publications WHERE item_id = ? AND "
                                 "sink = ?", (item_id, sink)).fetchone()
         return int(found[0]) if found[0] is not None else None
+
+    @cached_property
+    def deferred(self) -> DeferredEntries:
+        """New entries read but not examined yet, for want of queue room."""
+        return DeferredEntries(self.db)
 
     @cached_property
     def withdrawals(self) -> WithdrawalLog:
@@ -649,3 +676,61 @@ class WithdrawalLog:
 def _withdrawal(found: sqlite3.Row) -> WithdrawalRow:
     return WithdrawalRow(found["item_id"], found["sink"], found["status"], found["reason"],
                          found["message"], found["url"], found["at"], found["publication"])
+
+
+@dataclass(frozen=True)
+class DeferredEntry:
+    """A new entry a source handed over unbuilt (``SourceContext.defer``)."""
+
+    item_id: str
+    raw_hash: str
+    entry: bytes
+    first_seen: str     # when it was read: its place in the queue's order
+    seen_at: str
+
+
+class DeferredEntries:
+    """The deferred table: new entries a run read but did not examine, because the queue
+    had no room for them (see :mod:`syndicate.collect`). They count as collected and seen;
+    each is built, tagged and checked, oldest first, when the queue has room for it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def put(self, source: str, rows: Iterable[tuple[str, str, bytes, datetime]]) -> None:
+        """Keep entries given as (item id, raw hash, entry, when read); an entry kept
+        before keeps its place in the queue's order and takes the new bytes."""
+        self.db.executemany(
+            "INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET raw_hash = excluded.raw_hash, "
+            "entry = excluded.entry",
+            ((item_id, source, raw_hash, entry,
+              read.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+              read.isoformat().replace("+00:00", "Z"))
+             for item_id, raw_hash, entry, read in rows))
+
+    def raw_hashes(self, source: str) -> dict[str, str]:
+        """Item id → raw hash of every entry of ``source`` waiting here."""
+        rows = self.db.execute("SELECT id, raw_hash FROM deferred WHERE source = ?", (source,))
+        return dict(rows.fetchall())
+
+    def oldest(self, source: str, limit: int) -> list[DeferredEntry]:
+        """Up to ``limit`` entries of ``source``, oldest first (the queue's order)."""
+        rows = self.db.execute("SELECT id, raw_hash, entry, first_seen, seen_at FROM deferred "
+                               "WHERE source = ? ORDER BY first_seen, seen_at, id LIMIT ?",
+                               (source, limit))
+        return [DeferredEntry(*row) for row in rows.fetchall()]
+
+    def remove(self, item_ids: Collection[str]) -> None:
+        """Forget entries: built into the ledger's items, or gone from their source."""
+        self.db.executemany("DELETE FROM deferred WHERE id = ?", ((i,) for i in item_ids))
+
+    def count(self, source: str | None = None) -> int:
+        """How many entries wait (of one source, or of all)."""
+        query = "SELECT count(*) FROM deferred" + (" WHERE source = ?" if source else "")
+        return int(self.db.execute(query, (source,) if source else ()).fetchone()[0])
+
+    def sources(self) -> dict[str, int]:
+        """Source → how many of its entries wait."""
+        rows = self.db.execute("SELECT source, count(*) FROM deferred GROUP BY source")
+        return dict(rows.fetchall())

@@ -278,12 +278,13 @@ def check_queue(config: Config) -> list[str]:
 
 
 def status(config: Config) -> dict[str, Any]:
-    """Last runs, counts per status, backlog, and failures needing attention."""
+    """Last runs, counts per status, backlog (with the new entries in it not examined
+    yet: ``deferred``), and failures needing attention."""
     path = config.state_dir / "state.sqlite"
     runs = [_run_line(record) for record in runlog.last(config.state_dir)]
     if not path.exists():
-        return {"runs": runs, "counts": {}, "backlog": 0, "attention": [], "withdrawals": [],
-                "changed": []}
+        return {"runs": runs, "counts": {}, "backlog": 0, "deferred": 0, "attention": [],
+                "withdrawals": [], "changed": []}
     ledger = Ledger.scratch_copy(path)
     try:
         attention = []
@@ -294,6 +295,7 @@ def status(config: Config) -> dict[str, Any]:
                     attention.append({"item": record.item.id, "sink": sink,
                                       "status": outcome.status, "message": outcome.message})
         return {"runs": runs, "counts": ledger.counts(), "backlog": ledger.backlog(),
+                "deferred": ledger.deferred.count(),
                 "attention": attention, **takedown.status_rows(ledger)}
     finally:
         ledger.close()

@@ -145,8 +145,17 @@ def admit_and_expire(ledger: Ledger, max_pending: int, keep_days: int) -> None:
     wait for an editor — pending ones and blocked ones (a page of 20,000 blocked images
     must not flood the queue either) — and let finished items leave it after
     ``keep_days`` (:meth:`Ledger.admit_and_expire`)."""
-    cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
-    ledger.admit_and_expire(max_pending, cutoff, LEAVES_AFTER_KEEP_DAYS)
+    ledger.admit_and_expire(max_pending, _cutoff(keep_days), LEAVES_AFTER_KEEP_DAYS)
+
+
+def room(ledger: Ledger, max_pending: int, keep_days: int) -> int:
+    """How many more items the queue can take for an editor before it is full (what
+    :func:`admit_and_expire` would admit beyond those already waiting)."""
+    return max(0, max_pending - ledger.awaiting_editors(_cutoff(keep_days)))
+
+
+def _cutoff(keep_days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=keep_days)).isoformat().replace("+00:00", "Z")
 
 
 Thumbnail = Callable[[Record], str | None]

@@ -38,6 +38,8 @@ class RunReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: New entries kept unbuilt for want of queue room (examined as it frees; collect.py).
+    deferred: int = 0
     excluded: int = 0
     blocked: int = 0
     withdrawn: int = 0
@@ -102,7 +104,8 @@ class RunReport:
             "duration_seconds": self.duration, "timings": self.timings,
             "sinks": self.sinks(),
             "collected": dict(self.collected), "new": self.new, "changed": self.changed,
-            "unchanged": self.unchanged, "excluded": self.excluded, "blocked": self.blocked,
+            "unchanged": self.unchanged, "deferred": self.deferred,
+            "excluded": self.excluded, "blocked": self.blocked,
             "withdrawn": self.withdrawn, "published": dict(self.published),
             "failed": dict(self.failed), "skipped": dict(self.skipped),
             "queue": self.queue, "backlog": self.backlog, "blocked_now": self.blocked_now,
@@ -117,6 +120,10 @@ class RunReport:
             lines.append(f"collected {sum(self.collected.values())} items ({per_source}): "
                          f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                          f"{self.excluded} excluded by rules, {self.blocked} blocked")
+            if self.deferred:
+                lines.append(f"kept to examine when the queue has room: {self.deferred} new "
+                             f"item{'s' if self.deferred != 1 else ''} (oldest first, as "
+                             "editors decide; see backlog)")
         if self.withdrawn:
             lines.append(f"withdrawn: {self.withdrawn} item{'s' if self.withdrawn != 1 else ''}"
                          " (gone from the source, withdrawn or expired)")

@@ -46,6 +46,13 @@ class SourceContext:
             the source was last collected in full from input with that hash; every item
             collected then counts as collected, unchanged and seen, and the source yields
             nothing. False: read as usual; once the run has read it all, the hash is kept.
+        defer: ``defer(item_id, raw_hash, entry)``, for a source that can build an item
+            again from bytes alone (:meth:`Source.rebuild`): call it after ``known``
+            said False. True: the run has no queue room to examine a new item now, and
+            keeps ``entry`` (everything the item and its children are built from)
+            instead; the item counts as collected and seen, and the source must not
+            yield it. It is built through ``rebuild`` when the queue has room for it.
+            False: yield it as usual. The default answers False.
     """
 
     base_dir: Path
@@ -53,6 +60,8 @@ class SourceContext:
     problem: Callable[[str], None] = field(default=lambda message: _log.warning("%s", message))
     known: Callable[[str, str], bool] = field(default=lambda item_id, raw_hash: False)
     known_document: Callable[[str], bool] = field(default=lambda raw_hash: False)
+    defer: Callable[[str, str, bytes], bool] = field(
+        default=lambda item_id, raw_hash, entry: False)
 
 
 class Source(abc.ABC, Configurable):
@@ -87,3 +96,10 @@ class Source(abc.ABC, Configurable):
     @abc.abstractmethod
     def items(self) -> Iterator[Item]:
         """Yield the source's items, streaming: memory must not grow with the source."""
+
+    def rebuild(self, entries: list[bytes]) -> Iterator[Item]:
+        """Yield the items of entries this source handed to ``context.defer`` (each
+        entry's item first, then those built from it), in order. Only a source that
+        defers needs it; like :meth:`items` it reports an unreadable entry through
+        ``context.problem`` and goes on."""
+        raise NotImplementedError(f"source {self.name} does not defer entries")

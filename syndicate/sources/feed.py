@@ -13,8 +13,10 @@ taken from what precedes the entries, where every feed format puts it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import logging
 import mimetypes
 from collections.abc import Callable, Iterator, Mapping
@@ -30,7 +32,7 @@ from syndicate import dates, sanitise
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Attachment, Finding, Item, make_id
 from syndicate.options import Boolean, FilePath, Integer, LanguageTag, Option, Url
-from syndicate.safexml import XMLStream, release
+from syndicate.safexml import XMLStream, fromstring, release
 from syndicate.sources import expiry
 from syndicate.sources import feedelements as el
 from syndicate.sources.base import Source, SourceContext
@@ -78,8 +80,13 @@ class FeedSource(Source):
             if self.context.known_document(self._document_hash(stream, base_url)):
                 return      # read in full before, byte for byte (a 304 or the same file)
             reader = FeedReader(self.name, name, base_url, problem=self.context.problem,
-                                language=self.language, known=self.context.known)
+                                language=self.language, known=self.context.known,
+                                defer=self.context.defer)
             yield from reader.read(stream)
+
+    def rebuild(self, entries: list[bytes]) -> Iterator[Item]:
+        for number, entry in enumerate(entries, 1):
+            yield from FeedReader.rebuilt(self.name, entry, number, self.context.problem)
 
     def _document_hash(self, stream: IO[bytes], base_url: str | None) -> str:
         """The whole feed's bytes and what else goes into its items (rewound after)."""
@@ -132,13 +139,15 @@ class FeedReader:
     ``language`` overrides the language the feed declares; ``known`` is
     :attr:`SourceContext.known <syndicate.sources.base.SourceContext>`: an entry whose raw
     bytes (with the feed-level data it inherits) hash to what the ledger has for its id is
-    passed over without being parsed into items.
+    passed over without being parsed into items; ``defer`` is :attr:`SourceContext.defer`:
+    a new entry it takes is handed over as bytes (:meth:`rebuilt` makes its items later).
     """
 
     def __init__(self, source: str, name: str, base_url: str | None = None, *,
                  problem: Callable[[str], None] | None = None,
                  language: str | None = None,
-                 known: Callable[[str, str], bool] | None = None) -> None:
+                 known: Callable[[str, str], bool] | None = None,
+                 defer: Callable[[str, str, bytes], bool] | None = None) -> None:
         self.source = source
         self.name = name
         self.base_url = base_url
@@ -154,6 +163,8 @@ class FeedReader:
         # archive holds one entry per guid).
         self._guids: dict[int, int] = {}
         self.known = known
+        self.defer = defer
+        self._heads: dict[tuple[str | None, str | None], bytes] = {}
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
         """Yield the items of the feed in ``stream``. Raises :class:`InputError` for a
@@ -196,6 +207,7 @@ class FeedReader:
 
     def _feed_level(self, element: etree._Element) -> None:
         self._inherited_bytes = None
+        self._heads.clear()
         licences = el.licences_of(element)
         if licences:
             self.feed.licences.extend(licence for licence in licences
@@ -222,7 +234,7 @@ class FeedReader:
 
     def _entry(self, element: etree._Element) -> Iterator[Item]:
         entry = el.Entry(element)
-        if self._unchanged(entry):
+        if self._passed_over(entry):
             return
         media = list(el.media_of(entry))
         article = self._article(entry, media)
@@ -235,8 +247,9 @@ class FeedReader:
                 self._seen_media.add(item.id)
                 yield item
 
-    def _unchanged(self, entry: el.Entry) -> bool:
-        """Whether ``known`` says the entry is as it was: keyed like :meth:`_article` (by
+    def _passed_over(self, entry: el.Entry) -> bool:
+        """Whether the entry's items are not to be built now: ``known`` says the entry is
+        as it was, or ``defer`` took it to build later. Keyed like :meth:`_article` (by
         guid, else link), hashed over its bytes and the feed-level data items inherit."""
         if self.known is None:
             return False
@@ -244,18 +257,64 @@ class FeedReader:
         key = guid or self._absolute(entry.element, el.entry_link(entry))
         if not key:
             return False
-        digest = hashlib.blake2b(etree.tostring(entry.element), digest_size=16)
+        raw = etree.tostring(entry.element)
+        digest = hashlib.blake2b(raw, digest_size=16)
         digest.update(self._inherited())
         raw_hash = digest.hexdigest()
         if guid:
             first = self._guids.get(hash(guid))
             if first is not None:   # a guid used again: the same bytes are the same entry
                 return first == hash((_RAW, raw_hash))
-        if not self.known(make_id(self.source, key), raw_hash):
+        item_id = make_id(self.source, key)
+        if not self.known(item_id, raw_hash) and not (
+                self.defer is not None
+                and self.defer(item_id, raw_hash, self._head(entry.element) + raw)):
             return False
         if guid:    # its fingerprint is unknown (never built): see _distinct_key
             self._guids[hash(guid)] = hash((_RAW, raw_hash))
         return True
+
+    def _head(self, element: etree._Element) -> bytes:
+        """The first line of a deferred entry: what its items inherit besides its own
+        bytes (see :meth:`rebuilt`), as JSON."""
+        base = lang = None
+        for ancestor in element.iterancestors():
+            lang = lang or ancestor.get(el.XML_LANG)
+            if base is None and ancestor.get(el.XML_BASE):
+                try:
+                    base = self._base(ancestor)
+                except ValueError:
+                    base = ""   # malformed: relative links are dropped, as when read whole
+        head = self._heads.get((base, lang))
+        if head is None:
+            head = self._heads[(base, lang)] = json.dumps({
+                "name": self.name, "base_url": self.base_url, "language": self.language,
+                "feed": dataclasses.asdict(self.feed), "xml_base": base, "xml_lang": lang,
+            }).encode() + b"\n"
+        return head
+
+    @classmethod
+    def rebuilt(cls, source: str, entry: bytes, number: int,
+                problem: Callable[[str], None] | None = None) -> list[Item]:
+        """The items of an entry handed to ``defer`` (its :meth:`_head` line, then its
+        XML), built as they would have been when it was read."""
+        head_line, _, xml = entry.partition(b"\n")
+        head = json.loads(head_line)
+        reader = cls(source, head["name"], head["base_url"], problem=problem,
+                     language=head["language"])
+        reader.feed = _FeedLevel(**head["feed"])
+        try:
+            element = fromstring(xml, head["name"])
+        except InputError as error:
+            reader.problem(f"{error}; entry {number} kept for later cannot be read again")
+            return []
+        if head["xml_base"] is not None or head["xml_lang"] is not None:
+            scope = etree.Element("scope")  # the xml:base and xml:lang it was read in
+            for name, value in ((el.XML_BASE, head["xml_base"]), (el.XML_LANG, head["xml_lang"])):
+                if value is not None:
+                    scope.set(name, value)
+            scope.append(element)
+        return reader._contained(element, number)
 
     def _article(self, entry: el.Entry, media: list[el.Media]) -> Item | None:
         title = el.plain_text(el.either(entry.first("title"), entry.find(el.DC, "title")))

@@ -74,4 +74,6 @@ def test_blocked_items_count_towards_max_pending(council: Council) -> None:
     assert report["blocked"] >= 80  # type: ignore[operator]
     shown = [i for i in council.queue_items() if i["status"] in ("pending", "blocked")]
     assert len(shown) == 25
-    assert report["backlog"] == report["new"] - report["excluded"] - 25  # type: ignore[operator]
+    # the feed's other new entries beyond the queue's room wait unexamined, in the backlog
+    assert report["backlog"] == report["new"] + report["deferred"] \
+        - report["excluded"] - 25  # type: ignore[operator]
