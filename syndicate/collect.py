@@ -74,6 +74,18 @@ def collect(ws: Workspace, report: RunReport) -> None:
         ws.ledger.commit()
 
 
+def forget_removed_sources(ws: Workspace) -> None:
+    """Drop the deferred entries of sources syndicate.yaml no longer has: no editor has
+    seen them, and nothing will examine them (the nightly collect; the urgent lane reads
+    only some sources). The items of such sources stay in the ledger, as history."""
+    for source, waiting in ws.ledger.deferred.sources().items():
+        if source not in ws.config.sources:
+            log.warning("source %s is no longer in syndicate.yaml: its %d new entries not "
+                        "examined yet are dropped", source, waiting)
+            ws.ledger.deferred.remove_source(source)
+    ws.ledger.commit()
+
+
 class _Room:
     """How many more new items of one source this run examines: the queue's room for an
     editor when the source is read (all of them for a source urgent rules can match)."""

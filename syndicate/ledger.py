@@ -725,6 +725,14 @@ class DeferredEntries:
         """Forget entries: built into the ledger's items, or gone from their source."""
         self.db.executemany("DELETE FROM deferred WHERE id = ?", ((i,) for i in item_ids))
 
+    def remove_source(self, source: str) -> None:
+        """Forget every entry of a source (gone from the configuration)."""
+        self.db.execute("DELETE FROM deferred WHERE source = ?", (source,))
+
+    def __contains__(self, item_id: object) -> bool:
+        found = self.db.execute("SELECT 1 FROM deferred WHERE id = ?", (item_id,)).fetchone()
+        return found is not None
+
     def count(self, source: str | None = None) -> int:
         """How many entries wait (of one source, or of all)."""
         query = "SELECT count(*) FROM deferred" + (" WHERE source = ?" if source else "")

@@ -48,7 +48,8 @@ def render(report: RunReport, last_success: float | None = None) -> str:
     _gauge(lines, "syndicate_queue_items", "Items in queue.yaml by status.",
            _per("status", report.queue))
     _gauge(lines, "syndicate_queue_backlog",
-           "Pending items waiting beyond queue.max_pending.", [({}, report.backlog)])
+           "Items waiting beyond queue.max_pending (new entries not examined yet included).",
+           [({}, report.backlog)])
     _gauge(lines, "syndicate_problems", "Problems the last run reported.",
            [({}, len(report.problems))])
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from typing import Any
 
 from syndicate import metrics, notify, queue, reconcile, review, runlog, takedown
 from syndicate.collect import collect as collect_stage
+from syndicate.collect import forget_removed_sources
 from syndicate.config import Config
 from syndicate.errors import InputError, LockHeld, SyndicateError
 from syndicate.ledger import Ledger, Record
@@ -56,6 +57,7 @@ def _run(config: Config, command: str, dry_run: bool, progress: Progress | None,
     def stages(ws: Workspace, report: RunReport) -> None:
         if collect:
             started = time.monotonic()
+            forget_removed_sources(ws)
             collect_stage(ws, report)
             report.timed("collect", started)
         if publish:

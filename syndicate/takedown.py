@@ -240,6 +240,10 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
 
 def _withdrawable(ws: Workspace, item_id: str) -> Record:
     record = ws.ledger.get(item_id)
+    if record is None and item_id in ws.ledger.deferred:
+        raise InputError(f"{item_id} was never published: it is a new entry waiting in the "
+                         "backlog, not examined yet; reject it when it reaches the queue. "
+                         "Nothing was withdrawn")
     if record is None:
         raise InputError(f"no item {item_id} in the ledger; see `syndicate queue list`. "
                          "Nothing was withdrawn")

@@ -247,3 +247,27 @@ def _repeats_a_guid(item: dict[str, Any]) -> bool:
     item of its own with a finding, even when its content turns out the same (the content
     of an entry not built is unknown): FeedReader._distinct_key."""
     return any(f["code"] == "feed.repeated-guid" for f in item["findings"])
+
+
+def test_entries_of_a_source_taken_out_of_the_config_are_dropped(council: Council) -> None:
+    news_council(council, 6, max_pending=2)
+    collect(council)
+    council.write_config(CONFIG.format(max_pending=2).replace(
+        "news: {type: feed, path: content/news.rss}",
+        "other: {type: feed, path: content/other.rss}"))
+    (council.root / "content" / "other.rss").write_text(NEWS.format(items=""), "utf-8")
+    result = council.run("collect")
+    assert result.exit_code == 0, result.output
+    assert "source news is no longer in syndicate.yaml: its 4 new entries" in result.output
+    assert ledger(council, "SELECT count(*) FROM deferred") == [(0,)]
+    assert ledger(council, "SELECT count(*) FROM items WHERE source = 'news'") == [(2,)]
+
+
+def test_withdrawing_an_entry_that_waits_says_what_it_is(council: Council) -> None:
+    news_council(council, 4, max_pending=1)
+    collect(council)
+    [(waiting,)] = ledger(council, "SELECT id FROM deferred LIMIT 1")
+    result = council.run("withdraw", waiting, "--reason", "legal")
+    assert result.exit_code == 2
+    assert f"{waiting} was never published: it is a new entry waiting in the backlog" in \
+        result.output
