@@ -106,10 +106,11 @@ class _Room:
 
 
 class _RawEntries:
-    """The ``known`` hooks of one source's run (SourceContext): answer from the raw hashes
-    in the ledger, and keep the raw hash of each item the source goes on to build. What the
-    ledger knows of the source is read only when first needed: not at all when the whole
-    document is unchanged."""
+    """The ``known`` and ``defer`` hooks of one source's run (SourceContext): answer from
+    the raw hashes in the ledger, keep the raw hash of each item the source goes on to
+    build, and keep the new entries the queue has no room for. What the ledger knows of the
+    source is read only when first needed: not at all when the whole document is
+    unchanged."""
 
     def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str],
                  room: _Room) -> None:

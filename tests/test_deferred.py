@@ -271,3 +271,15 @@ def test_withdrawing_an_entry_that_waits_says_what_it_is(council: Council) -> No
     assert result.exit_code == 2
     assert f"{waiting} was never published: it is a new entry waiting in the backlog" in \
         result.output
+
+
+def test_a_malformed_base_above_a_rebuilt_entry_still_drops_its_relative_links(
+        tmp_path: Path) -> None:
+    path = tmp_path / "bad-base.atom"
+    path.write_text('<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://[oops/">'
+                    '<entry><id>tag:x,2026:1</id><title>One</title><link href="one.html"/>'
+                    '<content type="html">&lt;a href="two.html"&gt;two&lt;/a&gt;</content>'
+                    '</entry></feed>', encoding="utf-8")
+    expected = read_at_once(path)
+    got, kept = read_deferred(path)
+    assert kept == 1 and got == expected

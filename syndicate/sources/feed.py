@@ -125,6 +125,9 @@ class _FeedLevel:
     language: str | None = None
 
 
+# An xml:base urllib cannot parse ("Invalid IPv6 URL"), standing in a deferred entry's head
+# for whatever malformed base was above it: relative links are then dropped, as when read.
+_REFUSED_BASE = "http://["
 _RAW = "raw:"   # marks a _guids fingerprint that is the raw hash of an entry passed over
 # Part of every raw hash: raise it whenever the reader would build different items from the
 # same bytes, so that entries passed over as unchanged are built again once.
@@ -283,8 +286,8 @@ class FeedReader:
             if base is None and ancestor.get(el.XML_BASE):
                 try:
                     base = self._base(ancestor)
-                except ValueError:
-                    base = ""   # malformed: relative links are dropped, as when read whole
+                except ValueError:  # one urllib refuses: so will the rebuilt entry's
+                    base = _REFUSED_BASE
         head = self._heads.get((base, lang))
         if head is None:
             head = self._heads[(base, lang)] = json.dumps({
