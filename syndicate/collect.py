@@ -116,7 +116,7 @@ class _RawEntries:
                  room: _Room) -> None:
         self.ws, self.source, self.report, self.seen, self.room = ws, source, report, seen, room
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
-        self.waiting: list[tuple[str, str, bytes, datetime]] = []  # deferred, not yet written
+        self.waiting: list[tuple[str, str, bytes, str]] = []  # deferred, not yet written
         self.document: str | None = None    # the hash of the whole input, once told
         self.problems = len(report.problems)  # a source with new problems was not read in full
 
@@ -171,7 +171,8 @@ class _RawEntries:
         self.seen.add(item_id)
         self.report.collected[self.source] += 1
         self.report.deferred += 1
-        self.waiting.append((item_id, raw_hash, entry, datetime.now(UTC)))
+        self.waiting.append((item_id, raw_hash, entry,
+                             datetime.now(UTC).isoformat().replace("+00:00", "Z")))
         if len(self.waiting) >= _WRITE_EVERY:
             self.write_waiting()
         return True

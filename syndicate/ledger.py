@@ -697,17 +697,15 @@ class DeferredEntries:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
-    def put(self, source: str, rows: Iterable[tuple[str, str, bytes, datetime]]) -> None:
-        """Keep entries given as (item id, raw hash, entry, when read); an entry kept
-        before keeps its place in the queue's order and takes the new bytes."""
+    def put(self, source: str, rows: Iterable[tuple[str, str, bytes, str]]) -> None:
+        """Keep entries given as (item id, raw hash, entry, when read: UTC ISO 8601 to the
+        microsecond, with a Z); an entry kept before keeps its place in the queue's order
+        and takes the new bytes."""
         self.db.executemany(
-            "INSERT INTO deferred VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO deferred VALUES (?1, ?2, ?3, ?4, substr(?5, 1, 19) || 'Z', ?5) "
             "ON CONFLICT (id) DO UPDATE SET raw_hash = excluded.raw_hash, "
             "entry = excluded.entry",
-            ((item_id, source, raw_hash, entry,
-              read.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-              read.isoformat().replace("+00:00", "Z"))
-             for item_id, raw_hash, entry, read in rows))
+            ((item_id, source, raw_hash, entry, read) for item_id, raw_hash, entry, read in rows))
 
     def raw_hashes(self, source: str) -> dict[str, str]:
         """Item id → raw hash of every entry of ``source`` waiting here."""
