@@ -27,7 +27,7 @@ from syndicate.boundary import PluginFault, still_wanted
 from syndicate.checks import Duplicates, check_item
 from syndicate.config import source_problem
 from syndicate.errors import InputError, SourceError, SyndicateError
-from syndicate.ledger import RECOVERED, DeferredEntry, Record, now
+from syndicate.ledger import RECOVERED, DeferredEntry, Record, ScratchIds, now
 from syndicate.model import Finding, Item
 from syndicate.report import RunReport
 from syndicate.sources.base import Source
@@ -52,26 +52,36 @@ def collect(ws: Workspace, report: RunReport) -> None:
             report.problem("collect", source.name, None, "not read: the run reached "
                            "limits.run_deadline; it is read next run", retry=True)
             continue
-        seen: set[str] = set()
-        problems_before = len(report.problems)
         try:
-            _collect_source(ws, source, report, duplicates, seen)
-        except (SourceError, InputError, PluginFault) as exc:
-            ws.ledger.commit()
-            report.problem("collect", source.name, None,
-                           source_problem(ws.config, source.name, exc),
-                           retry=getattr(exc, "retry", False))  # bad input needs a person
-            continue
-        except Exception as exc:  # a bug in a source plugin must not stop the others
-            log.debug("source %s failed", source.name, exc_info=True)
-            ws.ledger.commit()
-            report.problem("collect", source.name, None,
-                           f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
-            continue
-        # An entry that could not be read is not an entry that went away.
-        if source.complete_listing and len(report.problems) == problems_before:
-            _withdraw_missing(ws, source.name, seen, report)
+            _collect_and_withdraw(ws, source, report, duplicates)
+        finally:
+            ws.ledger.scratch.drop()
+
+
+def _collect_and_withdraw(ws: Workspace, source: Source, report: RunReport,
+                          duplicates: Duplicates) -> None:
+    """Read one source, then withdraw what a complete listing no longer has; what the
+    source could not give is a problem in the report."""
+    seen = ws.ledger.scratch.ids()      # as many as the source has: kept out of memory
+    problems_before = len(report.problems)
+    try:
+        _collect_source(ws, source, report, duplicates, seen)
+    except (SourceError, InputError, PluginFault) as exc:
         ws.ledger.commit()
+        report.problem("collect", source.name, None,
+                       source_problem(ws.config, source.name, exc),
+                       retry=getattr(exc, "retry", False))  # bad input needs a person
+        return
+    except Exception as exc:  # a bug in a source plugin must not stop the others
+        log.debug("source %s failed", source.name, exc_info=True)
+        ws.ledger.commit()
+        report.problem("collect", source.name, None,
+                       f"unexpected {type(exc).__name__} in source: {exc}", retry=True)
+        return
+    # An entry that could not be read is not an entry that went away.
+    if source.complete_listing and len(report.problems) == problems_before:
+        _withdraw_missing(ws, source.name, seen, report)
+    ws.ledger.commit()
 
 
 def forget_removed_sources(ws: Workspace) -> None:
@@ -112,9 +122,11 @@ class _RawEntries:
     source is read only when first needed: not at all when the whole document is
     unchanged."""
 
-    def __init__(self, ws: Workspace, source: str, report: RunReport, seen: set[str],
+    def __init__(self, ws: Workspace, source: Source, report: RunReport, seen: ScratchIds,
                  room: _Room) -> None:
-        self.ws, self.source, self.report, self.seen, self.room = ws, source, report, seen, room
+        self.ws, self.source, self.report, self.seen, self.room = (ws, source.name, report,
+                                                                   seen, room)
+        self.complete = source.complete_listing
         self.pending: dict[str, str] = {}   # item id → raw hash of the entry being built
         self.waiting: list[tuple[str, str, bytes, str]] = []  # deferred, not yet written
         self.document: str | None = None    # the hash of the whole input, once told
@@ -127,9 +139,10 @@ class _RawEntries:
         if last is None or last[0] != raw_hash:
             self.document = raw_hash
             return False
-        self.seen.update(last[1])
-        self.report.collected[self.source] += len(last[1])
-        self.report.unchanged += len(last[1])
+        if self.complete:   # only a complete listing needs them, to withdraw the rest
+            self.seen.update(self.ws.ledger.document_items(self.source))
+        self.report.collected[self.source] += last[1]
+        self.report.unchanged += last[1]
         return True
 
     @functools.cached_property
@@ -201,15 +214,15 @@ class _RawEntries:
         unless an entry of it was a problem (left out, unreadable): then it is read again."""
         self.write_waiting()
         if self.document is not None and len(self.report.problems) == self.problems:
-            self.ws.ledger.put_source_document(self.source, self.document, sorted(self.seen))
+            self.ws.ledger.put_source_document(self.source, self.document, self.seen)
 
 
 def _collect_source(ws: Workspace, source: Source, report: RunReport,
-                    duplicates: Duplicates, seen: set[str]) -> None:
+                    duplicates: Duplicates, seen: ScratchIds) -> None:
     room = _Room(ws, source.name)
-    raw = _RawEntries(ws, source.name, report, seen, room)
+    raw = _RawEntries(ws, source, report, seen, room)
     source.context.known, source.context.known_document = raw.known, raw.known_document
-    source.context.defer = raw.defer
+    source.context.defer, source.context.scratch_map = raw.defer, ws.ledger.scratch.map
     def problem(message: str) -> None:
         report.problem("collect", source.name, None, message, retry=True)
 
@@ -363,7 +376,8 @@ def _sink_findings(name: str, item: Item,
     yield from outcome  # each already speaks only for this sink
 
 
-def _withdraw_missing(ws: Workspace, source: str, seen: set[str], report: RunReport) -> None:
+def _withdraw_missing(ws: Workspace, source: str, seen: ScratchIds,
+                      report: RunReport) -> None:
     """Items a complete listing no longer has are withdrawn unless already published."""
     for record in ws.ledger.with_status(Status.PENDING, Status.APPROVED, Status.FAILED,
                                         Status.BLOCKED, sources=(source,)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,6 +53,10 @@ class SourceContext:
             instead; the item counts as collected and seen, and the source must not
             yield it. It is built through ``rebuild`` when the queue has room for it.
             False: yield it as usual. The default answers False.
+        scratch_map: ``scratch_map()`` gives a new, empty map of int to int for a read's
+            own bookkeeping that grows with the source (the guids a feed reader has met),
+            kept out of memory by syndicate (SQLite's temporary store) and dropped when
+            the read ends. The default is a plain ``dict``.
     """
 
     base_dir: Path
@@ -62,6 +66,7 @@ class SourceContext:
     known_document: Callable[[str], bool] = field(default=lambda raw_hash: False)
     defer: Callable[[str, str, bytes], bool] = field(
         default=lambda item_id, raw_hash, entry: False)
+    scratch_map: Callable[[], MutableMapping[int, int]] = field(default=dict)
 
 
 class Source(abc.ABC, Configurable):

@@ -19,7 +19,7 @@ import io
 import json
 import logging
 import mimetypes
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +81,7 @@ class FeedSource(Source):
                 return      # read in full before, byte for byte (a 304 or the same file)
             reader = FeedReader(self.name, name, base_url, problem=self.context.problem,
                                 language=self.language, known=self.context.known,
-                                defer=self.context.defer)
+                                defer=self.context.defer, guids=self.context.scratch_map())
             yield from reader.read(stream)
 
     def rebuild(self, entries: list[bytes]) -> Iterator[Item]:
@@ -150,7 +150,8 @@ class FeedReader:
                  problem: Callable[[str], None] | None = None,
                  language: str | None = None,
                  known: Callable[[str, str], bool] | None = None,
-                 defer: Callable[[str, str, bytes], bool] | None = None) -> None:
+                 defer: Callable[[str, str, bytes], bool] | None = None,
+                 guids: MutableMapping[int, int] | None = None) -> None:
         self.source = source
         self.name = name
         self.base_url = base_url
@@ -162,9 +163,9 @@ class FeedReader:
         self._inherited_bytes: bytes | None = None
         self._seen_media: set[str] = set()
         # hash(guid) → hash of the first entry using it: Python's own hashes, as the map
-        # lives for one read only, take less than half the memory of the strings (a big
-        # archive holds one entry per guid).
-        self._guids: dict[int, int] = {}
+        # lives for one read only. A big archive holds one entry per guid: ``guids`` is
+        # SourceContext.scratch_map(), kept out of memory.
+        self._guids: MutableMapping[int, int] = {} if guids is None else guids
         self.known = known
         self.defer = defer
         self._heads: dict[tuple[str | None, str | None], bytes] = {}
