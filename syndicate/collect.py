@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -94,6 +95,26 @@ def forget_removed_sources(ws: Workspace) -> None:
                         "examined yet are dropped", source, waiting)
             ws.ledger.deferred.remove_source(source)
     ws.ledger.commit()
+
+
+class _Stamps:
+    """UTC now as ISO 8601 to the microsecond with a Z, as the ledger's ``seen_at``; the
+    part to the second is formatted once a second (a first read defers thousands a
+    second)."""
+
+    def __init__(self) -> None:
+        self.second: int | None = None
+        self.text = ""
+
+    def __call__(self) -> str:
+        second, micro = divmod(time.time_ns() // 1000, 1_000_000)
+        if second != self.second:
+            self.second = second
+            self.text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self.text}.{micro:06d}Z"
+
+
+_microsecond_stamp = _Stamps()
 
 
 class _Room:
@@ -184,8 +205,7 @@ class _RawEntries:
         self.seen.add(item_id)
         self.report.collected[self.source] += 1
         self.report.deferred += 1
-        self.waiting.append((item_id, raw_hash, entry,
-                             datetime.now(UTC).isoformat().replace("+00:00", "Z")))
+        self.waiting.append((item_id, raw_hash, entry, _microsecond_stamp()))
         if len(self.waiting) >= _WRITE_EVERY:
             self.write_waiting()
         return True

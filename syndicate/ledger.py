@@ -881,7 +881,8 @@ class ScratchIds:
         """The table, with every id added so far written to it."""
         if self._new:
             self.db.executemany(f"INSERT OR IGNORE INTO {self.table} VALUES (?)",
-                                ((item_id,) for item_id in self._new))
+                                ((item_id,) for item_id in sorted(self._new)))  # in key order:
+            # the B-tree takes them a page at a time, not a page each
             self._new.clear()
         return self.table
 
@@ -942,5 +943,5 @@ class ScratchMap(MutableMapping[int, int]):
     def _write(self) -> None:
         if self._new:
             self.db.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?)",
-                                self._new.items())
+                                sorted(self._new.items()))   # in key order, as above
             self._new.clear()

@@ -169,6 +169,7 @@ class FeedReader:
         self.known = known
         self.defer = defer
         self._heads: dict[tuple[str | None, str | None], bytes] = {}
+        self._last_head: tuple[etree._Element | None, bytes] | None = None
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
         """Yield the items of the feed in ``stream``. Raises :class:`InputError` for a
@@ -212,6 +213,7 @@ class FeedReader:
     def _feed_level(self, element: etree._Element) -> None:
         self._inherited_bytes = None
         self._heads.clear()
+        self._last_head = None
         licences = el.licences_of(element)
         if licences:
             self.feed.licences.extend(licence for licence in licences
@@ -280,7 +282,10 @@ class FeedReader:
 
     def _head(self, element: etree._Element) -> bytes:
         """The first line of a deferred entry: what its items inherit besides its own
-        bytes (see :meth:`rebuilt`), as JSON."""
+        bytes (see :meth:`rebuilt`), as JSON. Entries of one parent share it."""
+        parent = element.getparent()
+        if self._last_head is not None and self._last_head[0] is parent:
+            return self._last_head[1]
         base = lang = None
         for ancestor in element.iterancestors():
             lang = lang or ancestor.get(el.XML_LANG)
@@ -291,10 +296,14 @@ class FeedReader:
                     base = _REFUSED_BASE
         head = self._heads.get((base, lang))
         if head is None:
-            head = self._heads[(base, lang)] = json.dumps({
-                "name": self.name, "base_url": self.base_url, "language": self.language,
-                "feed": dataclasses.asdict(self.feed), "xml_base": base, "xml_lang": lang,
-            }).encode() + b"\n"
+            given = {"name": self.name, "base_url": self.base_url, "language": self.language,
+                     "feed": {key: value for key, value in dataclasses.asdict(self.feed).items()
+                              if value},
+                     "xml_base": base, "xml_lang": lang}   # what is empty is left out: it is
+            head = self._heads[(base, lang)] = json.dumps(    # stored with every entry
+                {key: value for key, value in given.items() if value is not None},
+                separators=(",", ":")).encode() + b"\n"
+        self._last_head = (parent, head)
         return head
 
     @classmethod
@@ -304,19 +313,21 @@ class FeedReader:
         XML), built as they would have been when it was read."""
         head_line, _, xml = entry.partition(b"\n")
         head = json.loads(head_line)
-        reader = cls(source, head["name"], head["base_url"], problem=problem,
-                     language=head["language"])
+        reader = cls(source, head["name"], head.get("base_url"), problem=problem,
+                     language=head.get("language"))
         reader.feed = _FeedLevel(**head["feed"])
         try:
             element = fromstring(xml, head["name"])
         except InputError as error:
             reader.problem(f"{error}; entry {number} kept for later cannot be read again")
             return []
-        if head["xml_base"] is not None or head["xml_lang"] is not None:
+        inherited = [(name, head[key]) for name, key in ((el.XML_BASE, "xml_base"),
+                                                         (el.XML_LANG, "xml_lang"))
+                     if key in head]
+        if inherited:
             scope = etree.Element("scope")  # the xml:base and xml:lang it was read in
-            for name, value in ((el.XML_BASE, head["xml_base"]), (el.XML_LANG, head["xml_lang"])):
-                if value is not None:
-                    scope.set(name, value)
+            for name, value in inherited:
+                scope.set(name, value)
             scope.append(element)
         return reader._contained(element, number)
 

@@ -133,13 +133,15 @@ def either(*elements: etree._Element | None) -> etree._Element | None:
 
 
 def is_entry(element: etree._Element) -> bool:
+    local = local_name(element)
+    if local not in ("entry", "item"):
+        return False    # most elements: the children of entries, asked first
     parent = element.getparent()
     if parent is None:
         return False
-    local, parent_local = local_name(element), local_name(parent)
     if local == "entry":
-        return is_atom(element) and parent_local == "feed"
-    return local == "item" and parent_local in ("channel", "RDF", "rss")
+        return is_atom(element) and local_name(parent) == "feed"
+    return local_name(parent) in ("channel", "RDF", "rss")
 
 
 def is_feed_level(element: etree._Element) -> bool:
