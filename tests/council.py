@@ -3,7 +3,7 @@ the ``syndicate`` command as users type it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,9 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from syndicate import config as configuration
 from syndicate import yamlfile
 from syndicate.cli import main
+from syndicate.collect import collect
+from syndicate.report import RunReport
+from syndicate.sources.base import Source
 from syndicate.starter import create_starter
+from syndicate.workspace import Workspace
 
 
 @dataclass
@@ -70,3 +75,20 @@ def council(tmp_path: Path) -> Iterator[Council]:
     root = tmp_path / "council"
     create_starter(root, demo=True)
     yield Council(root)
+
+
+def collect_only(council: Council, monkeypatch: pytest.MonkeyPatch, source: type[Source],
+                 name: str) -> Callable[[], RunReport]:
+    """A collect of the council's ledger that reads only ``source`` (a test plugin class),
+    as ``name``, in a fresh workspace each time it is called."""
+    config = configuration.load(council.config)
+
+    def run() -> RunReport:
+        report = RunReport("collect")
+        with Workspace(config) as ws:
+            only = source(name, {}, ws.sources()[0].context)
+            monkeypatch.setattr(ws, "sources", lambda problem=None: [only])
+            collect(ws, report)
+        return report
+
+    return run

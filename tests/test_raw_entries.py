@@ -20,7 +20,7 @@ from syndicate.report import RunReport
 from syndicate.sources.base import Source
 from syndicate.sources.feed import FeedReader
 from syndicate.workspace import Workspace
-from tests.council import Council
+from tests.council import Council, collect_only
 from tests.httpserver import LocalHTTPServer
 
 
@@ -255,16 +255,7 @@ class Document(Source):
 
 def test_a_document_read_only_in_part_is_read_again(
         council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = configuration.load(council.config)
-
-    def run() -> RunReport:
-        report = RunReport("collect")
-        with Workspace(config) as ws:
-            document = Document("document", {}, ws.sources()[0].context)
-            monkeypatch.setattr(ws, "sources", lambda problem=None: [document])
-            collect(ws, report)
-        return report
-
+    run = collect_only(council, monkeypatch, Document, "document")
     Document.fail_after = 1
     first = run()
     assert first.new == 1 and first.problems

@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
-from syndicate import config as configuration
-from syndicate.collect import collect
 from syndicate.ledger import SCRATCH_BATCH, Ledger
-from syndicate.model import Item
-from syndicate.report import RunReport
-from syndicate.sources.base import Source
-from syndicate.workspace import Workspace
-from tests.council import Council
+from tests.council import Council, collect_only
+from tests.test_raw_entries import Document
 
 
 def test_scratch_ids_behave_as_a_set_across_what_is_written(tmp_path: Path) -> None:
@@ -72,32 +65,16 @@ def test_scratch_tables_never_reach_the_ledger_file(tmp_path: Path) -> None:
                               ).fetchall()
 
 
-class Listing(Source):
+class Listing(Document):
     """A complete listing that hashes all its input at once (a test plugin)."""
 
     complete_listing = True
-    text: ClassVar[str] = "a b c"
-
-    def items(self) -> Iterator[Item]:
-        if self.context.known_document(f"raw of {self.text}"):
-            return
-        for key in self.text.split():
-            yield Item(id=f"{self.name}-{key}", source=self.name, kind="article", title=key,
-                       url=f"https://www.example.gov.uk/{key}")
+    fail_after = None
 
 
 def test_a_complete_listing_unchanged_then_shorter_withdraws_only_what_went(
         council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = configuration.load(council.config)
-
-    def run() -> RunReport:
-        report = RunReport("collect")
-        with Workspace(config) as ws:
-            listing = Listing("listing", {}, ws.sources()[0].context)
-            monkeypatch.setattr(ws, "sources", lambda problem=None: [listing])
-            collect(ws, report)
-        return report
-
+    run = collect_only(council, monkeypatch, Listing, "listing")
     Listing.text = "a b c"
     assert run().new == 3
     quiet = run()       # the same document: its listing comes back from document_items
