@@ -246,22 +246,25 @@ def _collect_source(ws: Workspace, source: Source, report: RunReport,
     def problem(message: str) -> None:
         report.problem("collect", source.name, None, message, retry=True)
 
-    for batch in ws.boundary.batches(source.name, source.items, problem):
-        fresh: list[tuple[Item, str]] = []
-        for item in batch:
-            if item.id in seen:
-                continue  # a feed listing the same entry twice
-            seen.add(item.id)
-            report.collected[source.name] += 1
-            ws.progress.advance("collect", source.name)
-            content_hash = item.content_hash(ws.ledger.file_sha1)
-            if raw.hashes.get(item.id) == content_hash:
-                report.unchanged += 1
-                raw.built(item.id)
-            else:
-                fresh.append((item, content_hash))
-        for record in examine_all(ws, fresh, duplicates):
-            _store(ws, record, report, raw.taken(record.item.id))
+    try:
+        for batch in ws.boundary.batches(source.name, source.items, problem):
+            fresh: list[tuple[Item, str]] = []
+            for item in batch:
+                if item.id in seen:
+                    continue  # a feed listing the same entry twice
+                seen.add(item.id)
+                report.collected[source.name] += 1
+                ws.progress.advance("collect", source.name)
+                content_hash = item.content_hash(ws.ledger.file_sha1)
+                if raw.hashes.get(item.id) == content_hash:
+                    report.unchanged += 1
+                    raw.built(item.id)
+                else:
+                    fresh.append((item, content_hash))
+            for record in examine_all(ws, fresh, duplicates):
+                _store(ws, record, report, raw.taken(record.item.id))
+    finally:   # what the source handed over before it failed is kept, as its items are
+        raw.write_waiting()
     raw.finished()
     _examine_deferred(ws, source, report, duplicates, room, problem)
 

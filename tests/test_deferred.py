@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from syndicate.errors import InputError
+from syndicate.errors import InputError, SourceError
 from syndicate.model import Item
+from syndicate.sources.base import Source
 from syndicate.sources.feed import FeedReader
-from tests.council import Council
+from tests.council import Council, collect_only
 from tests.test_corpus import CORPUS
 
 NEWS = """<?xml version="1.0" encoding="utf-8"?>
@@ -283,3 +285,26 @@ def test_a_malformed_base_above_a_rebuilt_entry_still_drops_its_relative_links(
     expected = read_at_once(path)
     got, kept = read_deferred(path)
     assert kept == 1 and got == expected
+
+
+class Deferring(Source):
+    """Hands over entries unbuilt while the queue is full, then fails (a test plugin)."""
+
+    def items(self) -> Iterator[Item]:
+        for key in ("a", "b", "c"):
+            item_id = f"{self.name}-{key}"
+            if not self.context.known(item_id, f"raw {key}") and \
+                    not self.context.defer(item_id, f"raw {key}", key.encode()):
+                yield Item(id=item_id, source=self.name, kind="article", title=key,
+                           url=f"https://www.example.gov.uk/{key}")
+        raise SourceError("the server went away", retry=True)
+
+
+def test_entries_handed_over_before_a_source_fails_are_kept(
+        council: Council, monkeypatch: pytest.MonkeyPatch) -> None:
+    council.write_config(council.config.read_text(encoding="utf-8").replace(
+        "max_pending: 500", "max_pending: 1"))
+    report = collect_only(council, monkeypatch, Deferring, "deferring")()
+    assert report.new == 1 and report.deferred == 2 and report.problems
+    assert ledger(council, "SELECT id FROM deferred ORDER BY id") == \
+        [("deferring-b",), ("deferring-c",)]
