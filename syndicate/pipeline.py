@@ -151,9 +151,8 @@ def _record(state_dir: Path, metrics_path: Path | None, report: RunReport) -> No
 
 
 def _last_success(state_dir: Path) -> float | None:
-    for record in runlog.last(state_dir, limit=50):
-        if record.get("command") == "urgent":  # the emergency lane's own, every few minutes
-            continue
+    # Not the emergency lane's runs: every few minutes, they would hide the nightly job's.
+    for record in runlog.last(state_dir, limit=50, leaving_out=("urgent",)):
         if record.get("exit_code") == 0 and record.get("finished"):
             return datetime.strptime(record["finished"] + "+0000",
                                      "%Y-%m-%dT%H:%M:%SZ%z").timestamp()

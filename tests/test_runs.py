@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from syndicate import runlog
 from syndicate.files import RunLock
+from syndicate.report import RunReport
 from tests.council import Council
 
 COMMANDS = ("collect", "publish", "run")
@@ -208,3 +210,33 @@ def test_a_config_failure_is_recorded_in_the_configured_state_folder(council: Co
     record = json.loads((council.root / "var" / "state" / "runs" / "latest.json").read_text())
     assert record["exit_code"] == 2 and "queue.max_pending" in record["problems"][0]["message"]
     assert not (council.root / ".syndicate").exists()
+
+
+def urgent_runs(council: Council, count: int) -> None:
+    """Records of ``count`` emergency-lane runs, as ``run --urgent`` writes them."""
+    for _ in range(count):
+        report = RunReport("urgent")
+        report.finish()
+        runlog.write(council.root / ".syndicate", report)
+
+
+def test_an_urgent_lane_does_not_hide_the_last_nightly_success(council: Council) -> None:
+    prom = council.root / "textfile" / "syndicate.prom"
+    council.write_config(council.config.read_text() + f"state: {{metrics: {prom}}}\n")
+    assert council.run("collect").exit_code == 0
+    nightly = metrics(prom)[("syndicate_last_success_timestamp_seconds", ())]
+    urgent_runs(council, 60)    # more than the 50 records monitoring looks back over
+    break_a_source(council)
+    assert council.run("collect").exit_code == 1
+    assert metrics(prom)[("syndicate_last_success_timestamp_seconds", ())] == nightly
+
+
+def test_each_command_keeps_only_its_newest_records(council: Council,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    assert council.run("collect").exit_code == 0
+    monkeypatch.setattr(runlog, "KEEP_PER_COMMAND", 5)
+    urgent_runs(council, 12)
+    names = sorted(p.name for p in (council.root / ".syndicate" / "runs").glob("*.json"))
+    assert sum(name.endswith("-urgent.json") for name in names) == 5
+    assert sum(name.endswith("-collect.json") for name in names) == 1   # not another's
+    assert runlog.last(council.root / ".syndicate", 1)[0]["command"] == "urgent"
