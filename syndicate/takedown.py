@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from syndicate import policy, withdrawals
+from syndicate import policy, runlog, withdrawals
 from syndicate.boundary import PluginFault
 from syndicate.config import Config, located
 from syndicate.errors import ConfigError, InputError, RetryLater, SinkError, SkipItem
@@ -234,7 +234,9 @@ def withdraw(config: Config, ids: Iterable[str], reason: str) -> list[Result]:
                                           "" if rows else "nothing left to take back"))
         finally:
             sync_queue(ws)
+            report.finish()
             ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
+            runlog.write(config.state_dir, report)  # on record as every run is
     return results
 
 

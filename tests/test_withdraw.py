@@ -95,6 +95,9 @@ def test_withdraw_takes_the_entry_out_and_leaves_a_valid_tombstone(council: Coun
     assert queued["status"] == "withdrawn"
     assert queued["reason"] == "Wrong date in the notice"
     assert queued["results"]["partners"]["status"] == "withdrawn"
+    # …and so does the run's record, as for every run.
+    record = json.loads((council.root / ".syndicate" / "runs" / "latest.json").read_text())
+    assert (record["command"], record["exit_code"], record["withdrawn"]) == ("withdraw", 0, 1)
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
