@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+import syndicate
 from syndicate import dates, sanitise
 from syndicate.errors import ConfigError, InputError, SourceError
 from syndicate.model import Attachment, Finding, Item, make_id
@@ -93,7 +94,7 @@ class FeedSource(Source):
         digest = hashlib.blake2b(digest_size=16)
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-        digest.update(repr((READER_VERSION, base_url, self.language)).encode())
+        digest.update(repr((_read_by(), base_url, self.language)).encode())
         stream.seek(0)
         return digest.hexdigest()
 
@@ -129,9 +130,16 @@ class _FeedLevel:
 # for whatever malformed base was above it: relative links are then dropped, as when read.
 _REFUSED_BASE = "http://["
 _RAW = "raw:"   # marks a _guids fingerprint that is the raw hash of an entry passed over
-# Part of every raw hash: raise it whenever the reader would build different items from the
-# same bytes, so that entries passed over as unchanged are built again once.
+# Part of every raw hash, with syndicate's version: raise it whenever the reader would build
+# different items from the same bytes, so that entries passed over as unchanged are built
+# again once. Every release rebuilds them anyway, in case a change here was not marked.
 READER_VERSION = 1
+
+
+def _read_by() -> tuple[int, str]:
+    """What goes into every raw hash besides the input: this reader's version and
+    syndicate's."""
+    return READER_VERSION, syndicate.__version__
 
 
 class FeedReader:
@@ -206,7 +214,7 @@ class FeedReader:
         """What every entry's items inherit besides its own bytes, as part of its raw hash
         (made again only when the feed-level data changes)."""
         if self._inherited_bytes is None:
-            self._inherited_bytes = repr((READER_VERSION, self.base_url, self.language,
+            self._inherited_bytes = repr((_read_by(), self.base_url, self.language,
                                           self.feed)).encode()
         return self._inherited_bytes
 
