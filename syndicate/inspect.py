@@ -30,13 +30,19 @@ MEDIA_TYPES = ("image/", "application/pdf", "video/", "audio/")
 
 
 def inspect(target: str, config: Config) -> Iterator[Item]:
-    """Yield the tagged, checked items ``target`` (URL or path) would produce."""
+    """Yield the tagged, checked items ``target`` (URL or path) would produce: read through
+    the plugin boundary as ``collect`` reads it (deadlines, caps, refused URLs, invisible
+    characters), so inspect shows what a run would take in."""
     ws = Workspace(config, dry_run=True)
-    source = _source_for(target, ws)
-    duplicates = Duplicates()
-    for item in source.items():
-        examine(ws, item, duplicates)
-        yield item
+    try:
+        source = _source_for(target, ws)
+        duplicates = Duplicates()
+        for batch in ws.boundary.batches(source.name, source.items, source.context.problem):
+            for item in batch:
+                examine(ws, item, duplicates)
+                yield item
+    finally:
+        ws.boundary.close()
 
 
 def as_json(item: Item, config: Config | None = None) -> dict[str, Any]:

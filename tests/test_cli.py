@@ -162,6 +162,20 @@ def test_inspect_refuses_hostile_xml_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_inspect_takes_in_only_what_a_run_would(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://council.example/</link>"
+        "<item><title>Fine\u200b news</title><link>https://council.example/a</link></item>"
+        "<item><title>Trap</title><link>javascript:alert(1)</link></item>"
+        "</channel></rss>", encoding="utf-8")
+    code, out, err = invoke("inspect", "--json", str(feed), cwd=tmp_path)
+    assert code == 0
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["Fine news"]
+    assert "javascript" in err       # left out, and said so: as collect does
+
+
 def test_inspect_missing_target(tmp_path: Path) -> None:
     code, _, err = invoke("inspect", "nowhere.xml", cwd=tmp_path)
     assert (code, err) == (2, "Error: nowhere.xml: no such file, folder or http(s) URL\n")
