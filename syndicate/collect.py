@@ -232,7 +232,6 @@ class _RawEntries:
     def finished(self) -> None:
         """The source was read to its end: keep its document's hash and what it held,
         unless an entry of it was a problem (left out, unreadable): then it is read again."""
-        self.write_waiting()
         if self.document is not None and len(self.report.problems) == self.problems:
             self.ws.ledger.put_source_document(self.source, self.document, self.seen)
 
@@ -274,10 +273,12 @@ def _examine_deferred(ws: Workspace, source: Source, report: RunReport,
                       problem: Callable[[str], None]) -> None:
     """Build, tag and check the source's oldest deferred entries the queue has room for.
     An entry that cannot be built stays (the problem is reported, and it is tried again)."""
-    turn = room.take(ws.ledger.deferred.count(source.name))
-    if not turn:
-        return
-    entries = ws.ledger.deferred.oldest(source.name, turn)
+    if room.left == 0:
+        return      # no query at all: a full queue is the common case
+    entries = ws.ledger.deferred.oldest(source.name, room.left)
+    if not entries:
+        return      # most sources never defer: theirs is not asked to rebuild anything
+    room.take(len(entries))
     by_id = {entry.item_id: entry for entry in entries}
     built: set[str] = set()
     for batch in ws.boundary.batches(source.name,

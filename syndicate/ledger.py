@@ -367,10 +367,19 @@ class Ledger:
     def commit(self) -> None:
         self.db.commit()
 
-    def counts(self) -> dict[Status, int]:
-        """How many items the ledger holds in each status."""
-        rows = self.db.execute("SELECT status, count(*) AS n FROM items GROUP BY status")
+    def counts(self, *, in_queue: bool = False) -> dict[Status, int]:
+        """How many items the ledger holds in each status (only those the queue shows, if
+        ``in_queue``), counted without reading the items."""
+        where = "WHERE in_queue = 1" if in_queue else ""
+        rows = self.db.execute(f"SELECT status, count(*) AS n FROM items {where} "
+                               "GROUP BY status ORDER BY status")
         return {Status(row["status"]): row["n"] for row in rows}
+
+    def sources_with(self, status: Status) -> dict[str, int]:
+        """Source → how many of its items are in ``status``, counted without reading them."""
+        rows = self.db.execute("SELECT source, count(*) FROM items WHERE status = ? "
+                               "GROUP BY source ORDER BY source", (status,))
+        return dict(rows.fetchall())
 
     def is_empty(self) -> bool:
         """True when the ledger knows no item at all (new, or lost and created again)."""
@@ -751,11 +760,12 @@ class DeferredEntries:
         rows = self.db.execute("SELECT id, raw_hash FROM deferred WHERE source = ?", (source,))
         return dict(rows.fetchall())
 
-    def oldest(self, source: str, limit: int) -> list[DeferredEntry]:
-        """Up to ``limit`` entries of ``source``, oldest first (the queue's order)."""
+    def oldest(self, source: str, limit: int | None) -> list[DeferredEntry]:
+        """Up to ``limit`` entries of ``source`` (None: all), oldest first (the queue's
+        order)."""
         rows = self.db.execute("SELECT id, raw_hash, entry, first_seen, seen_at FROM deferred "
                                "WHERE source = ? ORDER BY first_seen, seen_at, id LIMIT ?",
-                               (source, limit))
+                               (source, -1 if limit is None else limit))
         return [DeferredEntry(*row) for row in rows.fetchall()]
 
     def remove(self, item_ids: Collection[str]) -> None:
@@ -770,10 +780,9 @@ class DeferredEntries:
         found = self.db.execute("SELECT 1 FROM deferred WHERE id = ?", (item_id,)).fetchone()
         return found is not None
 
-    def count(self, source: str | None = None) -> int:
-        """How many entries wait (of one source, or of all)."""
-        query = "SELECT count(*) FROM deferred" + (" WHERE source = ?" if source else "")
-        return int(self.db.execute(query, (source,) if source else ()).fetchone()[0])
+    def count(self) -> int:
+        """How many entries wait, of every source."""
+        return int(self.db.execute("SELECT count(*) FROM deferred").fetchone()[0])
 
     def sources(self) -> dict[str, int]:
         """Source → how many of its entries wait."""
@@ -800,11 +809,11 @@ class Scratch:
 
     def ids(self) -> ScratchIds:
         """An empty set of item ids."""
-        return ScratchIds(self.db, self._new_table("id TEXT PRIMARY KEY) WITHOUT ROWID"))
+        return ScratchIds(self.db, self._new_table("(id TEXT PRIMARY KEY) WITHOUT ROWID"))
 
     def map(self) -> ScratchMap:
         """An empty map of int to int (SourceContext.scratch_map)."""
-        return ScratchMap(self.db, self._new_table("key INTEGER PRIMARY KEY, value INTEGER)"))
+        return ScratchMap(self.db, self._new_table("(key INTEGER PRIMARY KEY, value INTEGER)"))
 
     def drop(self) -> None:
         """Drop every table made so far (those still in use simply stop working)."""
@@ -812,9 +821,9 @@ class Scratch:
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self._tables.clear()
 
-    def _new_table(self, columns: str) -> str:
+    def _new_table(self, definition: str) -> str:
         table = f"temp.scratch{next(self._numbers)}"
-        self.db.execute(f"CREATE TABLE {table} ({columns}")
+        self.db.execute(f"CREATE TABLE {table} {definition}")
         self._tables.append(table)
         return table
 

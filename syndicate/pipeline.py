@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,10 +121,9 @@ def _stages(ws: Workspace, report: RunReport,
                          or _queue_edited(ws))
         if queue_written:
             _sync(ws)
-        report.queue = _queue_counts(ws)
+        report.queue = {status: n for status, n in ws.ledger.counts(in_queue=True).items()}
         report.backlog = ws.ledger.backlog()
-        report.blocked_now = dict(Counter(
-            record.item.source for record in ws.ledger.with_status(Status.BLOCKED)))
+        report.blocked_now = ws.ledger.sources_with(Status.BLOCKED)
         if not ws.dry_run:
             _for_people(ws, report, queue_written)
         ws.ledger.finish_run(run_id, report.exit_code, report.as_dict())
@@ -207,13 +205,6 @@ def _ledger_changed(ws: Workspace) -> bool:
 
 
 sync_queue = _sync
-
-
-def _queue_counts(ws: Workspace) -> dict[str, int]:
-    counts: dict[str, int] = {}   # keyed by Status, a str: written to the run's JSON
-    for record in ws.ledger.in_queue():
-        counts[record.status] = counts.get(record.status, 0) + 1
-    return counts
 
 
 @dataclass

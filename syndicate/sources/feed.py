@@ -176,8 +176,7 @@ class FeedReader:
         self._guids: MutableMapping[int, int] = {} if guids is None else guids
         self.known = known
         self.defer = defer
-        self._heads: dict[tuple[str | None, str | None], bytes] = {}
-        self._last_head: tuple[etree._Element | None, bytes] | None = None
+        self._last_head: tuple[etree._Element | None, bytes] | None = None  # see _head
 
     def read(self, stream: IO[bytes]) -> Iterator[Item]:
         """Yield the items of the feed in ``stream``. Raises :class:`InputError` for a
@@ -220,7 +219,6 @@ class FeedReader:
 
     def _feed_level(self, element: etree._Element) -> None:
         self._inherited_bytes = None
-        self._heads.clear()
         self._last_head = None
         licences = el.licences_of(element)
         if licences:
@@ -302,15 +300,12 @@ class FeedReader:
                     base = self._base(ancestor)
                 except ValueError:  # one urllib refuses: so will the rebuilt entry's
                     base = _REFUSED_BASE
-        head = self._heads.get((base, lang))
-        if head is None:
-            given = {"name": self.name, "base_url": self.base_url, "language": self.language,
-                     "feed": {key: value for key, value in dataclasses.asdict(self.feed).items()
-                              if value},
-                     "xml_base": base, "xml_lang": lang}   # what is empty is left out: it is
-            head = self._heads[(base, lang)] = json.dumps(    # stored with every entry
-                {key: value for key, value in given.items() if value is not None},
-                separators=(",", ":")).encode() + b"\n"
+        given = {"name": self.name, "base_url": self.base_url, "language": self.language,
+                 "feed": {key: value for key, value in dataclasses.asdict(self.feed).items()
+                          if value},
+                 "xml_base": base, "xml_lang": lang}   # what is empty is left out: it is
+        head = json.dumps({key: value for key, value in given.items() if value is not None},
+                          separators=(",", ":")).encode() + b"\n"   # stored with every entry
         self._last_head = (parent, head)
         return head
 
