@@ -3,6 +3,7 @@ the ``syndicate`` command as users type it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,13 @@ class Council:
     def run(self, *args: str) -> Result:
         """``syndicate --config … ARGS`` through click's runner (stderr kept apart)."""
         return CliRunner().invoke(main, ["--config", str(self.config), *args])
+
+    def collect_json(self) -> dict[str, Any]:
+        """``syndicate collect --json``, which must finish with exit 0: its run report."""
+        result = self.run("collect", "--json")
+        assert result.exit_code == 0, result.output
+        report: dict[str, Any] = json.loads(result.stdout)
+        return report
 
     def queue_items(self) -> list[dict[str, Any]]:
         data = yamlfile.load(self.queue).data or {}

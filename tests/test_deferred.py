@@ -4,7 +4,6 @@ oldest first as editors make room — into exactly the items reading them at onc
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,13 +65,6 @@ def ledger(council: Council, query: str) -> list[Any]:
         return db.execute(query).fetchall()
 
 
-def collect(council: Council) -> dict[str, Any]:
-    result = council.run("collect", "--json")
-    assert result.exit_code == 0, result.output
-    report: dict[str, Any] = json.loads(result.stdout)
-    return report
-
-
 def stories(*numbers: int) -> set[str]:
     return {f"Story {n}" for n in numbers}
 
@@ -88,7 +80,7 @@ def test_a_first_collect_examines_what_the_queue_can_show_and_keeps_the_rest(
     news_council(council, 30, max_pending=8)
     assert "kept to examine when the queue has room: 22 new items" in \
         council.run("collect", "--dry-run").output
-    report = collect(council)
+    report = council.collect_json()
     assert report["collected"]["news"] == 30
     assert report["new"] == 8 and report["deferred"] == 22
     assert examined(council) == stories(*range(8))    # the first read, the first examined
@@ -100,16 +92,16 @@ def test_a_first_collect_examines_what_the_queue_can_show_and_keeps_the_rest(
 
 def test_each_decision_lets_the_oldest_waiting_entry_in(council: Council) -> None:
     news_council(council, 12, max_pending=4)
-    collect(council)
+    council.collect_json()
     state = council.root / ".syndicate" / "state.sqlite"
     quiet = state.read_bytes(), council.queue.read_bytes()
-    again = collect(council)    # nothing decided: no room, nothing examined or written
+    again = council.collect_json()    # nothing decided: no room, nothing examined or written
     assert again["new"] == 0 and again["unchanged"] == 12
     assert (state.read_bytes(), council.queue.read_bytes()) == quiet
     rejected, approved = council.queue_items()[:2]
     council.set_status(rejected["id"], "rejected")
     council.set_status(approved["id"], "approved")
-    report = collect(council)
+    report = council.collect_json()
     assert report["new"] == 2
     assert examined(council) == stories(*range(6))
     assert {i["title"] for i in council.queue_items() if i["status"] == "pending"} == \
@@ -120,13 +112,13 @@ def test_each_decision_lets_the_oldest_waiting_entry_in(council: Council) -> Non
 def test_a_waiting_entry_that_changes_keeps_its_place_and_is_built_as_it_is_now(
         council: Council) -> None:
     news_council(council, 6, max_pending=2)
-    collect(council)
+    council.collect_json()
     news_council(council, 6, max_pending=2, changed={2: "corrected", 0: "updated"})
-    report = collect(council)
+    report = council.collect_json()
     assert report["changed"] == 1   # story 0 is with editors: examined at once, no room needed
     assert report["deferred"] == 1 and report["new"] == 0
     news_council(council, 6, max_pending=3, changed={2: "corrected", 0: "updated"})
-    collect(council)
+    council.collect_json()
     rows = ledger(council, "SELECT json_extract(data, '$.description') FROM items")
     assert {d for (d,) in rows} == {"Story 0 updated", "Story 1", "Story 2 corrected"}
 
@@ -135,7 +127,7 @@ def test_a_source_urgent_rules_can_match_is_never_deferred(council: Council) -> 
     news_council(council, 10, max_pending=3)
     council.write_config(council.config.read_text(encoding="utf-8") +
                          "urgent:\n  - match: {source: news, category: Emergency}\n")
-    report = collect(council)
+    report = council.collect_json()
     assert report["new"] == 10 and report["deferred"] == 0
 
 
@@ -253,7 +245,7 @@ def _repeats_a_guid(item: dict[str, Any]) -> bool:
 
 def test_entries_of_a_source_taken_out_of_the_config_are_dropped(council: Council) -> None:
     news_council(council, 6, max_pending=2)
-    collect(council)
+    council.collect_json()
     council.write_config(CONFIG.format(max_pending=2).replace(
         "news: {type: feed, path: content/news.rss}",
         "other: {type: feed, path: content/other.rss}"))
@@ -267,7 +259,7 @@ def test_entries_of_a_source_taken_out_of_the_config_are_dropped(council: Counci
 
 def test_withdrawing_an_entry_that_waits_says_what_it_is(council: Council) -> None:
     news_council(council, 4, max_pending=1)
-    collect(council)
+    council.collect_json()
     [(waiting,)] = ledger(council, "SELECT id FROM deferred LIMIT 1")
     result = council.run("withdraw", waiting, "--reason", "legal")
     assert result.exit_code == 2

@@ -53,13 +53,6 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def collect_json(council: Council) -> dict[str, Any]:
-    result = council.run("collect", "--json")
-    assert result.exit_code == 0, result.output
-    report: dict[str, Any] = json.loads(result.stdout)
-    return report
-
-
 def entries(council: Council) -> int:
     return (council.root / "content" / "news.rss").read_text(encoding="utf-8").count("<item>")
 
@@ -72,7 +65,7 @@ def raw_hashes(council: Council) -> dict[str, str | None]:
 
 def test_an_unchanged_feed_is_not_parsed_into_items_again(council: Council,
                                                          built: list[str]) -> None:
-    first = collect_json(council)
+    first = council.collect_json()
     news = first["collected"]["news"]
     assert news and len(built) == entries(council)   # each entry built once
     stored = raw_hashes(council)
@@ -80,7 +73,7 @@ def test_an_unchanged_feed_is_not_parsed_into_items_again(council: Council,
     assert all(stored[item_id] for item_id in articles)
 
     built.clear()
-    second = collect_json(council)
+    second = council.collect_json()
     assert built == []                        # no entry parsed into an item
     assert second["collected"]["news"] == news   # its images counted with it
     assert second["new"] == second["changed"] == second["withdrawn"] == 0
@@ -89,7 +82,7 @@ def test_an_unchanged_feed_is_not_parsed_into_items_again(council: Council,
 
 
 def test_a_changed_entry_is_still_seen_as_changed(council: Council, built: list[str]) -> None:
-    collect_json(council)
+    council.collect_json()
     feed = council.root / "content" / "news.rss"
     text = feed.read_text(encoding="utf-8")
     title = text.split("<item>", 1)[1].split("<title>", 1)[1].split("</title>", 1)[0]
@@ -97,7 +90,7 @@ def test_a_changed_entry_is_still_seen_as_changed(council: Council, built: list[
                                  f"<title>{title} (updated)</title>", 1), encoding="utf-8")
     before = raw_hashes(council)
     built.clear()
-    report = collect_json(council)
+    report = council.collect_json()
     (changed_id,) = built                     # only the edited entry is built
     assert report["changed"] >= 1 and report["new"] == 0   # the entry (and its image)
     assert council.item(changed_id)["title"] == f"{title} (updated)"
@@ -106,19 +99,19 @@ def test_a_changed_entry_is_still_seen_as_changed(council: Council, built: list[
     assert {k: v for k, v in after.items() if k != changed_id} == \
         {k: v for k, v in before.items() if k != changed_id}
     built.clear()
-    assert collect_json(council)["changed"] == 0 and built == []
+    assert council.collect_json()["changed"] == 0 and built == []
 
 
 def test_feed_level_data_an_entry_inherits_is_part_of_its_raw_hash(
         council: Council, built: list[str]) -> None:
-    collect_json(council)
+    council.collect_json()
     feed = council.root / "content" / "news.rss"
     text = feed.read_text(encoding="utf-8")
     assert "<language>en-gb</language>" in text.split("<item>", 1)[0]
     feed.write_text(text.replace("<language>en-gb</language>", "<language>cy</language>", 1),
                     encoding="utf-8")
     built.clear()
-    report = collect_json(council)
+    report = council.collect_json()
     assert len(built) == entries(council)     # every entry rebuilt: they are Welsh now
     assert report["changed"] >= 1
 
@@ -205,10 +198,10 @@ sinks:
 
 def test_an_unchanged_feed_file_is_not_parsed_at_all(council: Council,
                                                      reads: list[str]) -> None:
-    first = collect_json(council)
+    first = council.collect_json()
     assert reads == [str(council.root / "content" / "news.rss")]
     reads.clear()
-    second = collect_json(council)
+    second = council.collect_json()
     assert reads == []
     assert second["collected"] == first["collected"]
     assert second["unchanged"] == sum(first["collected"].values()) and second["new"] == 0
@@ -219,11 +212,11 @@ def test_a_feed_answering_304_costs_one_request_and_no_parse(
     feed = (council.root / "content" / "news.rss").read_bytes()
     http_server.add("/news.rss", feed, content_type="application/rss+xml", etag='"v1"')
     council.write_config(REMOTE % http_server.url("/news.rss"))
-    first = collect_json(council)
+    first = council.collect_json()
     assert len(reads) == 1 and first["new"] == first["collected"]["news"] > 0
     reads.clear()
     before = len(http_server.requests_for("/news.rss"))
-    second = collect_json(council)
+    second = council.collect_json()
     requests = http_server.requests_for("/news.rss")[before:]
     assert len(requests) == 1 and requests[0].headers.get("if-none-match") == '"v1"'
     assert reads == []
@@ -233,7 +226,7 @@ def test_a_feed_answering_304_costs_one_request_and_no_parse(
     http_server.add("/news.rss", feed.replace(b"</channel>", b"<item><guid>new-1</guid>"
                                               b"<title>Road closure</title></item></channel>"),
                     content_type="application/rss+xml", etag='"v2"')
-    third = collect_json(council)
+    third = council.collect_json()
     assert len(reads) == 1 and third["new"] == 1     # a real change is read again
 
 
@@ -275,11 +268,11 @@ def fingerprint(path: Path) -> tuple[int, int, bytes]:
 
 
 def test_a_night_that_changes_nothing_leaves_the_ledger_untouched(council: Council) -> None:
-    collect_json(council)
+    council.collect_json()
     ledger = council.root / ".syndicate" / "state.sqlite"
     runs = sorted((council.root / ".syndicate" / "runs").glob("*.json"))
     before = fingerprint(ledger)
-    assert collect_json(council)["unchanged"] > 0
+    assert council.collect_json()["unchanged"] > 0
     assert fingerprint(ledger) == before
     after = sorted((council.root / ".syndicate" / "runs").glob("*.json"))
     assert len(after) == len(runs) + 1          # the quiet night is still on record
@@ -288,7 +281,7 @@ def test_a_night_that_changes_nothing_leaves_the_ledger_untouched(council: Counc
     feed.write_text(feed.read_text(encoding="utf-8").replace(
         "</channel>", "<item><guid>new-1</guid><title>Road closure</title></item>"
         "</channel>"), encoding="utf-8")
-    assert collect_json(council)["new"] == 1
+    assert council.collect_json()["new"] == 1
     with sqlite3.connect(ledger) as db:
         (count,) = db.execute("SELECT count(*) FROM runs WHERE report LIKE '%\"new\": 1%'")
     assert count == (1,)
@@ -313,16 +306,16 @@ def test_a_new_reader_version_or_release_builds_every_entry_again(
         monkeypatch: pytest.MonkeyPatch, new: str) -> None:
     import syndicate
     from syndicate.sources import feed as feed_source
-    collect_json(council)
+    council.collect_json()
     built.clear()
     if new == "reader":
         monkeypatch.setattr(feed_source, "READER_VERSION", feed_source.READER_VERSION + 1)
     else:   # a reader change nobody marked is still read again at the next release
         monkeypatch.setattr(syndicate, "__version__", syndicate.__version__ + ".post1")
-    report = collect_json(council)
+    report = council.collect_json()
     assert len(built) == entries(council) and report["new"] == report["changed"] == 0
     built.clear()
-    assert collect_json(council)["new"] == 0 and built == []
+    assert council.collect_json()["new"] == 0 and built == []
 
 
 PAGE = ("<!DOCTYPE html><html><head><title>{title}</title></head><body><main><h1>{title}"
@@ -351,11 +344,11 @@ def test_pages_answering_304_are_not_parsed_and_a_changed_page_is(
     council.write_config(REMOTE.replace('{type: feed, url: "%s", allow_private: true}',
                                         f"{{type: pages, urls: {json.dumps(urls)}, "
                                         "allow_private: true}"))
-    first = collect_json(council)
+    first = council.collect_json()
     assert len(parsed) == 2 and first["new"] == 4      # two pages, each with its picture
     parsed.clear()
 
-    second = collect_json(council)
+    second = council.collect_json()
     assert parsed == []
     assert http_server.requests_for("/roads")[-1].headers.get("if-none-match") == '"roads-1"'
     assert second["collected"] == first["collected"] and second["unchanged"] == 4
@@ -364,6 +357,6 @@ def test_pages_answering_304_are_not_parsed_and_a_changed_page_is(
     http_server.add("/bins", PAGE.format(title="Bins", text="Collections move a day later. "
                                          * 6, image="bins.jpg"),
                     content_type="text/html; charset=utf-8", etag='"bins-2"')
-    third = collect_json(council)
+    third = council.collect_json()
     assert parsed == [http_server.url("/bins")] and third["changed"] == 1
     assert third["unchanged"] == 3
